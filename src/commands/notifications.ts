@@ -1,0 +1,117 @@
+import { TASK_STATE_LABELS, PRIORITY_LABELS } from "../domain/types";
+import type { Executor } from "../db/client";
+import { findDepartmentById, usersWithRole } from "../db/repositories/org";
+import type { OutgoingMessage } from "../db/repositories/outbox";
+import type { RequestRow, TaskRow } from "../db/tables";
+
+type To = OutgoingMessage["to"];
+
+/**
+ * Builds the outbox messages commands queue. The payload is platform-neutral: the bot's chat presenters
+ * turn each topic into a card or text. Sensitive requests carry no body text, not even the title.
+ */
+export async function messageFor(
+  db: Executor,
+  topic: string,
+  to: To[],
+  request: RequestRow,
+  task: TaskRow | null,
+  extra: { text: string; cardKey?: string } & Record<string, unknown>,
+): Promise<OutgoingMessage[]> {
+  const dept = task ? await findDepartmentById(db, task.departmentId) : null;
+  const from = await findDepartmentById(db, request.fromDepartmentId);
+  const requester = await db.selectFrom("users").select("name").where("id", "=", request.requesterId).executeTakeFirstOrThrow();
+  const { cardKey, ...rest } = extra;
+  const sensitive = request.classification === "sensitive";
+  const payload = {
+    requestId: request.id,
+    number: request.number,
+    title: chatTitle(request),
+    body: sensitive ? null : request.body,
+    sensitive,
+    fromDepartmentName: from.name,
+    requesterName: requester.name,
+    priority: request.priority,
+    priorityLabel: PRIORITY_LABELS[request.priority],
+    ...(task
+      ? {
+          taskId: task.id,
+          departmentName: dept?.name,
+          taskRole: task.role,
+          state: task.state,
+          stateLabel: TASK_STATE_LABELS[task.state],
+          dueAt: new Date(task.dueAt).toISOString(),
+        }
+      : { state: request.status, dueAt: new Date(request.dueAt).toISOString() }),
+    ...rest,
+  };
+  return to.map((r) => ({
+    topic,
+    to: r,
+    payload,
+    cardKey: cardKey ?? null,
+    requestId: request.id,
+    taskId: task?.id ?? null,
+  }));
+}
+
+export async function userRecipient(db: Executor, userId: number): Promise<To> {
+  const u = await db.selectFrom("users").select("openId").where("id", "=", userId).executeTakeFirstOrThrow();
+  return { type: "open_id", id: u.openId };
+}
+
+/** A department's inbox: its work group when it has one, else each dispatcher and head in private chat. */
+export async function departmentRecipients(db: Executor, departmentId: number): Promise<To[]> {
+  const dept = await findDepartmentById(db, departmentId);
+  if (dept.chatId) return [{ type: "chat_id", id: dept.chatId }];
+  return peopleRecipients(db, departmentId, ["dispatcher", "head"]);
+}
+
+export async function peopleRecipients(db: Executor, departmentId: number | null, roles: string[]): Promise<To[]> {
+  const people = await usersWithRole(db, departmentId, roles);
+  return people.map((p) => ({ type: "open_id" as const, id: p.openId }));
+}
+
+/** Announces a task to its department's inbox with the card that later state changes patch. */
+export async function announceTask(db: Executor, request: RequestRow, task: TaskRow, text: string): Promise<OutgoingMessage[]> {
+  return messageFor(db, "task.announced", await departmentRecipients(db, task.departmentId), request, task, {
+    text,
+    cardKey: inboundCardKey(task.id),
+  });
+}
+
+export function inboundCardKey(taskId: number): string {
+  return `task:${taskId}:inbound`;
+}
+
+/** The title as chat may show it: sensitive requests show no body text, so not even its first sentence. */
+export function chatTitle(request: Pick<RequestRow, "title" | "classification" | "number">): string {
+  return request.classification === "sensitive" ? `涉密事项 ${request.number}（请在小程序中查看）` : request.title;
+}
+
+/**
+ * After a task changes, the card its department was shown is brought up to date (patched, not re-sent):
+ * the same recipients, the same cardKey, the task as it is now.
+ */
+export async function refreshInboundCard(
+  db: Executor,
+  request: RequestRow,
+  task: TaskRow,
+  note: string,
+  skip: ReadonlyArray<To> = [],
+): Promise<OutgoingMessage[]> {
+  const key = inboundCardKey(task.id);
+  const same = (a: To, b: To) => a.type === b.type && a.id === b.id;
+  const shown = (await db.selectFrom("outbox").select(["recipientType", "recipientId"]).distinct().where("cardKey", "=", key).execute())
+    .map((r) => ({ type: r.recipientType, id: r.recipientId }))
+    .filter((r) => !skip.some((x) => same(x, r)));
+  if (shown.length === 0) return [];
+  // Inboxes the task has left (transferred away) see what happened, with no buttons.
+  const current = await departmentRecipients(db, task.departmentId);
+  const mine = shown.filter((r) => current.some((c) => same(c, r)));
+  const former = shown.filter((r) => !current.some((c) => same(c, r)));
+  return [
+    ...(mine.length ? await messageFor(db, "task.card", mine, request, task, { text: note, cardKey: key }) : []),
+    ...(former.length ? await messageFor(db, "task.card", former, request, task, { text: note, cardKey: key, readOnly: true }) : []),
+  ];
+}

@@ -1,0 +1,131 @@
+import { localDate } from "../domain/calendar";
+import { formatRequestNumber } from "../domain/numbering";
+import { deriveRequestStatus } from "../domain/taskTransitions";
+import { DomainError, type Classification, type RequestSource } from "../domain/types";
+import { appendAudit, requestChain } from "../db/repositories/audit";
+import { nextRequestSequence } from "../db/repositories/numbering";
+import { findDepartmentById } from "../db/repositories/org";
+import { enqueueMessages, type OutgoingMessage } from "../db/repositories/outbox";
+import type { RequestRow, TaskRow } from "../db/tables";
+import { hasDepartmentRole } from "../policies/actor";
+import { canRaiseFrom } from "../policies/task";
+import type { Command } from "./context";
+import { announceTask, departmentRecipients, messageFor, peopleRecipients } from "./notifications";
+import { planRequest, type RequestPlan } from "./requestPlanner";
+
+export interface CreateRequestInput {
+  /** what follows /发起: targets, content, #类别, 截止:…, !紧急 */
+  text: string;
+  classification?: Classification | undefined;
+  source: RequestSource;
+}
+
+export interface CreatedRequest {
+  request: RequestRow;
+  tasks: TaskRow[];
+  plan: RequestPlan;
+}
+
+/**
+ * 发起: routes the text, numbers the request, creates one task per target department (the lead first), and
+ * either asks the requesting head for approval or announces the tasks to their departments.
+ */
+export const requestCreator: Command<CreateRequestInput, CreatedRequest> = async (deps, ctx, input) => {
+  const { actor, trx } = ctx;
+  if (actor.kind !== "user") throw new DomainError("forbidden", "只有登记在册的人员可以发起协同事项。");
+  if (!canRaiseFrom(actor, actor.departmentId)) {
+    throw new DomainError("forbidden", "您在本部门没有可发起协同事项的角色，请联系管理员。");
+  }
+  const fromDepartment = await findDepartmentById(trx, actor.departmentId);
+  const plan = await planRequest(deps, trx, { text: input.text, fromDepartment: fromDepartment.code });
+  const at = plan.submittedAt;
+  // A head raising a request has approved it by raising it.
+  const needsApproval = plan.policy.outboundApproval && !hasDepartmentRole(actor, "head", fromDepartment.id);
+  const initial = needsApproval ? "pending_approval" : "pending_accept";
+  const year = Number(localDate(at, deps.config.deadline).slice(0, 4));
+  const seq = await nextRequestSequence(trx, deps.config.requestNumberPrefix, year);
+  const request = await trx
+    .insertInto("requests")
+    .values({
+      number: formatRequestNumber(deps.config.requestNumberPrefix, year, seq),
+      title: plan.text.title,
+      body: plan.text.content,
+      category: plan.category,
+      priority: plan.priority,
+      classification: input.classification ?? "internal",
+      source: input.source,
+      status: deriveRequestStatus([initial]),
+      requesterId: actor.id,
+      fromDepartmentId: fromDepartment.id,
+      ruleId: plan.rule?.id ?? null,
+      dueAt: plan.dueAt,
+      createdAt: at,
+      updatedAt: at,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const tasks = await trx
+    .insertInto("tasks")
+    .values(
+      plan.targets.map((d) => ({
+        requestId: request.id,
+        departmentId: d.id,
+        role: d.id === plan.lead.id ? ("lead" as const) : ("supporting" as const),
+        state: initial,
+        ruleId: plan.rule?.id ?? null,
+        slaWorkingDays: plan.policy.slaWorkingDays,
+        outboundApproval: plan.policy.outboundApproval,
+        completionReview: plan.policy.completionReview,
+        dueAt: plan.dueAt,
+        createdAt: at,
+        updatedAt: at,
+      })),
+    )
+    .returningAll()
+    .execute();
+  tasks.sort((a, b) => (a.role === b.role ? a.id - b.id : a.role === "lead" ? -1 : 1));
+  await appendAudit(trx, {
+    chain: requestChain(request.id),
+    requestId: request.id,
+    actorId: actor.id,
+    actorName: actor.name,
+    action: "create",
+    toState: initial,
+    data: {
+      number: request.number,
+      targets: plan.targets.map((d) => d.code),
+      lead: plan.lead.code,
+      rule: plan.rule ? { code: plan.rule.code, version: plan.rule.version } : null,
+      policy: plan.policy,
+      dueAt: plan.dueAt.toISOString(),
+      missingYears: plan.missingYears,
+      source: input.source,
+      autoApproved: plan.policy.outboundApproval && !needsApproval,
+    },
+    at,
+  });
+  const messages: OutgoingMessage[] = [];
+  if (needsApproval) {
+    messages.push(
+      ...(await messageFor(trx, "request.approval_requested", await peopleRecipients(trx, fromDepartment.id, ["head"]), request, null, {
+        text: `${actor.name} 发起了协同事项，需要您审批后发出。`,
+        requesterName: actor.name,
+        targets: plan.targets.map((d) => d.name),
+        cardKey: `request:${request.id}:approval`,
+      })),
+    );
+  } else {
+    for (const task of tasks) messages.push(...(await announceTask(trx, request, task, "新的协同事项，请签收")));
+  }
+  for (const code of plan.rule?.action.cc ?? []) {
+    const cc = await trx.selectFrom("departments").select("id").where("code", "=", code).executeTakeFirst();
+    if (!cc) continue;
+    messages.push(
+      ...(await messageFor(trx, "request.cc", await departmentRecipients(trx, cc.id), request, null, {
+        text: `抄送：${fromDepartment.name} 发起了协同事项，供知悉。`,
+      })),
+    );
+  }
+  await enqueueMessages(trx, messages, at);
+  return { request, tasks, plan };
+};

@@ -1,0 +1,94 @@
+import { CamelCasePlugin, Kysely, PostgresDialect, type Transaction } from "kysely";
+import type { Database } from "./tables";
+
+export type DbKind = "pglite" | "postgres";
+
+/**
+ * The one handle every room gets: a Kysely instance plus how to run a transaction on it.
+ * PGlite is a single connection: two overlapping transactions would interleave their statements. The
+ * `kysely-pglite-dialect` driver hands its one connection to one holder at a time (a transaction holds it
+ * from BEGIN to COMMIT), so transactions and queries on PGlite run strictly one after another. Never use
+ * `db.kysely` inside a transaction callback: on PGlite that waits for the transaction itself.
+ * PostgreSQL runs transactions concurrently and relies on row locks.
+ */
+export interface Db {
+  kind: DbKind;
+  /** PostgreSQL schema this handle works in, when not the default */
+  schema?: string | undefined;
+  kysely: Kysely<Database>;
+  transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+export interface DbOptions {
+  /** postgres://… : use a PostgreSQL server through `pg`. Unset: embedded PGlite. */
+  databaseUrl?: string | undefined;
+  /** PGlite storage folder; "memory://" keeps everything in memory (tests). */
+  dataDir?: string | undefined;
+  /** PostgreSQL only: the schema to work in (tests isolate themselves this way). */
+  schema?: string | undefined;
+  /** PostgreSQL pool size. */
+  poolSize?: number | undefined;
+}
+
+export async function createDb(opts: DbOptions): Promise<Db> {
+  if (opts.databaseUrl) return createPostgresDb(opts.databaseUrl, opts);
+  return createPgliteDb(opts.dataDir ?? "./.data");
+}
+
+async function createPostgresDb(url: string, opts: DbOptions): Promise<Db> {
+  const pg = await import("pg");
+  const Pool = pg.default?.Pool ?? (pg as unknown as { Pool: typeof import("pg").Pool }).Pool;
+  const pool = new Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+  });
+  // Fail fast with a clear message instead of on the first query.
+  try {
+    const c = await pool.connect();
+    c.release();
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw new Error(`无法连接 PostgreSQL（${redact(url)}）：${(err as Error).message}`);
+  }
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+  return {
+    kind: "postgres",
+    schema: opts.schema,
+    kysely,
+    transaction: (fn) => kysely.transaction().execute(fn),
+    close: () => kysely.destroy(),
+  };
+}
+
+async function createPgliteDb(dataDir: string): Promise<Db> {
+  const inMemory = dataDir.startsWith("memory://");
+  const release = inMemory ? () => undefined : (await import("./dataDirLock")).acquireDataDirLock(dataDir);
+  try {
+    const { PGlite } = await import("@electric-sql/pglite");
+    const { PGliteDialect } = await import("kysely-pglite-dialect");
+    const pglite = inMemory ? new PGlite() : new PGlite(dataDir);
+    await pglite.waitReady;
+    const kysely = new Kysely<Database>({ dialect: new PGliteDialect(pglite), plugins: [new CamelCasePlugin()] });
+    return {
+      kind: "pglite",
+      kysely,
+      transaction: (fn) => kysely.transaction().execute(fn),
+      close: async () => {
+        await kysely.destroy();
+        await pglite.close().catch(() => undefined);
+        release();
+      },
+    };
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]+@/, "//$1:***@");
+}

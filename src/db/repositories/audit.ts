@@ -1,0 +1,116 @@
+import { createHash } from "node:crypto";
+import { sql } from "kysely";
+import type { Executor } from "../client";
+import type { AuditEventRow } from "../tables";
+
+export const GENESIS_HASH = "0".repeat(64);
+
+export interface AuditRecordInput {
+  /** "request:<id>" for a request's trail, "org" for configuration changes */
+  chain: string;
+  requestId?: number | null;
+  taskId?: number | null;
+  actorId: number | null;
+  actorName: string;
+  action: string;
+  fromState?: string | null;
+  toState?: string | null;
+  data?: Record<string, unknown>;
+  at: Date;
+}
+
+export function requestChain(requestId: number): string {
+  return `request:${requestId}`;
+}
+
+/**
+ * Appends one record to its chain. A transaction-scoped advisory lock on the chain serializes writers, so
+ * two concurrent appends can never fork it; the lock is released at commit.
+ */
+export async function appendAudit(trx: Executor, input: AuditRecordInput): Promise<AuditEventRow> {
+  await sql`select pg_advisory_xact_lock(hashtext(${input.chain}))`.execute(trx);
+  const last = await trx
+    .selectFrom("auditEvents")
+    .select(["seq", "hash"])
+    .where("chain", "=", input.chain)
+    .orderBy("seq", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  const record = {
+    chain: input.chain,
+    seq: (last?.seq ?? 0) + 1,
+    requestId: input.requestId ?? null,
+    taskId: input.taskId ?? null,
+    actorId: input.actorId,
+    actorName: input.actorName,
+    action: input.action,
+    fromState: input.fromState ?? null,
+    toState: input.toState ?? null,
+    data: input.data ?? {},
+    createdAt: input.at,
+    prevHash: last?.hash ?? GENESIS_HASH,
+  };
+  const hash = hashRecord(record);
+  return trx
+    .insertInto("auditEvents")
+    .values({ ...record, data: JSON.stringify(record.data), hash })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+type Hashable = Omit<AuditEventRow, "id" | "hash">;
+
+/** sha256 over a canonical form of the record, including the previous record's hash. */
+export function hashRecord(r: Hashable): string {
+  const canonical = JSON.stringify([
+    r.prevHash,
+    r.chain,
+    r.seq,
+    r.requestId,
+    r.taskId,
+    r.actorId,
+    r.actorName,
+    r.action,
+    r.fromState,
+    r.toState,
+    canonicalize(r.data),
+    new Date(r.createdAt).toISOString(),
+  ]);
+  return createHash("sha256").update(canonical).digest("hex");
+}
+
+/** Sorts object keys recursively: jsonb does not keep the order the record was written in. */
+function canonicalize(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonicalize);
+  if (v && typeof v === "object" && !(v instanceof Date)) {
+    return Object.fromEntries(
+      Object.keys(v as object)
+        .sort()
+        .map((k) => [k, canonicalize((v as Record<string, unknown>)[k])]),
+    );
+  }
+  return v;
+}
+
+export interface ChainVerification {
+  ok: boolean;
+  records: number;
+  /** the first record whose hash or link does not hold */
+  brokenAt?: { seq: number; reason: string };
+}
+
+export async function verifyChain(db: Executor, chain: string): Promise<ChainVerification> {
+  const rows = await db.selectFrom("auditEvents").selectAll().where("chain", "=", chain).orderBy("seq").execute();
+  let prev = GENESIS_HASH;
+  for (const [i, row] of rows.entries()) {
+    if (row.seq !== i + 1) return { ok: false, records: rows.length, brokenAt: { seq: row.seq, reason: "序号不连续（有记录被删除）" } };
+    if (row.prevHash !== prev) return { ok: false, records: rows.length, brokenAt: { seq: row.seq, reason: "与上一条记录的哈希不衔接" } };
+    if (hashRecord(row) !== row.hash) return { ok: false, records: rows.length, brokenAt: { seq: row.seq, reason: "记录内容与其哈希不符（被篡改）" } };
+    prev = row.hash;
+  }
+  return { ok: true, records: rows.length };
+}
+
+export async function listAudit(db: Executor, requestId: number): Promise<AuditEventRow[]> {
+  return db.selectFrom("auditEvents").selectAll().where("chain", "=", requestChain(requestId)).orderBy("seq").execute();
+}

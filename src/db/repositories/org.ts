@@ -1,0 +1,70 @@
+import { sql } from "kysely";
+import type { CalendarOverride } from "../../domain/calendar";
+import type { DepartmentRef, RoutingRule } from "../../domain/types";
+import type { UserActor } from "../../policies/actor";
+import type { Executor } from "../client";
+import type { Department, RoutingRuleRow } from "../tables";
+
+export async function listDepartments(db: Executor): Promise<Department[]> {
+  return db.selectFrom("departments").selectAll().where("active", "=", true).orderBy("id").execute();
+}
+
+export function toDepartmentRef(d: Pick<Department, "code" | "name" | "aliases">): DepartmentRef {
+  return { code: d.code, name: d.name, aliases: d.aliases };
+}
+
+export async function findDepartmentByCode(db: Executor, code: string): Promise<Department | undefined> {
+  return db.selectFrom("departments").selectAll().where("code", "=", code).executeTakeFirst();
+}
+
+export async function findDepartmentById(db: Executor, id: number): Promise<Department> {
+  return db.selectFrom("departments").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+}
+
+/** The person behind a platform openId, with every role, or undefined when xietong does not know them. */
+export async function loadUserActor(db: Executor, by: { openId: string } | { id: number }): Promise<UserActor | undefined> {
+  const user = await db
+    .selectFrom("users")
+    .selectAll()
+    .where("active", "=", true)
+    .$if("openId" in by, (q) => q.where("openId", "=", (by as { openId: string }).openId))
+    .$if("id" in by, (q) => q.where("id", "=", (by as { id: number }).id))
+    .executeTakeFirst();
+  if (!user) return undefined;
+  const roles = await db.selectFrom("userRoles").select(["role", "departmentId"]).where("userId", "=", user.id).execute();
+  return { kind: "user", id: user.id, openId: user.openId, name: user.name, departmentId: user.departmentId, roles };
+}
+
+/** People holding one of `roles` in a department (who gets notified for it). */
+export async function usersWithRole(
+  db: Executor,
+  departmentId: number | null,
+  roles: string[],
+): Promise<Array<{ id: number; openId: string; name: string }>> {
+  return db
+    .selectFrom("userRoles")
+    .innerJoin("users", "users.id", "userRoles.userId")
+    .select(["users.id", "users.openId", "users.name"])
+    .distinct()
+    .where("users.active", "=", true)
+    .where("userRoles.role", "in", roles as never[])
+    .where((eb) => (departmentId === null ? eb("userRoles.departmentId", "is", null) : eb("userRoles.departmentId", "=", departmentId)))
+    .orderBy("users.id")
+    .execute();
+}
+
+export async function listCurrentRules(db: Executor): Promise<RoutingRuleRow[]> {
+  return db.selectFrom("routingRules").selectAll().where("isCurrent", "=", true).orderBy("priority").orderBy("code").execute();
+}
+
+export function toRoutingRule(r: RoutingRuleRow): RoutingRule {
+  return { code: r.code, name: r.name, version: r.version, priority: r.priority, enabled: r.enabled, match: r.match, action: r.action };
+}
+
+export async function listCalendarOverrides(db: Executor): Promise<CalendarOverride[]> {
+  return db
+    .selectFrom("calendarOverrides")
+    .select([sql<string>`to_char(date, 'YYYY-MM-DD')`.as("date"), "kind", "note"])
+    .orderBy("date")
+    .execute();
+}

@@ -1,0 +1,189 @@
+import { OPEN_TASK_STATES, type TaskState } from "../../domain/types";
+import { departmentsOf, hasDepartmentRole, type Actor } from "../../policies/actor";
+import { canView } from "../../policies/task";
+import type { Executor } from "../client";
+
+// Read models the chat and the mini-app show. Visibility is decided by the policies, never here.
+
+export interface RequestDetail {
+  id: number;
+  number: string;
+  title: string;
+  body: string;
+  status: string;
+  classification: string;
+  priority: string;
+  dueAt: Date;
+  createdAt: Date;
+  requesterName: string;
+  fromDepartmentName: string;
+  tasks: Array<{ id: number; departmentName: string; role: string; state: TaskState; dueAt: Date; assigneeName: string | null; result: string | null }>;
+}
+
+/** A request with its tasks, or null when it does not exist or the actor may not see it (both look the same). */
+export async function requestDetail(db: Executor, actor: Actor, number: string): Promise<RequestDetail | null> {
+  const r = await db
+    .selectFrom("requests")
+    .innerJoin("users", "users.id", "requests.requesterId")
+    .innerJoin("departments", "departments.id", "requests.fromDepartmentId")
+    .selectAll("requests")
+    .select(["users.name as requesterName", "departments.name as fromDepartmentName"])
+    .where("number", "=", number.trim().toUpperCase())
+    .executeTakeFirst();
+  if (!r) return null;
+  const tasks = await db
+    .selectFrom("tasks")
+    .innerJoin("departments", "departments.id", "tasks.departmentId")
+    .leftJoin("users", "users.id", "tasks.assigneeId")
+    .select([
+      "tasks.id",
+      "tasks.departmentId",
+      "tasks.assigneeId",
+      "tasks.role",
+      "tasks.state",
+      "tasks.dueAt",
+      "tasks.result",
+      "departments.name as departmentName",
+      "users.name as assigneeName",
+    ])
+    .where("requestId", "=", r.id)
+    .orderBy("tasks.role")
+    .orderBy("tasks.id")
+    .execute();
+  if (!canView(actor, r, tasks)) return null;
+  return {
+    id: r.id,
+    number: r.number,
+    title: r.title,
+    body: r.body,
+    status: r.status,
+    classification: r.classification,
+    priority: r.priority,
+    dueAt: r.dueAt,
+    createdAt: r.createdAt,
+    requesterName: r.requesterName,
+    fromDepartmentName: r.fromDepartmentName,
+    tasks: tasks.map((t) => ({
+      id: t.id,
+      departmentName: t.departmentName,
+      role: t.role,
+      state: t.state,
+      dueAt: t.dueAt,
+      assigneeName: t.assigneeName,
+      result: t.result,
+    })),
+  };
+}
+
+export interface ListedItem {
+  taskId?: number;
+  number: string;
+  title: string;
+  classification: string;
+  state: string;
+  dueAt: Date;
+  departmentName: string;
+}
+
+const LIST_LIMIT = 10;
+
+/** /我的: my open requests, and open tasks assigned to me. */
+export async function myOpenItems(db: Executor, userId: number) {
+  const requests = await db
+    .selectFrom("requests")
+    .innerJoin("departments", "departments.id", "requests.fromDepartmentId")
+    .select(["number", "title", "classification", "status as state", "dueAt", "departments.name as departmentName"])
+    .where("requesterId", "=", userId)
+    .where("closedAt", "is", null)
+    .orderBy("requests.id", "desc")
+    .limit(LIST_LIMIT)
+    .execute();
+  const tasks = await db
+    .selectFrom("tasks")
+    .innerJoin("requests", "requests.id", "tasks.requestId")
+    .innerJoin("departments", "departments.id", "tasks.departmentId")
+    .select(["requests.number", "requests.title", "requests.classification", "tasks.state", "tasks.dueAt", "departments.name as departmentName"])
+    .where("assigneeId", "=", userId)
+    .where("tasks.state", "in", [...OPEN_TASK_STATES])
+    .orderBy("tasks.dueAt")
+    .limit(LIST_LIMIT)
+    .execute();
+  return { requests: requests as ListedItem[], tasks: tasks as ListedItem[] };
+}
+
+/** /待办: what waits for this person — approvals, tasks to accept, tasks to handle, material to supply. */
+export async function todoFor(db: Executor, actor: Actor) {
+  if (actor.kind !== "user") return { approvals: [], toAccept: [], toHandle: [], toSupply: [] };
+  const depts = departmentsOf(actor);
+  const headOf = depts.filter((d) => hasDepartmentRole(actor, "head", d));
+  const officeOf = depts.filter((d) => hasDepartmentRole(actor, "head", d) || hasDepartmentRole(actor, "dispatcher", d));
+  const base = () =>
+    db
+      .selectFrom("tasks")
+      .innerJoin("requests", "requests.id", "tasks.requestId")
+      .innerJoin("departments", "departments.id", "tasks.departmentId")
+      .select(["tasks.id as taskId", "requests.number", "requests.title", "requests.classification", "tasks.state", "tasks.dueAt", "departments.name as departmentName"])
+      .orderBy("tasks.dueAt")
+      .limit(LIST_LIMIT);
+  const approvals = headOf.length
+    ? await base().where("requests.fromDepartmentId", "in", headOf).where("tasks.state", "=", "pending_approval").execute()
+    : [];
+  const toAccept = officeOf.length ? await base().where("tasks.departmentId", "in", officeOf).where("tasks.state", "=", "pending_accept").execute() : [];
+  const toHandle = await base().where("tasks.assigneeId", "=", actor.id).where("tasks.state", "=", "in_progress").execute();
+  const toSupply = await base().where("requests.requesterId", "=", actor.id).where("tasks.state", "=", "awaiting_info").execute();
+  return { approvals: dedupe(approvals), toAccept, toHandle, toSupply } as Record<"approvals" | "toAccept" | "toHandle" | "toSupply", ListedItem[]>;
+}
+
+/** A joint request waiting for approval has several tasks; it is one approval. */
+function dedupe<T extends { number: string }>(rows: T[]): T[] {
+  const seen = new Set<string>();
+  return rows.filter((r) => (seen.has(r.number) ? false : (seen.add(r.number), true)));
+}
+
+/** The trail of a request as people read it: who did what, when, from which state to which, and the comments. */
+export async function requestTimeline(db: Executor, requestId: number) {
+  const events = await db
+    .selectFrom("auditEvents")
+    .leftJoin("tasks", "tasks.id", "auditEvents.taskId")
+    .leftJoin("departments", "departments.id", "tasks.departmentId")
+    .select(["auditEvents.seq", "auditEvents.action", "auditEvents.actorName", "auditEvents.fromState", "auditEvents.toState", "auditEvents.data", "auditEvents.createdAt", "departments.name as departmentName"])
+    .where("auditEvents.chain", "=", `request:${requestId}`)
+    .orderBy("auditEvents.seq")
+    .execute();
+  const comments = await db
+    .selectFrom("comments")
+    .innerJoin("users", "users.id", "comments.authorId")
+    .select(["comments.id", "comments.kind", "comments.body", "comments.createdAt", "users.name as authorName"])
+    .where("requestId", "=", requestId)
+    .orderBy("comments.id")
+    .execute();
+  return { events, comments };
+}
+
+/**
+ * 晾晒 board: open and overdue tasks for every (requesting department, target department) pair. `departmentIds`
+ * limits it to pairs touching those departments (null = everything, for supervisors).
+ */
+export async function boardCounts(db: Executor, now: Date, departmentIds: number[] | null) {
+  return db
+    .selectFrom("tasks")
+    .innerJoin("requests", "requests.id", "tasks.requestId")
+    .innerJoin("departments as origin", "origin.id", "requests.fromDepartmentId")
+    .innerJoin("departments as target", "target.id", "tasks.departmentId")
+    .select((eb) => [
+      "origin.code as fromCode",
+      "origin.name as fromName",
+      "target.code as toCode",
+      "target.name as toName",
+      eb.fn.countAll<string>().as("open"),
+      eb.fn.count<string>("tasks.id").filterWhere("tasks.dueAt", "<", now).as("overdue"),
+    ])
+    .where("tasks.state", "in", [...OPEN_TASK_STATES])
+    .$if(departmentIds !== null, (q) =>
+      q.where((eb) => eb.or([eb("requests.fromDepartmentId", "in", departmentIds!), eb("tasks.departmentId", "in", departmentIds!)])),
+    )
+    .groupBy(["origin.code", "origin.name", "target.code", "target.name"])
+    .orderBy("origin.code")
+    .orderBy("target.code")
+    .execute();
+}

@@ -1,0 +1,231 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from "kysely";
+import type {
+  Classification,
+  Priority,
+  RequestSource,
+  Role,
+  RuleAction,
+  RuleMatch,
+  TaskState,
+} from "../domain/types";
+
+// Column names are snake_case in SQL and camelCase here (CamelCasePlugin).
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface DepartmentTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  aliases: ColumnType<string[], string[] | undefined, string[]>;
+  parentId: number | null;
+  chatId: string | null;
+  active: Generated<boolean>;
+  createdAt: CreatedAt;
+  updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface UserTable {
+  id: Generated<number>;
+  openId: string;
+  name: string;
+  departmentId: number;
+  active: Generated<boolean>;
+  createdAt: CreatedAt;
+  updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface UserRoleTable {
+  id: Generated<number>;
+  userId: number;
+  role: Role;
+  departmentId: number | null;
+}
+
+export interface RoutingRuleTable {
+  id: Generated<number>;
+  code: string;
+  version: number;
+  name: string;
+  priority: number;
+  enabled: boolean;
+  match: Json<RuleMatch>;
+  action: Json<RuleAction>;
+  isCurrent: boolean;
+  createdBy: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface RequestCounterTable {
+  prefix: string;
+  year: number;
+  lastValue: number;
+}
+
+export type RequestStatus = TaskState | "partially_completed";
+
+export interface RequestTable {
+  id: Generated<number>;
+  number: string;
+  title: string;
+  body: string;
+  category: string | null;
+  priority: Priority;
+  classification: Classification;
+  source: RequestSource;
+  status: string;
+  requesterId: number;
+  fromDepartmentId: number;
+  ruleId: number | null;
+  dueAt: Timestamp;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+  closedAt: Timestamp | null;
+}
+
+export interface TaskTable {
+  id: Generated<number>;
+  requestId: number;
+  departmentId: number;
+  role: "lead" | "supporting";
+  state: TaskState;
+  assigneeId: number | null;
+  ruleId: number | null;
+  slaWorkingDays: number;
+  outboundApproval: boolean;
+  completionReview: boolean;
+  dueAt: Timestamp;
+  pausedAt: Timestamp | null;
+  reviewPending: Generated<boolean>;
+  transferCount: Generated<number>;
+  notOursStreak: Generated<number>;
+  arbitrationPending: Generated<boolean>;
+  arbitrated: Generated<boolean>;
+  result: string | null;
+  lastReason: string | null;
+  lastUrgedAt: Timestamp | null;
+  acceptedAt: Timestamp | null;
+  completedAt: Timestamp | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface AuditEventTable {
+  id: Generated<number>;
+  chain: string;
+  seq: number;
+  requestId: number | null;
+  taskId: number | null;
+  actorId: number | null;
+  actorName: string;
+  action: string;
+  fromState: string | null;
+  toState: string | null;
+  data: Json<Record<string, unknown>>;
+  createdAt: Timestamp;
+  prevHash: string;
+  hash: string;
+}
+
+export interface CommentTable {
+  id: Generated<number>;
+  requestId: number;
+  taskId: number | null;
+  authorId: number;
+  kind: "comment" | "info_request" | "info_supply";
+  body: string;
+  createdAt: Timestamp;
+}
+
+export interface EvaluationTable {
+  id: Generated<number>;
+  taskId: number;
+  requestId: number;
+  raterId: number;
+  score: number;
+  comment: string | null;
+  createdAt: Timestamp;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  topic: string;
+  recipientType: "open_id" | "chat_id";
+  recipientId: string;
+  payload: Json<Record<string, unknown>>;
+  uuid: string;
+  cardKey: string | null;
+  requestId: number | null;
+  taskId: number | null;
+  attempts: Generated<number>;
+  nextAttemptAt: Timestamp;
+  lastError: string | null;
+  deliveredAt: Timestamp | null;
+  parkedAt: Timestamp | null;
+  platformMessageId: string | null;
+  createdAt: Timestamp;
+}
+
+export interface InboundEventTable {
+  eventId: string;
+  eventType: string;
+  receivedAt: CreatedAt;
+}
+
+export interface CalendarOverrideTable {
+  // `date` columns come back as Date from pg; we always select them as text (to_char) to stay time-zone proof.
+  date: ColumnType<string, string, string>;
+  kind: "holiday" | "workday";
+  note: string | null;
+  updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>;
+  name: string;
+  tokenHash: string;
+  role: "admin" | "supervisor" | "integration";
+  userId: number | null;
+  createdAt: CreatedAt;
+  lastUsedAt: Timestamp | null;
+  revokedAt: Timestamp | null;
+}
+
+export interface SessionTable {
+  id: Generated<number>;
+  tokenHash: string;
+  userId: number;
+  csrfToken: string;
+  expiresAt: Timestamp;
+  createdAt: CreatedAt;
+}
+
+export interface Database {
+  sessions: SessionTable;
+  departments: DepartmentTable;
+  users: UserTable;
+  userRoles: UserRoleTable;
+  routingRules: RoutingRuleTable;
+  requestCounters: RequestCounterTable;
+  requests: RequestTable;
+  tasks: TaskTable;
+  auditEvents: AuditEventTable;
+  comments: CommentTable;
+  evaluations: EvaluationTable;
+  outbox: OutboxTable;
+  inboundEvents: InboundEventTable;
+  calendarOverrides: CalendarOverrideTable;
+  apiTokens: ApiTokenTable;
+}
+
+export type Department = Selectable<DepartmentTable>;
+export type User = Selectable<UserTable>;
+export type RoutingRuleRow = Selectable<RoutingRuleTable>;
+export type RequestRow = Selectable<RequestTable>;
+export type NewRequest = Insertable<RequestTable>;
+export type TaskRow = Selectable<TaskTable>;
+export type TaskUpdate = Updateable<TaskTable>;
+export type AuditEventRow = Selectable<AuditEventTable>;
+export type OutboxRow = Selectable<OutboxTable>;

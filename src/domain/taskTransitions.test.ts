@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { assertTransition, deriveRequestStatus, TRANSITIONS, type TaskFlags } from "./taskTransitions";
+import { TASK_STATES } from "./types";
+
+const flags: TaskFlags = { reviewPending: false, arbitrationPending: false, arbitrated: false, transferCount: 0 };
+
+describe("the transition table", () => {
+  it("allows accept only from 待签收 and explains the refusal in Chinese", () => {
+    expect(assertTransition("accept", "pending_accept", flags).to).toBe("in_progress");
+    expect(() => assertTransition("accept", "completed", flags)).toThrow("无法签收：该任务当前状态为「已办结」，只有处于「待签收」状态时才能签收。");
+  });
+
+  it("names who already acted when given", () => {
+    expect(() => assertTransition("approve", "pending_accept", flags, "赵敏")).toThrow("该任务当前状态为「待签收」（由 赵敏 处理）");
+  });
+
+  it("never lets a task leave a final state except by evaluation or comment", () => {
+    for (const final of ["completed", "cancelled", "rejected"] as const) {
+      for (const [action, t] of Object.entries(TRANSITIONS)) {
+        if (t.from.includes(final)) expect(["comment", "evaluate"]).toContain(action);
+      }
+    }
+  });
+
+  it("guards: arbitrated tasks cannot be returned or transferred; review must be pending to confirm", () => {
+    expect(() => assertTransition("return", "in_progress", { ...flags, arbitrated: true })).toThrow("不能再退回");
+    expect(() => assertTransition("transfer", "pending_accept", { ...flags, arbitrated: true })).toThrow("不能再转办");
+    expect(() => assertTransition("confirmCompletion", "in_progress", flags)).toThrow("没有待确认的办结结果");
+    expect(() => assertTransition("complete", "in_progress", { ...flags, reviewPending: true })).toThrow("正等待本部门负责人确认");
+    expect(() => assertTransition("arbitrate", "returned", flags)).toThrow("不在待指定状态");
+    expect(() => assertTransition("resubmit", "returned", { ...flags, arbitrationPending: true })).toThrow("等待督查指定");
+  });
+
+  it("every action names at least one party and valid states", () => {
+    for (const t of Object.values(TRANSITIONS)) {
+      expect(t.parties.length).toBeGreaterThan(0);
+      for (const s of t.from) expect(TASK_STATES).toContain(s);
+    }
+  });
+});
+
+describe("request status from its tasks", () => {
+  it.each([
+    [["pending_approval", "pending_approval"], "pending_approval"],
+    [["pending_accept"], "pending_accept"],
+    [["completed", "pending_accept"], "in_progress"],
+    [["in_progress", "awaiting_info"], "in_progress"],
+    [["awaiting_info", "completed"], "awaiting_info"],
+    [["completed", "returned"], "returned"],
+    [["completed", "cancelled"], "completed"],
+    [["rejected"], "rejected"],
+    [["cancelled", "cancelled"], "cancelled"],
+  ] as const)("%j -> %s", (states, status) => {
+    expect(deriveRequestStatus(states)).toBe(status);
+  });
+});

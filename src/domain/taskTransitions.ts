@@ -1,0 +1,194 @@
+import { DomainError, TASK_STATE_LABELS, TASK_STATES, type TaskState } from "./types";
+
+/**
+ * Who an actor is relative to one task. Computed by the policies from roles; the table below only names them.
+ * - requester: raised the request; requesterHead: head of the requesting department
+ * - targetDispatcher / targetHead / targetHandler: roles in the task's (target) department; assignee: the named handler
+ * - supervisor / admin: global roles
+ */
+export type Party =
+  | "requester"
+  | "requesterHead"
+  | "targetDispatcher"
+  | "targetHead"
+  | "targetHandler"
+  | "assignee"
+  | "supervisor"
+  | "admin";
+
+export type TaskAction =
+  | "approve"
+  | "reject"
+  | "accept"
+  | "return"
+  | "transfer"
+  | "resubmit"
+  | "arbitrate"
+  | "requestInfo"
+  | "supplyInfo"
+  | "complete"
+  | "confirmCompletion"
+  | "sendBack"
+  | "withdraw"
+  | "urge"
+  | "comment"
+  | "evaluate";
+
+export interface Transition {
+  label: string;
+  from: readonly TaskState[];
+  /** null = the state does not change (urge, comment, evaluate, transfer stays pending_accept) */
+  to: TaskState | null;
+  parties: readonly Party[];
+  /** extra condition on the task's flags, with the refusal text when it fails */
+  guard?: (t: TaskFlags) => string | null;
+}
+
+export interface TaskFlags {
+  reviewPending: boolean;
+  arbitrationPending: boolean;
+  arbitrated: boolean;
+  transferCount: number;
+}
+
+export const MAX_TRANSFERS_WITHOUT_ADMIN = 3;
+
+const ALL: readonly TaskState[] = TASK_STATES;
+const WORKING: readonly TaskState[] = ["in_progress"];
+const TARGET_OFFICE: readonly Party[] = ["targetDispatcher", "targetHead"];
+const TARGET_WORKERS: readonly Party[] = ["assignee", "targetHandler", "targetHead"];
+
+/** The one transition table: every task change in xietong is checked here. */
+export const TRANSITIONS: Record<TaskAction, Transition> = {
+  approve: { label: "审批同意", from: ["pending_approval"], to: "pending_accept", parties: ["requesterHead"] },
+  reject: { label: "审批驳回", from: ["pending_approval"], to: "rejected", parties: ["requesterHead"] },
+  accept: { label: "签收", from: ["pending_accept"], to: "in_progress", parties: TARGET_OFFICE },
+  return: {
+    label: "退回",
+    from: ["pending_accept", "in_progress"],
+    to: "returned",
+    parties: TARGET_OFFICE,
+    guard: (t) => (t.arbitrated ? "该任务已由督查指定由本部门办理，不能再退回。" : null),
+  },
+  transfer: {
+    label: "转办",
+    from: ["pending_accept", "in_progress"],
+    to: "pending_accept",
+    parties: [...TARGET_OFFICE, "admin"],
+    guard: (t) => (t.arbitrated ? "该任务已由督查指定由本部门办理，不能再转办。" : null),
+  },
+  resubmit: {
+    label: "重新提交",
+    from: ["returned"],
+    to: "pending_accept",
+    parties: ["requester"],
+    guard: (t) => (t.arbitrationPending ? "该任务已连续被两个部门退回，正等待督查指定责任部门，暂不能重新提交。" : null),
+  },
+  arbitrate: {
+    label: "督查指定",
+    from: ["returned"],
+    to: "pending_accept",
+    parties: ["supervisor"],
+    guard: (t) => (t.arbitrationPending ? null : "该任务不在待指定状态：只有连续被两个部门退回的任务需要督查指定。"),
+  },
+  requestInfo: { label: "补正", from: WORKING, to: "awaiting_info", parties: TARGET_WORKERS },
+  supplyInfo: { label: "补充材料", from: ["awaiting_info"], to: "in_progress", parties: ["requester"] },
+  complete: {
+    label: "办结",
+    from: WORKING,
+    to: "completed",
+    parties: TARGET_WORKERS,
+    guard: (t) => (t.reviewPending ? "办结结果正等待本部门负责人确认，请勿重复提交。" : null),
+  },
+  confirmCompletion: {
+    label: "确认办结",
+    from: WORKING,
+    to: "completed",
+    parties: ["targetHead"],
+    guard: (t) => (t.reviewPending ? null : "该任务没有待确认的办结结果。"),
+  },
+  sendBack: {
+    label: "退回重办",
+    from: WORKING,
+    to: "in_progress",
+    parties: ["targetHead"],
+    guard: (t) => (t.reviewPending ? null : "该任务没有待确认的办结结果。"),
+  },
+  withdraw: {
+    label: "撤回",
+    from: ["pending_approval", "pending_accept", "in_progress", "awaiting_info", "returned"],
+    to: "cancelled",
+    parties: ["requester"],
+  },
+  urge: {
+    label: "催办",
+    from: ["pending_approval", "pending_accept", "in_progress", "awaiting_info"],
+    to: null,
+    parties: ["requester", "requesterHead", "supervisor"],
+  },
+  comment: {
+    label: "补充说明",
+    from: ALL,
+    to: null,
+    parties: ["requester", "requesterHead", "targetDispatcher", "targetHead", "targetHandler", "assignee", "supervisor"],
+  },
+  evaluate: { label: "评价", from: ["completed"], to: null, parties: ["requester"] },
+};
+
+export const PARTY_LABELS: Record<Party, string> = {
+  requester: "发起人",
+  requesterHead: "发起部门负责人",
+  targetDispatcher: "承办部门收件员",
+  targetHead: "承办部门负责人",
+  targetHandler: "承办部门经办人",
+  assignee: "该任务的经办人",
+  supervisor: "督查人员",
+  admin: "管理员",
+};
+
+/**
+ * Checks state and flags (not the actor: see policies). Throws a DomainError whose message says why, in Chinese.
+ * `alreadyBy` names who moved the task to where it is, for the "already approved by X" answers of races.
+ */
+export function assertTransition(
+  action: TaskAction,
+  state: TaskState,
+  flags: TaskFlags,
+  alreadyBy?: string | null,
+): Transition {
+  const t = TRANSITIONS[action];
+  if (!t.from.includes(state)) {
+    const by = alreadyBy ? `（由 ${alreadyBy} 处理）` : "";
+    throw new DomainError(
+      "invalid_state",
+      `无法${t.label}：该任务当前状态为「${TASK_STATE_LABELS[state]}」${by}，只有处于「${t.from
+        .map((s) => TASK_STATE_LABELS[s])
+        .join("」「")}」状态时才能${t.label}。`,
+    );
+  }
+  const refusal = t.guard?.(flags);
+  if (refusal) throw new DomainError("not_allowed", refusal);
+  return t;
+}
+
+export type RequestStatus = TaskState;
+
+/**
+ * A request's status, derived from its tasks: the least advanced open state wins; when nothing is open,
+ * returned > completed > rejected > cancelled.
+ */
+export function deriveRequestStatus(states: readonly TaskState[]): RequestStatus {
+  if (states.length === 0) return "cancelled";
+  const has = (s: TaskState) => states.includes(s);
+  if (has("pending_approval")) return "pending_approval";
+  if (has("in_progress") || has("awaiting_info")) return has("awaiting_info") && !has("in_progress") ? "awaiting_info" : "in_progress";
+  if (has("pending_accept")) return has("completed") ? "in_progress" : "pending_accept";
+  if (has("returned")) return "returned";
+  if (has("completed")) return "completed";
+  if (has("rejected")) return "rejected";
+  return "cancelled";
+}
+
+export function isOpenState(state: TaskState): boolean {
+  return state === "pending_approval" || state === "pending_accept" || state === "in_progress" || state === "awaiting_info";
+}

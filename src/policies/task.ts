@@ -1,0 +1,76 @@
+import { PARTY_LABELS, TRANSITIONS, type Party, type TaskAction } from "../domain/taskTransitions";
+import { DomainError, type Classification } from "../domain/types";
+import { hasDepartmentRole, hasGlobalRole, type Actor } from "./actor";
+
+/** What the policies need to know of a request and one of its tasks. */
+export interface TaskSubject {
+  request: { requesterId: number; fromDepartmentId: number; classification: Classification };
+  task: { departmentId: number; assigneeId: number | null };
+}
+
+/** Every party the actor is, relative to this task. */
+export function partiesOf(actor: Actor, s: TaskSubject): Set<Party> {
+  const p = new Set<Party>();
+  if (hasGlobalRole(actor, "admin")) p.add("admin");
+  if (hasGlobalRole(actor, "supervisor")) p.add("supervisor");
+  if (actor.kind !== "user") return p;
+  if (actor.id === s.request.requesterId) p.add("requester");
+  if (hasDepartmentRole(actor, "head", s.request.fromDepartmentId)) p.add("requesterHead");
+  const dept = s.task.departmentId;
+  if (hasDepartmentRole(actor, "dispatcher", dept)) p.add("targetDispatcher");
+  if (hasDepartmentRole(actor, "head", dept)) p.add("targetHead");
+  if (hasDepartmentRole(actor, "handler", dept)) p.add("targetHandler");
+  if (s.task.assigneeId !== null && s.task.assigneeId === actor.id) p.add("assignee");
+  return p;
+}
+
+/**
+ * May the actor take this action on this task? A handler who is not the assignee may act only while
+ * nobody is assigned (the assignee owns the work once named).
+ */
+export function can(actor: Actor, action: TaskAction, s: TaskSubject): boolean {
+  const mine = partiesOf(actor, s);
+  return TRANSITIONS[action].parties.some((party) => {
+    if (!mine.has(party)) return false;
+    if (party === "targetHandler" && s.task.assigneeId !== null && !mine.has("assignee")) return false;
+    return true;
+  });
+}
+
+export function authorize(actor: Actor, action: TaskAction, s: TaskSubject): void {
+  if (can(actor, action, s)) return;
+  const t = TRANSITIONS[action];
+  const who = t.parties.map((p) => PARTY_LABELS[p]).join("、");
+  throw new DomainError("forbidden", `您无权${t.label}：只有${who}可以${t.label}。`);
+}
+
+/**
+ * May the actor see this request at all? Sensitive requests only to participants, heads of involved
+ * departments (and their dispatchers, who must read it to accept it) and supervisors; internal and public
+ * ones to every registered user.
+ */
+export function canView(
+  actor: Actor,
+  request: TaskSubject["request"],
+  tasks: ReadonlyArray<TaskSubject["task"]>,
+): boolean {
+  if (request.classification !== "sensitive") return true;
+  // Admins configure the system; they do not read sensitive requests unless they take part in them.
+  if (hasGlobalRole(actor, "supervisor")) return true;
+  if (actor.kind !== "user") return false;
+  if (actor.id === request.requesterId) return true;
+  if (hasDepartmentRole(actor, "head", request.fromDepartmentId)) return true;
+  return tasks.some(
+    (t) =>
+      t.assigneeId === actor.id ||
+      hasDepartmentRole(actor, "head", t.departmentId) ||
+      hasDepartmentRole(actor, "dispatcher", t.departmentId),
+  );
+}
+
+/** Who may raise requests from a department: its members, handlers, dispatchers and heads. */
+export function canRaiseFrom(actor: Actor, departmentId: number): boolean {
+  if (actor.kind === "token") return actor.role === "integration" || actor.role === "admin";
+  if (actor.kind !== "user") return false;
+  return actor.roles.some((g) => g.departmentId === departmentId);
+}
