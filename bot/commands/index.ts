@@ -1,0 +1,40 @@
+import type { ChatCommand } from "../core/types";
+import { acceptCommand } from "./accept";
+import { approveCommand, rejectCommand } from "./approve";
+import { commentCommand } from "./comment";
+import { doneCommand } from "./done";
+import { helpCommand } from "./help";
+import { mineCommand } from "./mine";
+import { rateCommand } from "./rate";
+import { requestCommand } from "./request";
+import { returnCommand } from "./returnTask";
+import { statusCommand } from "./status";
+import { todoCommand } from "./todo";
+import { transferCommand } from "./transfer";
+import { urgeCommand } from "./urge";
+import { withdrawCommand } from "./withdraw";
+
+/** Every chat command, in the order /帮助 lists them. An explicit list: no folder scans (Workers bundle this). */
+export const chatCommands: ChatCommand[] = [
+  requestCommand,
+  statusCommand,
+  mineCommand,
+  todoCommand,
+  acceptCommand,
+  returnCommand,
+  transferCommand,
+  doneCommand,
+  commentCommand,
+  urgeCommand,
+  withdrawCommand,
+  rateCommand,
+  approveCommand,
+  rejectCommand,
+];
+chatCommands.push(helpCommand(() => chatCommands));
+
+/** Finds a command by any of its names (English ones case-insensitively). */
+export function findCommand(name: string): ChatCommand | undefined {
+  const n = name.toLowerCase();
+  return chatCommands.find((c) => c.names.some((x) => x.toLowerCase() === n));
+}

@@ -1,0 +1,23 @@
+import { todoFor } from "../../src/db/repositories/views";
+import type { ChatCommand } from "../core/types";
+import { listLines } from "./format";
+
+export const todoCommand: ChatCommand = {
+  names: ["待办", "todo"],
+  summary: "等我处理的：待审批、待签收、待办理、待补正",
+  usage: "/待办",
+  examples: ["/待办"],
+  async run({ deps, actor }) {
+    const t = await todoFor(deps.db.kysely, actor);
+    const now = deps.now();
+    const section = (title: string, items: typeof t.approvals, hint: string) =>
+      items.length ? [`${title}（${items.length}）：`, ...listLines(items, now), `  ${hint}`] : [];
+    const lines = [
+      ...section("待我审批", t.approvals, "审批：/同意 编号 或 /驳回 编号 理由"),
+      ...section("本部门待签收", t.toAccept, "签收：/签收 编号；退回：/退回 编号 原因"),
+      ...section("待我办理", t.toHandle, "办结：/办结 编号 结果"),
+      ...section("待我补正材料", t.toSupply, "补正：/补充 编号 内容"),
+    ];
+    return { text: lines.length ? lines.join("\n") : "暂无待办事项。" };
+  },
+};

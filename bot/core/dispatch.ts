@@ -1,0 +1,143 @@
+import type { Deps } from "../../src/commands/context";
+import { runCommand } from "../../src/commands/context";
+import { requestApprover } from "../../src/commands/requestApprover";
+import { requestCreator } from "../../src/commands/requestCreator";
+import { planRequest } from "../../src/commands/requestPlanner";
+import { taskAccepter } from "../../src/commands/taskAccepter";
+import { taskEvaluator } from "../../src/commands/taskEvaluator";
+import { taskReturner } from "../../src/commands/taskReturner";
+import { taskTransferrer } from "../../src/commands/taskTransferrer";
+import { findDepartmentById, loadUserActor } from "../../src/db/repositories/org";
+import { DomainError } from "../../src/domain/types";
+import type { UserActor } from "../../src/policies/actor";
+import { findCommand } from "../commands";
+import { departmentCode } from "../commands/lookup";
+import { previewCard } from "../presenters/cards";
+import type { BotCardActionEvent, BotMessageEvent, BotReply, CardActionAnswer } from "./types";
+
+export const NOT_REGISTERED = "您还没有登记在协同系统中，暂时不能使用。请联系本单位管理员把您加入组织架构后再试。";
+
+/** What the bot says to a message, or null when the message is not for it (a group message without @). */
+export async function handleMessage(deps: Deps, event: BotMessageEvent): Promise<BotReply | null> {
+  if (event.chatType === "group" && !event.mentionedBot) return null;
+  const actor = await loadUserActor(deps.db.kysely, { openId: event.senderOpenId });
+  if (!actor) return { text: NOT_REGISTERED };
+  const text = event.text.trim();
+  if (!text) return { text: "您好，我是协同助手。输入 /帮助 查看可以做什么。" };
+  const [head = ""] = text.split(/[\s\u3000]+/);
+  const slashed = head.startsWith("/") || head.startsWith("／");
+  const command = findCommand(slashed ? head.slice(1) : head);
+  try {
+    if (command) return await command.run({ deps, actor, event }, text.slice(text.indexOf(head) + head.length).trim());
+    if (slashed) return { text: `没有「${head}」这个命令。输入 /帮助 查看全部命令，例如：/发起 @市监局 核查某公司营业执照` };
+    return await preview(deps, actor, text);
+  } catch (err) {
+    return { text: explain(err) };
+  }
+}
+
+/** Free text that reads as a request: a preview to confirm, never a request created at once. */
+async function preview(deps: Deps, actor: UserActor, text: string): Promise<BotReply> {
+  const from = await findDepartmentById(deps.db.kysely, actor.departmentId);
+  try {
+    const plan = await planRequest(deps, deps.db.kysely, { text, fromDepartment: from.code });
+    return {
+      card: previewCard({
+        text,
+        targets: plan.targets.map((d) => d.name),
+        joint: plan.targets.length > 1,
+        dueAt: plan.dueAt.toISOString(),
+        ruleName: plan.rule?.name ?? null,
+        explanation: plan.explanation,
+      }),
+    };
+  } catch (err) {
+    if (err instanceof DomainError && err.code === "no_route") {
+      return {
+        text: "我没有看出这条消息要发给哪个部门。如需发起协同事项，请写明部门，例如：/发起 @市监局 核查某公司营业执照\n输入 /帮助 查看全部命令。",
+      };
+    }
+    throw err;
+  }
+}
+
+/** A card button: the same commands and policies as the text, answered at once with a toast and the new card. */
+export async function handleCardAction(deps: Deps, event: BotCardActionEvent, render: CardRenderer): Promise<CardActionAnswer> {
+  const actor = await loadUserActor(deps.db.kysely, { openId: event.operatorOpenId });
+  if (!actor) return { toast: { type: "error", content: NOT_REGISTERED } };
+  const v = event.value;
+  const form = event.formValue;
+  const str = (x: unknown) => (typeof x === "string" ? x : "");
+  const taskRef = { taskId: Number(v.taskId) };
+  try {
+    switch (v.a) {
+      case "accept": {
+        const r = await runCommand(deps, actor, taskAccepter, { task: taskRef });
+        return { toast: { type: "success", content: "已签收" }, card: await render.task(r.task.id) };
+      }
+      case "return": {
+        const r = await runCommand(deps, actor, taskReturner, { task: taskRef, reason: str(form.reason) });
+        return { toast: { type: "success", content: "已退回" }, card: await render.task(r.task.id) };
+      }
+      case "transfer": {
+        if (!str(form.department).trim()) throw new DomainError("missing_department", "请在「转办时填写部门」中写明转给哪个部门，例如 市税务局。");
+        const code = await departmentCode(deps, str(form.department));
+        const r = await runCommand(deps, actor, taskTransferrer, { task: taskRef, toDepartment: code, reason: str(form.reason) });
+        return { toast: { type: "success", content: "已转办" }, card: await render.task(r.task.id, { readOnly: true }) };
+      }
+      case "approve":
+      case "reject": {
+        const r = await runCommand(deps, actor, requestApprover, {
+          request: { requestId: Number(v.requestId) },
+          decision: v.a,
+          comment: str(form.comment),
+        });
+        return { toast: { type: "success", content: v.a === "approve" ? "已同意" : "已驳回" }, card: await render.approval(r.request.id) };
+      }
+      case "rate": {
+        const r = await runCommand(deps, actor, taskEvaluator, { task: taskRef, score: Number(v.score), comment: str(form.comment) });
+        return { toast: { type: "success", content: "感谢您的评价" }, card: await render.completion(r.task.id) };
+      }
+      case "preview_confirm": {
+        const r = await runCommand(deps, actor, requestCreator, { text: str(v.text), source: "chat" });
+        return {
+          toast: { type: "success", content: `已发起 ${r.request.number}` },
+          card: previewCard({
+            text: str(v.text),
+            targets: r.plan.targets.map((d) => d.name),
+            joint: r.plan.targets.length > 1,
+            dueAt: r.plan.dueAt.toISOString(),
+            ruleName: r.plan.rule?.name ?? null,
+            explanation: r.plan.explanation,
+            status: "confirmed",
+            number: r.request.number,
+          }),
+        };
+      }
+      case "preview_edit":
+        return { toast: { type: "info", content: `请修改后重新发送，例如：/发起 @部门 ${str(v.text)}` } };
+      case "preview_cancel": {
+        const card = previewCard({ text: str(v.text), targets: [], joint: false, dueAt: deps.now().toISOString(), ruleName: null, explanation: "", status: "cancelled" });
+        return { toast: { type: "info", content: "已取消" }, card };
+      }
+      default:
+        return { toast: { type: "error", content: "这个按钮已失效，请在小程序中操作。" } };
+    }
+  } catch (err) {
+    return { toast: { type: "error", content: explain(err) } };
+  }
+}
+
+/** Renders the current state of the cards a click may change (bot/lark/render.ts implements it). */
+export interface CardRenderer {
+  task(taskId: number, opts?: { readOnly?: boolean }): Promise<Record<string, unknown>>;
+  approval(requestId: number): Promise<Record<string, unknown>>;
+  completion(taskId: number): Promise<Record<string, unknown>>;
+}
+
+/** A refusal in the person's words: what was wrong, and a correct example when there is one. */
+export function explain(err: unknown): string {
+  if (err instanceof DomainError) return err.example ? `${err.message}\n正确示例：${err.example}` : err.message;
+  console.error(err);
+  return "抱歉，处理时出现了系统错误，请稍后再试；如果问题持续，请联系管理员。";
+}

@@ -1,0 +1,142 @@
+import type { Deps } from "../../src/commands/context";
+import { EVALUATION_LABELS } from "../../src/commands/taskEvaluator";
+import { TASK_STATE_LABELS, PRIORITY_LABELS, type TaskState } from "../../src/domain/types";
+import type { OutboxRow } from "../../src/db/tables";
+import type { CardRenderer } from "../core/dispatch";
+import type { BotReply } from "../core/types";
+import { approvalCard, completionCard, taskCard, type TaskView } from "../presenters/cards";
+
+export interface RenderedMessage {
+  msgType: "text" | "interactive";
+  /** the JSON string the platform's `content` field takes */
+  content: string;
+  /** reply to this message instead of sending a new one */
+  replyTo: string | null;
+}
+
+const asCard = (card: Record<string, unknown>) => ({ msgType: "interactive" as const, content: JSON.stringify(card), replyTo: null });
+const asText = (text: string) => ({ msgType: "text" as const, content: JSON.stringify({ text }), replyTo: null });
+
+/** An outbox row as the platform message it becomes. Payloads were shaped by src/commands/notifications.ts. */
+export function renderOutboxMessage(row: OutboxRow): RenderedMessage {
+  const p = row.payload as Record<string, any>;
+  switch (row.topic) {
+    case "bot.reply": {
+      const reply = p.reply as BotReply;
+      const r = "card" in reply ? asCard(reply.card) : asText(reply.text);
+      return { ...r, replyTo: (p.replyTo as string | undefined) ?? null };
+    }
+    case "task.announced":
+    case "task.card":
+      return asCard(taskCard(taskViewOf(p, row.topic)));
+    case "request.approval_requested":
+    case "request.approval_card":
+      return asCard(approvalCard({ ...taskViewOf(p, row.topic), targets: p.targets ?? [], decidedBy: p.decidedBy ?? null }));
+    case "task.completed":
+    case "task.completion_card":
+      return asCard(
+        completionCard({ ...taskViewOf(p, row.topic), result: p.result ?? "", supportingResults: p.supportingResults ?? [], rating: p.rating ?? null }),
+      );
+    default:
+      return asText(`【${p.number}】${p.title}\n${p.text}`);
+  }
+}
+
+function taskViewOf(p: Record<string, any>, topic: string): TaskView {
+  return {
+    requestId: p.requestId,
+    number: p.number,
+    title: p.title,
+    sensitive: Boolean(p.sensitive),
+    body: p.body ?? null,
+    priorityLabel: p.priorityLabel,
+    taskId: p.taskId,
+    departmentName: p.departmentName ?? "",
+    taskRole: p.taskRole ?? "lead",
+    state: p.state,
+    stateLabel: p.stateLabel ?? TASK_STATE_LABELS[p.state as TaskState] ?? p.state,
+    dueAt: p.dueAt,
+    fromDepartmentName: p.fromDepartmentName,
+    requesterName: p.requesterName,
+    note: topic === "task.card" ? p.text : null,
+    readOnly: Boolean(p.readOnly),
+  };
+}
+
+/** Cards as they are now, from the database: what a click answers with. */
+export function createCardRenderer(deps: Deps): CardRenderer {
+  const db = deps.db.kysely;
+  async function view(taskId: number) {
+    const t = await db
+      .selectFrom("tasks")
+      .innerJoin("requests", "requests.id", "tasks.requestId")
+      .innerJoin("departments as target", "target.id", "tasks.departmentId")
+      .innerJoin("departments as origin", "origin.id", "requests.fromDepartmentId")
+      .innerJoin("users", "users.id", "requests.requesterId")
+      .select([
+        "tasks.id as taskId",
+        "tasks.state",
+        "tasks.role",
+        "tasks.dueAt",
+        "tasks.result",
+        "requests.id as requestId",
+        "requests.number",
+        "requests.title",
+        "requests.body",
+        "requests.classification",
+        "requests.priority",
+        "target.name as departmentName",
+        "origin.name as fromDepartmentName",
+        "users.name as requesterName",
+      ])
+      .where("tasks.id", "=", taskId)
+      .executeTakeFirstOrThrow();
+    const sensitive = t.classification === "sensitive";
+    const v: TaskView = {
+      requestId: t.requestId,
+      number: t.number,
+      title: sensitive ? `涉密事项 ${t.number}（请在小程序中查看）` : t.title,
+      sensitive,
+      body: sensitive ? null : t.body,
+      priorityLabel: PRIORITY_LABELS[t.priority],
+      taskId: t.taskId,
+      departmentName: t.departmentName,
+      taskRole: t.role,
+      state: t.state,
+      stateLabel: TASK_STATE_LABELS[t.state],
+      dueAt: new Date(t.dueAt).toISOString(),
+      fromDepartmentName: t.fromDepartmentName,
+      requesterName: t.requesterName,
+    };
+    return { v, result: t.result };
+  }
+  return {
+    async task(taskId, opts) {
+      const { v } = await view(taskId);
+      return taskCard({ ...v, readOnly: opts?.readOnly ?? false });
+    },
+    async approval(requestId) {
+      const tasks = await db
+        .selectFrom("tasks")
+        .innerJoin("departments", "departments.id", "tasks.departmentId")
+        .select(["tasks.id", "departments.name"])
+        .where("requestId", "=", requestId)
+        .orderBy("tasks.id")
+        .execute();
+      const { v } = await view(tasks[0]!.id);
+      const decided = await db
+        .selectFrom("auditEvents")
+        .select("actorName")
+        .where("requestId", "=", requestId)
+        .where("action", "in", ["approve", "reject"])
+        .orderBy("seq", "desc")
+        .executeTakeFirst();
+      return approvalCard({ ...v, targets: tasks.map((t) => t.name), decidedBy: decided?.actorName ?? null });
+    },
+    async completion(taskId) {
+      const { v, result } = await view(taskId);
+      const e = await db.selectFrom("evaluations").select(["score", "comment"]).where("taskId", "=", taskId).executeTakeFirst();
+      return completionCard({ ...v, result: result ?? "", rating: e ? { score: e.score, label: EVALUATION_LABELS[e.score]!, comment: e.comment } : null });
+    },
+  };
+}

@@ -1,0 +1,203 @@
+import type { Card } from "../core/types";
+
+// Chat presenters: Card JSON 2.0 for the platform, built from plain views. Buttons carry a callback value
+// `{a: <action>, ...ids}` that bot/core/cardActions.ts maps back to the same commands the text uses.
+
+export interface TaskView {
+  requestId: number;
+  number: string;
+  title: string;
+  sensitive: boolean;
+  body?: string | null;
+  priorityLabel: string;
+  taskId: number;
+  departmentName: string;
+  taskRole: "lead" | "supporting";
+  state: string;
+  stateLabel: string;
+  dueAt: string;
+  fromDepartmentName?: string;
+  requesterName?: string;
+  /** the latest thing that happened, one line */
+  note?: string | null;
+  /** shown to an inbox the task has left (transferred away): no buttons */
+  readOnly?: boolean;
+}
+
+const TEMPLATE: Record<string, string> = {
+  pending_approval: "orange",
+  pending_accept: "blue",
+  in_progress: "wathet",
+  awaiting_info: "yellow",
+  completed: "green",
+  rejected: "grey",
+  returned: "red",
+  cancelled: "grey",
+};
+
+export function formatLocalTime(iso: string, timeZone = "Asia/Shanghai"): string {
+  return new Intl.DateTimeFormat("zh-CN", { timeZone, month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false })
+    .format(new Date(iso))
+    .replace(/\//, "月")
+    .replace(/ /, "日 ");
+}
+
+function card(title: string, template: string, elements: unknown[]): Card {
+  return {
+    schema: "2.0",
+    config: { update_multi: true },
+    header: { title: { tag: "plain_text", content: title }, template },
+    body: { elements },
+  };
+}
+
+const md = (content: string) => ({ tag: "markdown", content });
+const input = (name: string, placeholder: string) => ({
+  tag: "input",
+  name,
+  placeholder: { tag: "plain_text", content: placeholder },
+});
+const button = (text: string, type: "primary" | "default" | "danger", value: Record<string, unknown>, submit?: string) => ({
+  tag: "button",
+  text: { tag: "plain_text", content: text },
+  type,
+  ...(submit ? { form_action_type: "submit", name: submit } : {}),
+  behaviors: [{ type: "callback", value }],
+});
+const form = (name: string, elements: unknown[]) => ({ tag: "form", name, elements });
+
+function facts(v: TaskView): string {
+  const lines = [
+    `**编号**：${v.number}`,
+    v.fromDepartmentName ? `**发起**：${v.fromDepartmentName}${v.requesterName ? ` ${v.requesterName}` : ""}` : null,
+    `**承办**：${v.departmentName}（${v.taskRole === "lead" ? "主办" : "协办"}）`,
+    `**截止**：${formatLocalTime(v.dueAt)}　**紧急程度**：${v.priorityLabel}`,
+    `**状态**：${v.stateLabel}`,
+  ];
+  return lines.filter(Boolean).join("\n");
+}
+
+function bodyText(v: TaskView): string {
+  if (v.sensitive) return "该事项为涉密事项，内容不在聊天中显示，请在小程序中查看。";
+  return v.body ? `**内容**：${v.body}` : "";
+}
+
+/** Announced in the target department's group: 签收 / 退回 / 转办 while it waits to be accepted. */
+export function taskCard(v: TaskView): Card {
+  const elements: unknown[] = [md(facts(v)), ...(bodyText(v) ? [md(bodyText(v))] : [])];
+  if (v.note) elements.push(md(`> ${v.note}`));
+  if (v.readOnly) elements.push(md(`该任务已转至 ${v.departmentName}，本部门无需处理。`));
+  else if (v.state === "pending_accept") {
+    const ids = { taskId: v.taskId };
+    elements.push(
+      form("task_form", [
+        input("reason", "退回或转办时填写原因"),
+        input("department", "转办时填写部门，例如 市税务局"),
+        button("签收", "primary", { a: "accept", ...ids }, "accept"),
+        button("退回", "danger", { a: "return", ...ids }, "return"),
+        button("转办", "default", { a: "transfer", ...ids }, "transfer"),
+      ]),
+    );
+  }
+  return card(`${v.number} ${v.title}`, TEMPLATE[v.state] ?? "blue", elements);
+}
+
+export interface ApprovalView extends Omit<TaskView, "taskId" | "departmentName" | "taskRole"> {
+  targets: string[];
+  decidedBy?: string | null;
+}
+
+/** To the requesting department's heads: 同意 / 驳回 before the request leaves. */
+export function approvalCard(v: ApprovalView): Card {
+  const elements: unknown[] = [
+    md(
+      [
+        `**编号**：${v.number}`,
+        `**发起**：${v.fromDepartmentName ?? ""} ${v.requesterName ?? ""}`,
+        `**发往**：${v.targets.join("、")}`,
+        `**截止**：${formatLocalTime(v.dueAt)}　**紧急程度**：${v.priorityLabel}`,
+      ].join("\n"),
+    ),
+  ];
+  if (bodyText({ ...v, taskId: 0, departmentName: "", taskRole: "lead" })) elements.push(md(bodyText({ ...v, taskId: 0, departmentName: "", taskRole: "lead" })));
+  if (v.state === "pending_approval") {
+    elements.push(
+      form("approval_form", [
+        input("comment", "审批意见（驳回时必填）"),
+        button("同意", "primary", { a: "approve", requestId: v.requestId }, "approve"),
+        button("驳回", "danger", { a: "reject", requestId: v.requestId }, "reject"),
+      ]),
+    );
+  }
+  const decision = v.state === "pending_approval" ? "待审批" : v.state === "rejected" ? "已驳回" : v.state === "cancelled" ? "已撤回" : "已同意";
+  if (v.state !== "pending_approval") elements.push(md(`**审批结果**：${decision}${v.decidedBy ? `（${v.decidedBy}）` : ""}`));
+  const template = v.state === "pending_approval" ? "orange" : v.state === "rejected" || v.state === "cancelled" ? "grey" : "green";
+  return card(`${decision} ${v.number} ${v.title}`, template, elements);
+}
+
+export const RATINGS: Array<[number, string]> = [
+  [5, "非常满意"],
+  [4, "满意"],
+  [3, "基本满意"],
+  [2, "不满意"],
+  [1, "非常不满意"],
+];
+
+export interface CompletionView extends TaskView {
+  result: string;
+  supportingResults?: Array<{ department: string; result: string | null }>;
+  rating?: { score: number; label: string; comment: string | null } | null;
+}
+
+/** To the requester when the request is done: the result and 1-5 rating buttons until rated. */
+export function completionCard(v: CompletionView): Card {
+  const parts = [`**办结结果**（${v.departmentName}）：${v.sensitive ? "涉密事项，请在小程序中查看。" : v.result}`];
+  for (const s of v.supportingResults ?? []) parts.push(`**${s.department}**：${v.sensitive ? "（涉密）" : (s.result ?? "")}`);
+  const elements: unknown[] = [md(`**编号**：${v.number}`), md(parts.join("\n"))];
+  if (v.rating) {
+    elements.push(md(`**您的评价**：${v.rating.label}${v.rating.comment ? `，${v.rating.comment}` : ""}`));
+  } else {
+    elements.push(
+      form("rating_form", [
+        input("comment", "评价意见（不满意时必填）"),
+        ...RATINGS.map(([score, label]) => button(label, score >= 4 ? "primary" : score === 3 ? "default" : "danger", { a: "rate", taskId: v.taskId, score }, `rate_${score}`)),
+      ]),
+    );
+  }
+  return card(`已办结 ${v.number} ${v.title}`, "green", elements);
+}
+
+export interface PreviewView {
+  text: string;
+  targets: string[];
+  joint: boolean;
+  dueAt: string;
+  ruleName: string | null;
+  explanation: string;
+  status?: "open" | "confirmed" | "cancelled";
+  number?: string;
+}
+
+/** Free text that reads as a request: what would happen, with 确认 / 修改 / 取消. */
+export function previewCard(v: PreviewView): Card {
+  const elements: unknown[] = [
+    md(
+      [
+        `**内容**：${v.text}`,
+        `**发往**：${v.targets.join("、")}${v.joint ? "（联办）" : ""}`,
+        `**截止**：${formatLocalTime(v.dueAt)}`,
+        `**规则**：${v.ruleName ?? "未匹配规则，按默认要求"}`,
+      ].join("\n"),
+    ),
+    md(v.explanation),
+  ];
+  const status = v.status ?? "open";
+  if (status === "open") {
+    elements.push(button("确认发起", "primary", { a: "preview_confirm", text: v.text }));
+    elements.push(button("修改", "default", { a: "preview_edit", text: v.text }));
+    elements.push(button("取消", "danger", { a: "preview_cancel", text: v.text }));
+  } else {
+    elements.push(md(status === "confirmed" ? `已发起，编号 **${v.number}**。` : "已取消，未发起。"));
+  }
+  return card(status === "open" ? "是否发起协同事项？" : status === "confirmed" ? "已发起协同事项" : "已取消", status === "cancelled" ? "grey" : "blue", elements);
+}

@@ -1,0 +1,168 @@
+import { randomBytes } from "node:crypto";
+import * as lark from "@larksuiteoapi/node-sdk";
+import { Hono } from "hono";
+import type { Deps } from "../src/commands/context";
+import { runCommand } from "../src/commands/context";
+import { orgImporter } from "../src/commands/orgImporter";
+import { createDeliveryLoop } from "../src/jobs/deliveryLoop";
+import { DomainError } from "../src/domain/types";
+import type { AppEnv, SignInExchanger } from "../src/http/env";
+import { loadLarkConfig, type LarkConfig } from "./lark/config";
+import { createCardRenderer } from "./lark/render";
+import { createLarkSender } from "./lark/sender";
+import { handleVerifiedEvent, larkWebhook } from "./lark/webhook";
+import { createSandbox, type Sandbox } from "./sandbox";
+import demoCity from "./sandbox/demo-city.json";
+
+export interface BotRuntime {
+  /** exchanges a mini-app sign-in code through the platform (usable once started) */
+  signIn: SignInExchanger;
+  /** routes to mount on the app: /lark/events, and in sandbox mode /open-apis and /sandbox */
+  routes: Hono<AppEnv>;
+  sandbox: Sandbox | null;
+  config: LarkConfig;
+  /** call once the server listens: creates the SDK client and starts sending */
+  start(baseUrl: string): Promise<void>;
+  /** send what is due now (tests and after commands) */
+  kick(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const SANDBOX_APP_ID = "cli_a1b2c3d4e5f60718";
+
+/**
+ * The chat side of the product. With LARK_APP_ID the bot talks to Lark (webhook or long connection); without
+ * it, a local sandbox platform is created and the bot talks to that through the same SDK calls.
+ */
+export function createBotRuntime(deps: Deps, env: Record<string, string | undefined> = process.env, opts: { retryDelaysMs?: number[] } = {}): BotRuntime {
+  const configured = loadLarkConfig(env);
+  const config: LarkConfig = configured ?? {
+    appId: SANDBOX_APP_ID,
+    appSecret: randomBytes(16).toString("hex"),
+    encryptKey: randomBytes(16).toString("hex"),
+    verificationToken: randomBytes(16).toString("hex"),
+    // The sandbox speaks both: LARK_MODE=ws tries the long connection offline too.
+    mode: env.LARK_MODE === "ws" ? "ws" : "webhook",
+    domain: "", // the server's own address, known at start()
+    botName: "协同助手",
+  };
+  const renderer = createCardRenderer(deps);
+  let loop: ReturnType<typeof createDeliveryLoop> | null = null;
+  const kick = () => (loop ? loop.kick() : Promise.resolve());
+  const handlerOpts = { botName: config.botName, renderer, kick: () => void kick() };
+
+  const routes = new Hono<AppEnv>();
+  routes.route("/lark", larkWebhook({ ...handlerOpts, encryptKey: config.encryptKey, verificationToken: config.verificationToken }));
+  const sandbox = configured
+    ? null
+    : createSandbox({
+        appId: config.appId,
+        appSecret: config.appSecret,
+        encryptKey: config.encryptKey,
+        verificationToken: config.verificationToken,
+        botName: config.botName,
+        now: () => deps.now().getTime(),
+        miniAppLoginPath: "/app/",
+        ...(opts.retryDelaysMs ? { retryDelaysMs: opts.retryDelaysMs } : {}),
+      });
+  if (sandbox) routes.route("/", sandbox.app);
+
+  let ws: lark.WSClient | null = null;
+  let client: lark.Client | null = null;
+  let cache: lark.DefaultCache | null = null;
+  /** The SDK never refreshes a tenant token the platform calls invalid (99991663): drop it and try once more. */
+  async function withFreshToken<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      const code = (err as { response?: { data?: { code?: number } } }).response?.data?.code;
+      if (code !== 99991663 || !cache) throw err;
+      cacheClear(cache);
+      return call();
+    }
+  }
+  return {
+    signIn: {
+      async exchange(code) {
+        if (!client) throw new DomainError("unavailable", "服务正在启动，请稍后再试。");
+        const c = client;
+        const token = await withFreshToken(() => c.authen.v1.oidcAccessToken.create({ data: { grant_type: "authorization_code", code } }));
+        if (token.code === 20004) throw new DomainError("code_expired", "登录授权码已过期，请重新打开小程序。");
+        if (token.code !== 0 || !token.data?.access_token) throw new DomainError("code_invalid", "登录授权码无效或已被使用，请重新打开小程序。");
+        const info = await client.authen.v1.userInfo.get({}, lark.withUserAccessToken(token.data.access_token));
+        if (!info.data?.open_id) throw new DomainError("code_invalid", "无法读取您的身份信息，请重新打开小程序。");
+        return { openId: info.data.open_id };
+      },
+    },
+    routes,
+    sandbox,
+    config,
+    kick,
+    async start(baseUrl) {
+      const domain = sandbox ? baseUrl : config.domain === "lark" ? lark.Domain.Lark : config.domain === "feishu" ? lark.Domain.Feishu : config.domain;
+      cache = new lark.DefaultCache();
+      client = new lark.Client({ appId: config.appId, appSecret: config.appSecret, domain, cache, loggerLevel: lark.LoggerLevel.error });
+      // The SDK never times out on its own; a send that hangs must fail and be retried.
+      lark.defaultHttpInstance.defaults.timeout = 3000;
+      const tokens = cache;
+      loop = createDeliveryLoop(deps, createLarkSender(deps, client, { clear: () => cacheClear(tokens) }));
+      loop.start();
+      if (sandbox) {
+        if (config.mode === "webhook") sandbox.setEventUrl(`${baseUrl}/lark/events`);
+        await seedSandbox(deps, sandbox);
+      }
+      if (config.mode === "ws") {
+        const dispatcher = new lark.EventDispatcher({}).register({
+          "im.message.receive_v1": async (data: any) => handleVerifiedEvent(deps, handlerOpts, data.event_id, "im.message.receive_v1", data),
+          "card.action.trigger": async (data: any) => handleVerifiedEvent(deps, handlerOpts, data.event_id, "card.action.trigger", data),
+        } as any);
+        // start() returns before the connection is up; wait for it (the client keeps retrying on its own).
+        let ready: () => void = () => undefined;
+        const connected = new Promise<boolean>((resolve) => {
+          ready = () => resolve(true);
+          setTimeout(() => resolve(false), 10_000).unref();
+        });
+        ws = new lark.WSClient({
+          appId: config.appId,
+          appSecret: config.appSecret,
+          domain,
+          autoReconnect: true,
+          loggerLevel: lark.LoggerLevel.warn,
+          onReady: () => ready(),
+        } as ConstructorParameters<typeof lark.WSClient>[0]);
+        await ws.start({ eventDispatcher: dispatcher });
+        if (!(await connected)) console.warn("飞书长连接 10 秒内未建立，将在后台继续重试；请检查 LARK_APP_ID / LARK_APP_SECRET 与网络。");
+      }
+    },
+    async stop() {
+      ws?.close?.({ force: true } as never);
+      sandbox?.close();
+      await loop?.stop();
+    },
+  };
+}
+
+function cacheClear(cache: lark.DefaultCache) {
+  const values = (cache as unknown as { values?: Map<unknown, unknown> }).values;
+  values?.clear();
+}
+
+/**
+ * Offline: an empty database gets the demo city (临江市), and the sandbox gets its people and one work group
+ * per department, so that anyone can try the product with no account anywhere.
+ */
+export async function seedSandbox(deps: Deps, sandbox: Sandbox): Promise<void> {
+  const db = deps.db.kysely;
+  const any = await db.selectFrom("departments").select("id").limit(1).executeTakeFirst();
+  if (!any) await runCommand(deps, { kind: "token", tokenId: 0, name: "沙箱演示数据", role: "admin" }, orgImporter, demoCity);
+  const users = await db.selectFrom("users").innerJoin("departments", "departments.id", "users.departmentId").select(["users.openId", "users.name", "departments.code"]).where("users.active", "=", true).execute();
+  for (const u of users) sandbox.addUser({ openId: u.openId, name: u.name, departmentIds: [u.code] });
+  const all = await db.selectFrom("departments").select(["id", "code", "name", "chatId", "parentId"]).where("active", "=", true).execute();
+  const codeOf = new Map(all.map((d) => [d.id, d.code]));
+  sandbox.setDepartments(all.map((d) => ({ id: d.code, name: d.name, parentId: d.parentId ? (codeOf.get(d.parentId) ?? null) : null })));
+  const depts = all.filter((d) => d.chatId);
+  const members = await db.selectFrom("users").select(["openId", "departmentId"]).execute();
+  for (const d of depts) {
+    sandbox.addChat({ chatId: d.chatId!, name: `${d.name}工作群`, type: "group", members: members.filter((m) => m.departmentId === d.id).map((m) => m.openId) });
+  }
+}

@@ -1,0 +1,186 @@
+import { Hono } from "hono";
+import { createEventSender, type Delivery } from "./events";
+import { createLongConnectionHub } from "./longConnection";
+import { openApiRoutes } from "./openApi";
+import { sandboxPage } from "./page";
+import { id, SandboxStore, type FailureSpec, type SandboxChat, type SandboxMessage, type SandboxUser } from "./store";
+
+export type { SandboxChat, SandboxMessage, SandboxUser } from "./store";
+
+export interface SandboxOptions {
+  appId: string;
+  appSecret: string;
+  encryptKey?: string | undefined;
+  verificationToken: string;
+  eventUrl?: string;
+  /** where the web chat page is mounted */
+  basePath?: string;
+  botName?: string;
+  now?: () => number;
+  fetch?: typeof fetch;
+  /** redelivery delays after a failed delivery; the platform uses 15 s, 5 min, 1 h, 6 h */
+  retryDelaysMs?: number[];
+  /** how long an injected "timeout" holds the answer */
+  timeoutHoldMs?: number;
+  departments?: () => Array<{ id: string; name: string; parentId: string | null; leaderOpenId?: string }>;
+  /** where the page's "登录小程序" goes, with ?code=…; no link when unset */
+  miniAppLoginPath?: string | null;
+}
+
+export interface Sandbox {
+  /** serves /open-apis/… and the web page under basePath */
+  app: Hono;
+  botOpenId: string;
+  setEventUrl(url: string): void;
+  addUser(u: SandboxUser): void;
+  addChat(c: SandboxChat): SandboxChat;
+  p2pChatFor(openId: string): SandboxChat;
+  sendUserMessage(input: { openId: string; chatId?: string; text: string; mentionBot?: boolean }): Promise<{ message: SandboxMessage; delivery: Delivery }>;
+  clickCard(input: { openId: string; messageId: string; value: Record<string, unknown>; name?: string; formValue?: Record<string, unknown> }): Promise<Delivery>;
+  redeliverLast(): Promise<Delivery>;
+  verifyUrl(): Promise<boolean>;
+  messages(filter?: { chatId?: string; receiveId?: string }): SandboxMessage[];
+  failSends(spec: FailureSpec): void;
+  issueAuthCode(openId: string, validForMs?: number): string;
+  setDepartments(list: Array<{ id: string; name: string; parentId: string | null; leaderOpenId?: string }>): void;
+  users(): SandboxUser[];
+  chatsOf(openId: string): SandboxChat[];
+  close(): void;
+}
+
+export const PLATFORM_RETRY_DELAYS_MS = [15_000, 300_000, 3_600_000, 21_600_000];
+
+export function createSandbox(opts: SandboxOptions): Sandbox {
+  const now = opts.now ?? (() => Date.now());
+  const botOpenId = "ou_bot_xietong";
+  const botName = opts.botName ?? "协同助手";
+  const store = new SandboxStore(botOpenId, opts.appId);
+  let departments = opts.departments ?? (() => []);
+  let eventUrl = opts.eventUrl;
+  const longConnection = createLongConnectionHub({ appId: opts.appId, appSecret: opts.appSecret });
+  const sender = createEventSender({
+    longConnection,
+    appId: opts.appId,
+    verificationToken: opts.verificationToken,
+    encryptKey: opts.encryptKey,
+    eventUrl: () => eventUrl,
+    fetch: opts.fetch ?? fetch,
+    now,
+    retryDelaysMs: opts.retryDelaysMs ?? PLATFORM_RETRY_DELAYS_MS,
+  });
+
+  const sandbox: Sandbox = {
+    app: new Hono(),
+    botOpenId,
+    setEventUrl: (url) => {
+      eventUrl = url;
+    },
+    addUser: (u) => void store.users.set(u.openId, u),
+    addChat: (c) => {
+      const chat = { ...c, members: [...new Set([...c.members, botOpenId])] };
+      store.chats.set(chat.chatId, chat);
+      return chat;
+    },
+    p2pChatFor: (openId) => store.p2pChatFor(openId),
+
+    async sendUserMessage({ openId, chatId, text, mentionBot }) {
+      const user = store.users.get(openId);
+      if (!user) throw new Error(`沙箱中没有用户 ${openId}`);
+      const chat = chatId ? store.chats.get(chatId) : store.p2pChatFor(openId);
+      if (!chat || !chat.members.includes(openId)) throw new Error(`${user.name} 不在会话 ${chatId} 中`);
+      const withBot = chat.type === "group" && (mentionBot ?? true);
+      // "@名字" of people the sandbox knows become platform mentions (@_user_N), as the client sends them.
+      const mentions: Array<{ key: string; id: { open_id: string; union_id: string; user_id?: string }; name: string; tenant_key: string }> = [];
+      let platformText = text;
+      if (withBot) {
+        mentions.push({ key: "@_user_1", id: { open_id: botOpenId, union_id: "on_bot" }, name: botName, tenant_key: "sandbox" });
+        platformText = `@_user_1 ${platformText}`;
+      }
+      for (const u of store.users.values()) {
+        if (!platformText.includes(`@${u.name}`)) continue;
+        const key = `@_user_${mentions.length + 1}`;
+        mentions.push({ key, id: { open_id: u.openId, union_id: `on_${u.openId.slice(3)}`, user_id: u.openId.slice(3) }, name: u.name, tenant_key: "sandbox" });
+        platformText = platformText.split(`@${u.name}`).join(key);
+      }
+      const message = store.addMessage(
+        { chat_id: chat.chatId, msg_type: "text", content: JSON.stringify({ text }), sender: { id: openId, id_type: "open_id", sender_type: "user" } },
+        now(),
+      );
+      const event = {
+        sender: { sender_id: { open_id: openId, union_id: `on_${openId.slice(3)}`, user_id: openId.slice(3) }, sender_type: "user", tenant_key: "sandbox" },
+        message: {
+          message_id: message.message_id,
+          create_time: message.create_time,
+          chat_id: chat.chatId,
+          chat_type: chat.type,
+          message_type: "text",
+          content: JSON.stringify({ text: platformText }),
+          mentions,
+        },
+      };
+      const delivery = await sender.deliver(sender.envelope("im.message.receive_v1", event));
+      return { message, delivery };
+    },
+
+    async clickCard({ openId, messageId, value, name, formValue }) {
+      const message = store.messages.find((m) => m.message_id === messageId);
+      if (!message) throw new Error(`沙箱中没有消息 ${messageId}`);
+      const token = id("c-");
+      store.cardTokens.set(token, { messageId, expiresAt: now() + 30 * 60_000, uses: 0 });
+      const event = {
+        operator: { tenant_key: "sandbox", user_id: openId.slice(3), open_id: openId, union_id: `on_${openId.slice(3)}` },
+        token,
+        action: { value, tag: "button", ...(name ? { name } : {}), ...(formValue ? { form_value: formValue } : {}) },
+        host: "im_message",
+        context: { open_message_id: messageId, open_chat_id: message.chat_id },
+      };
+      const delivery = await sender.deliver(sender.envelope("card.action.trigger", event));
+      const card = delivery.status === 200 ? delivery.body?.card : undefined;
+      // The client shows the card the bot answered with, to everyone in the chat (update_multi).
+      if (card?.type === "raw" && card.data) {
+        message.content = JSON.stringify(card.data);
+        message.updated = true;
+        message.update_time = String(now());
+      }
+      return delivery;
+    },
+
+    redeliverLast: () => sender.redeliverLast(),
+    verifyUrl: () => sender.verifyUrl(),
+    messages: (filter = {}) => {
+      const chatId = filter.chatId ?? (filter.receiveId?.startsWith("ou_") ? store.p2pChatFor(filter.receiveId).chatId : filter.receiveId);
+      return store.messages.filter((m) => !chatId || m.chat_id === chatId);
+    },
+    failSends: (spec) => {
+      store.failures = { ...spec };
+    },
+    issueAuthCode: (openId, validForMs = 3 * 60_000) => {
+      const code = id("code_");
+      store.authCodes.set(code, { openId, expiresAt: now() + validForMs, used: false });
+      return code;
+    },
+    setDepartments: (list) => {
+      departments = () => list;
+    },
+    users: () => [...store.users.values()],
+    chatsOf: (openId) => [store.p2pChatFor(openId), ...[...store.chats.values()].filter((c) => c.type === "group" && c.members.includes(openId))],
+    close: () => {
+      sender.close();
+      longConnection.close();
+    },
+  };
+
+  sandbox.app.post("/callback/ws/endpoint", async (c) => c.json(await longConnection.endpoint(await c.req.json().catch(() => ({})))));
+  sandbox.app.route(
+    "/open-apis",
+    openApiRoutes(store, {
+      appId: opts.appId,
+      appSecret: opts.appSecret,
+      now,
+      timeoutHoldMs: opts.timeoutHoldMs ?? 4000,
+      departments: () => departments(),
+    }),
+  );
+  sandbox.app.route(opts.basePath ?? "/sandbox", sandboxPage(sandbox, { botOpenId, botName, miniAppLoginPath: opts.miniAppLoginPath ?? null }));
+  return sandbox;
+}

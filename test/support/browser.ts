@@ -1,0 +1,23 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type Browser } from "playwright-core";
+
+/** Debian's Chromium (installed by .ci/run), driven by playwright-core; never a downloaded browser. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`没有找到 Chromium（${CHROMIUM}）：请运行 apt-get install chromium fonts-wqy-microhei，或 bash .ci/run。`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+/** Screenshots the tests write, for people to look at. */
+export const SCREENSHOTS = join(import.meta.dirname, "..", "..", "test-results", "screenshots");
+mkdirSync(SCREENSHOTS, { recursive: true });
+
+/** A phone-sized page, as inside the chat client. */
+export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: "zh-CN" };
