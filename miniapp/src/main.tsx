@@ -1,0 +1,156 @@
+import { render } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { api, ApiError, postJson, read, setCsrf } from "./api";
+import { Detail } from "./detail";
+import { css } from "./style";
+import { Board, InboxList, MineList, OutboxList, Todo } from "./views";
+
+export interface Me {
+  openId: string;
+  name: string;
+  department: { code: string; name: string };
+  roles: Array<{ role: string; department: string | null }>;
+}
+
+declare global {
+  interface Window {
+    tt?: {
+      requestAccess?: (o: { appID: string; scopeList: string[]; success: (r: { code: string }) => void; fail: (e: unknown) => void }) => void;
+      requestAuthCode?: (o: { appId: string; success: (r: { code: string }) => void; fail: (e: unknown) => void }) => void;
+    };
+  }
+}
+
+const TABS = [
+  ["todo", "待办"],
+  ["mine", "我发起的"],
+  ["inbox", "部门收件"],
+  ["outbox", "部门发件"],
+  ["board", "晾晒"],
+] as const;
+
+function useRoute(): string {
+  const [hash, setHash] = useState(location.hash.slice(1) || "todo");
+  useEffect(() => {
+    const on = () => setHash(location.hash.slice(1) || "todo");
+    addEventListener("hashchange", on);
+    return () => removeEventListener("hashchange", on);
+  }, []);
+  return hash;
+}
+
+function App() {
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  useEffect(() => {
+    read<Me & { csrfToken: string | null }>(api.requests.me.$get())
+      .then((m) => {
+        setCsrf(m.csrfToken);
+        setMe(m);
+      })
+      .catch(() => setMe(null));
+  }, []);
+  if (me === undefined) return <p class="hint">正在加载…</p>;
+  if (me === null) return <SignIn onSignedIn={setMe} />;
+  return <Shell me={me} />;
+}
+
+function Shell({ me }: { me: Me }) {
+  const route = useRoute();
+  const [tab, arg] = route.split("/");
+  return (
+    <div>
+      <header>
+        <b>协同</b>
+        <span class="who">
+          {me.name} · {me.department.name}
+        </span>
+      </header>
+      <nav>
+        {TABS.map(([key, label]) => (
+          <a href={`#${key}`} class={tab === key ? "on" : ""}>
+            {label}
+          </a>
+        ))}
+      </nav>
+      <main>
+        {tab === "r" && arg ? (
+          <Detail number={decodeURIComponent(arg)} me={me} />
+        ) : tab === "mine" ? (
+          <MineList />
+        ) : tab === "inbox" ? (
+          <InboxList />
+        ) : tab === "outbox" ? (
+          <OutboxList />
+        ) : tab === "board" ? (
+          <Board />
+        ) : (
+          <Todo />
+        )}
+      </main>
+    </div>
+  );
+}
+
+/** Inside Lark: tt.requestAccess (or the legacy requestAuthCode). Offline: the sandbox's demo users, same code exchange. */
+function SignIn({ onSignedIn }: { onSignedIn: (m: Me) => void }) {
+  const [error, setError] = useState("");
+  const [config, setConfig] = useState<{ appId: string; sandbox: boolean } | null>(null);
+  const [users, setUsers] = useState<Array<{ openId: string; name: string; departmentIds?: string[] }>>([]);
+
+  const exchange = async (code: string) => {
+    try {
+      const r = await postJson<{ me: Me; csrfToken: string }>("/api/auth/code", { code });
+      setCsrf(r.csrfToken);
+      history.replaceState(null, "", location.pathname + location.hash);
+      onSignedIn(r.me);
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : "登录失败，请重试。");
+    }
+  };
+
+  useEffect(() => {
+    const code = new URLSearchParams(location.search).get("code");
+    if (code) {
+      void exchange(code);
+      return;
+    }
+    void read<{ appId: string; sandbox: boolean }>(fetch("/app/config")).then((c) => {
+      setConfig(c);
+      const tt = window.tt;
+      if (tt?.requestAccess) tt.requestAccess({ appID: c.appId, scopeList: [], success: ({ code }) => void exchange(code), fail: () => setError("飞书授权失败，请重新打开小程序。") });
+      else if (tt?.requestAuthCode) tt.requestAuthCode({ appId: c.appId, success: ({ code }) => void exchange(code), fail: () => setError("飞书授权失败，请重新打开小程序。") });
+      else if (c.sandbox) void read<typeof users>(fetch("/sandbox/api/users")).then(setUsers);
+    });
+  }, []);
+
+  const asUser = async (openId: string) => {
+    const { code } = await postJson<{ code: string }>("/sandbox/api/login-code", { openId });
+    await exchange(code);
+  };
+
+  return (
+    <div class="signin">
+      <h1>协同</h1>
+      {error && <p class="error">{error}</p>}
+      {config && !window.tt && !config.sandbox && <p>请在飞书客户端中打开「协同」小程序。当前页面不在飞书中，无法登录。</p>}
+      {config?.sandbox && !window.tt && (
+        <div>
+          <p>当前不在飞书客户端中。沙箱模式：选择一位演示用户登录（与飞书中的授权码登录走同一流程）。</p>
+          <ul class="list">
+            {users.map((u) => (
+              <li>
+                <button onClick={() => void asUser(u.openId)}>以「{u.name}」登录</button>
+                <small> {u.departmentIds?.join("、")}</small>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}
+
+const style = document.createElement("style");
+style.textContent = css;
+document.head.append(style);
+render(<App />, document.getElementById("app")!);

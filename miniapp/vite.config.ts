@@ -1,0 +1,11 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vite";
+
+// The mini-app: built to dist/miniapp and served by the server at /app/.
+export default defineConfig({
+  root: fileURLToPath(new URL(".", import.meta.url)),
+  base: "/app/",
+  build: { outDir: fileURLToPath(new URL("../dist/miniapp", import.meta.url)), emptyOutDir: true, target: "es2020" },
+  esbuild: { jsx: "automatic", jsxImportSource: "preact" },
+  oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
+});
