@@ -6,6 +6,8 @@ import { requestRoutes } from "./routes/api/requests";
 import { viewRoutes } from "./routes/api/views";
 import { authRoutes } from "./routes/auth";
 import { errorBody, handleError } from "./errors";
+import { openApiDocument, renderDocsPage, type OpenApiDocument } from "./openapi";
+import { describe } from "./validation";
 import { adminRoutes, outboxRoutes } from "./routes/admin/admin";
 
 /**
@@ -21,7 +23,7 @@ export function createApp(deps: Deps, extra?: { routes: Hono<AppEnv>; signIn?: S
   app.onError(handleError);
   app.notFound((c) => c.json(errorBody("not_found", `没有这个接口：${c.req.method} ${c.req.path}`), 404));
 
-  app.get("/healthz", async (c) => {
+  app.get("/healthz", describe({ tag: "运维", auth: "public", summary: "健康检查", description: "服务与数据库是否正常，以及数据库类型（pglite 或 postgres）。" }), async (c) => {
     const started = Date.now();
     await deps.db.kysely.selectFrom("departments").select((eb) => eb.fn.countAll().as("n")).executeTakeFirst();
     return c.json({ ok: true, database: deps.db.kind, latencyMs: Date.now() - started });
@@ -34,5 +36,15 @@ export function createApp(deps: Deps, extra?: { routes: Hono<AppEnv>; signIn?: S
   app.route("/api", viewRoutes);
   // The chat side (webhook, and the sandbox platform offline) is mounted by the entry point.
   if (extra) app.route("/", extra.routes);
+
+  // The API's own documentation, built once from the routes above on first request.
+  let doc: OpenApiDocument | undefined;
+  const documentation = () => (doc ??= openApiDocument(app));
+  app.get("/api/openapi.json", describe({ tag: "运维", auth: "public", summary: "本文档（OpenAPI 3.1）", description: "机器可读的接口文档，可导入 Postman、生成客户端。" }), (c) =>
+    c.json(documentation()),
+  );
+  app.get("/api/docs", describe({ tag: "运维", auth: "public", summary: "本文档（网页）", description: "给人读的接口文档。", responses: { 200: { description: "HTML 页面" } } }), (c) =>
+    c.html(renderDocsPage(documentation())),
+  );
   return app;
 }

@@ -7,6 +7,8 @@ import { describeIssues } from "../domain/importFormat";
 
 /** How a DomainError code maps to an HTTP status. Unlisted codes are 422 (understood, but refused). */
 const STATUS: Record<string, ContentfulStatusCode> = {
+  invalid_input: 400,
+  invalid_cursor: 400,
   forbidden: 403,
   not_found: 404,
   already_done: 409,

@@ -1,5 +1,5 @@
-import { PARTY_LABELS, TRANSITIONS, type Party, type TaskAction } from "../domain/taskTransitions";
-import { DomainError, type Classification } from "../domain/types";
+import { PARTY_LABELS, TRANSITIONS, type Party, type TaskAction, type TaskFlags } from "../domain/taskTransitions";
+import { DomainError, type Classification, type TaskState } from "../domain/types";
 import { hasDepartmentRole, hasGlobalRole, type Actor } from "./actor";
 
 /** What the policies need to know of a request and one of its tasks. */
@@ -73,4 +73,24 @@ export function canRaiseFrom(actor: Actor, departmentId: number): boolean {
   if (actor.kind === "token") return actor.role === "integration" || actor.role === "admin";
   if (actor.kind !== "user") return false;
   return actor.roles.some((g) => g.departmentId === departmentId);
+}
+
+/** A task as far as deciding which actions are open on it. */
+export interface TaskWithState extends TaskSubject {
+  task: TaskSubject["task"] & { state: TaskState } & TaskFlags;
+}
+
+const TASK_ACTIONS = Object.keys(TRANSITIONS) as TaskAction[];
+
+/**
+ * The actions this actor may take on this task now: the state allows it, the task's flags do not refuse it,
+ * and the actor is one of the parties. The mini-app offers exactly these; the commands check again.
+ */
+export function availableActions(actor: Actor, s: TaskWithState, actions: readonly TaskAction[] = TASK_ACTIONS): TaskAction[] {
+  return actions.filter((a) => {
+    const t = TRANSITIONS[a];
+    if (!t.from.includes(s.task.state)) return false;
+    if (t.guard?.(s.task)) return false;
+    return can(actor, a, s);
+  });
 }

@@ -1,13 +1,25 @@
 import type { RequestDetail, requestTimeline } from "../db/repositories/views";
 import { TRANSITIONS, type TaskAction } from "../domain/taskTransitions";
-import { TASK_STATE_LABELS, type TaskState } from "../domain/types";
+import { TASK_STATE_LABELS, type Classification, type Priority, type TaskState } from "../domain/types";
+import type { Actor } from "../policies/actor";
+import { availableActions } from "../policies/task";
 
 type Timeline = Awaited<ReturnType<typeof requestTimeline>>;
 const label = (action: string) => (action === "create" ? "发起" : (TRANSITIONS[action as TaskAction]?.label ?? action));
 const stateLabel = (s: string | null) => (s ? (TASK_STATE_LABELS[s as TaskState] ?? s) : null);
 
-/** A request as the mini-app shows it, tasks per department with lead/supporting and deadlines. */
-export function presentRequestDetail(d: RequestDetail, timeline?: Timeline) {
+/** Actions on one department's task; the others concern the whole request and are listed once. */
+const TASK_LEVEL: readonly TaskAction[] = ["accept", "return", "transfer", "resubmit", "arbitrate", "requestInfo", "supplyInfo", "complete", "confirmCompletion", "sendBack", "evaluate"];
+const REQUEST_LEVEL: readonly TaskAction[] = ["approve", "reject", "withdraw", "urge", "comment"];
+
+/**
+ * A request as the mini-app shows it, tasks per department with lead/supporting and deadlines, and the actions
+ * the viewer may take now (the same policies the commands enforce), so the page offers only those.
+ */
+export function presentRequestDetail(d: RequestDetail, timeline: Timeline | undefined, viewer: Actor) {
+  const request = { requesterId: d.requesterId, fromDepartmentId: d.fromDepartmentId, classification: d.classification as Classification };
+  const actionsOn = (t: RequestDetail["tasks"][number], list: readonly TaskAction[]) => availableActions(viewer, { request, task: t }, list);
+  const requestActions = REQUEST_LEVEL.filter((a) => d.tasks.some((t) => actionsOn(t, [a]).length > 0));
   return {
     number: d.number,
     title: d.title,
@@ -19,14 +31,19 @@ export function presentRequestDetail(d: RequestDetail, timeline?: Timeline) {
     createdAt: d.createdAt.toISOString(),
     requester: d.requesterName,
     fromDepartment: d.fromDepartmentName,
+    actions: requestActions,
     tasks: d.tasks.map((t) => ({
       id: t.id,
       department: t.departmentName,
+      departmentCode: t.departmentCode,
       role: t.role,
       state: t.state,
       dueAt: t.dueAt.toISOString(),
       assignee: t.assigneeName,
       result: t.result,
+      reviewPending: t.reviewPending,
+      arbitrationPending: t.arbitrationPending,
+      actions: actionsOn(t, TASK_LEVEL),
     })),
     timeline: (timeline?.events ?? []).map((e) => ({
       seq: e.seq,
@@ -43,13 +60,30 @@ export function presentRequestDetail(d: RequestDetail, timeline?: Timeline) {
 }
 
 /** A line of a department's inbox; the title of a sensitive request is shown only to those who may see it. */
-export function presentInboxItem(t: { id: number; number: string; title: string; state: string; dueAt: Date; role: string }, visible: boolean) {
+export function presentInboxItem(
+  t: { id: number; number: string; title: string; state: TaskState; dueAt: Date; role: string; fromCode: string; fromName: string },
+  visible: boolean,
+) {
   return {
     taskId: t.id,
     number: t.number,
     title: visible ? t.title : "（涉密事项）",
     state: t.state,
-    role: t.role,
+    role: t.role as "lead" | "supporting",
     dueAt: new Date(t.dueAt).toISOString(),
+    fromDepartment: { code: t.fromCode, name: t.fromName },
+  };
+}
+
+/** A line of 部门发件 / 我发起的: requests the viewer's department (or the viewer) raised. */
+export function presentRequestItem(r: { number: string; title: string; status: string; priority: string; category: string | null; dueAt: Date; createdAt: Date }) {
+  return {
+    number: r.number,
+    title: r.title,
+    status: r.status as TaskState,
+    priority: r.priority as Priority,
+    category: r.category,
+    dueAt: new Date(r.dueAt).toISOString(),
+    createdAt: new Date(r.createdAt).toISOString(),
   };
 }

@@ -135,14 +135,14 @@ describe("every other action through the API", () => {
     const n = request.number;
     const bad = await post(disp, `/api/tasks/${t}/return`, {});
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error).toMatchObject({ code: "invalid_input", example: '{"reason":"不属于本部门职责"}' });
+    expect((await bad.json()).error).toMatchObject({ code: "invalid_input", example: '{"reason":"不属于本部门职责，建议转税务局"}' });
     expect(await (await post(disp, `/api/tasks/${t}/return`, { reason: "信息不全" })).json()).toMatchObject({ taskId: t, state: "returned" });
     expect(await (await post(member, `/api/tasks/${t}/resubmit`, { note: "补充了店铺地址" })).json()).toMatchObject({ taskId: t, state: "pending_accept" });
     await post(disp, `/api/tasks/${t}/accept`, { assigneeOpenId: "ou_wangfang" });
     expect(await (await post(handler, `/api/tasks/${t}/request-info`, { question: "请提供店铺门牌号" })).json()).toMatchObject({ taskId: t, state: "awaiting_info" });
     await post(member, `/api/requests/${n}/comments`, { body: "东湖路 18 号" });
     expect((await (await get(member, `/api/requests/${n}`)).json()).tasks[0].state).toBe("in_progress");
-    expect(await (await post(member, `/api/requests/${n}/urge`, {})).json()).toEqual({ urged: 1 });
+    expect(await (await post(member, `/api/requests/${n}/urge`, {})).json()).toEqual({ ok: true, urged: 1 });
     expect((await post(member, `/api/requests/${n}/urge`, {})).status).toBe(429);
     expect(await (await post(handler, `/api/tasks/${t}/complete`, { result: "经营正常" })).json()).toMatchObject({ taskId: t, state: "completed" });
     const rated = await post(member, `/api/tasks/${t}/evaluate`, { score: 1 });
@@ -220,6 +220,6 @@ describe("inbox filters", () => {
     expect(await numbers(`q=${encodeURIComponent("100%_")}`)).toEqual([]);
     const bad = await get(s, "/api/inbox?due=late");
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.message).toContain("due 只能是 overdue（已超期）或 soon（一个工作日内到期）");
+    expect((await bad.json()).error.message).toContain("due 只能是 overdue（已超期）或 soon（一天内到期）");
   });
 });

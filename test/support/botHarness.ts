@@ -10,6 +10,8 @@ export interface BotHarness extends Harness {
   bot: BotRuntime;
   sandbox: Sandbox;
   base: string;
+  /** the Hono app the server serves */
+  app: ReturnType<typeof createApp>;
   /** runs delivery until nothing is due */
   flush(): Promise<void>;
 }
@@ -30,6 +32,7 @@ export async function createBotHarness(startAt?: string, env: Record<string, str
     bot,
     sandbox: bot.sandbox!,
     base,
+    app,
     flush: async () => {
       await bot.kick();
       await bot.kick();

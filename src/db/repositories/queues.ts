@@ -1,4 +1,4 @@
-import type { TaskState } from "../../domain/types";
+import { DomainError, type TaskState } from "../../domain/types";
 import { OPEN_TASK_STATES } from "../../domain/types";
 import type { Executor } from "../client";
 
@@ -36,7 +36,22 @@ export async function inboundTasks(
   const rows = await db
     .selectFrom("tasks")
     .innerJoin("requests", "requests.id", "tasks.requestId")
-    .select(["tasks.id", "tasks.requestId", "tasks.state", "tasks.dueAt", "tasks.assigneeId", "tasks.role", "requests.number", "requests.title", "requests.classification", "requests.requesterId", "requests.fromDepartmentId"])
+    .innerJoin("departments as origin", "origin.id", "requests.fromDepartmentId")
+    .select([
+      "tasks.id",
+      "tasks.requestId",
+      "tasks.state",
+      "tasks.dueAt",
+      "tasks.assigneeId",
+      "tasks.role",
+      "requests.number",
+      "requests.title",
+      "requests.classification",
+      "requests.requesterId",
+      "requests.fromDepartmentId",
+      "origin.code as fromCode",
+      "origin.name as fromName",
+    ])
     .where("tasks.departmentId", "=", q.departmentId)
     .where("tasks.state", "in", q.states as TaskState[])
     .$if(q.fromDepartmentId !== undefined, (qb) => qb.where("requests.fromDepartmentId", "=", q.fromDepartmentId!))
@@ -44,7 +59,7 @@ export async function inboundTasks(
     .$if(q.dueAfter !== undefined, (qb) => qb.where("tasks.dueAt", ">=", q.dueAfter!))
     .$if(!!q.category, (qb) => qb.where("requests.category", "=", q.category!))
     .$if(!!q.text, (qb) => {
-      const like = `%${q.text!.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+      const like = likeFragment(q.text!);
       return qb.where((eb) => eb.or([eb("requests.number", "=", q.text!.toUpperCase()), eb("requests.title", "ilike", like), eb("requests.body", "ilike", like)]));
     })
     .$if(after !== null, (qb) =>
@@ -62,20 +77,47 @@ export async function inboundTasks(
 /** 部门发件 / 我发起的: requests from a department (or by one person), newest first. Cursor = "id". */
 export async function outboundRequests(
   db: Executor,
-  q: { departmentId?: number; requesterId?: number; cursor?: string | null; limit?: number },
+  q: {
+    departmentId?: number;
+    requesterId?: number;
+    /** request statuses (derived from its tasks); all when omitted */
+    states?: readonly TaskState[];
+    /** only requests with a task for this department */
+    toDepartmentId?: number;
+    dueBefore?: Date;
+    dueAfter?: Date;
+    category?: string;
+    /** a fragment of the title or body, or a request number */
+    text?: string;
+    cursor?: string | null;
+    limit?: number;
+  },
 ) {
   const limit = Math.min(q.limit ?? 20, PAGE_MAX);
   const after = decodeCursor(q.cursor);
   const rows = await db
     .selectFrom("requests")
-    .select(["id", "number", "title", "status", "dueAt", "createdAt", "classification"])
+    .select(["id", "number", "title", "status", "dueAt", "createdAt", "classification", "requesterId", "fromDepartmentId", "category", "priority"])
     .$if(q.departmentId !== undefined, (qb) => qb.where("fromDepartmentId", "=", q.departmentId!))
     .$if(q.requesterId !== undefined, (qb) => qb.where("requesterId", "=", q.requesterId!))
+    .$if(q.states !== undefined, (qb) => qb.where("status", "in", q.states as TaskState[]))
+    .$if(q.toDepartmentId !== undefined, (qb) =>
+      qb.where((eb) => eb.exists(eb.selectFrom("tasks").select("tasks.id").whereRef("tasks.requestId", "=", "requests.id").where("tasks.departmentId", "=", q.toDepartmentId!))),
+    )
+    .$if(q.dueBefore !== undefined, (qb) => qb.where("dueAt", "<", q.dueBefore!))
+    .$if(q.dueAfter !== undefined, (qb) => qb.where("dueAt", ">=", q.dueAfter!))
+    .$if(!!q.category, (qb) => qb.where("category", "=", q.category!))
+    .$if(!!q.text, (qb) => qb.where((eb) => eb.or([eb("number", "=", q.text!.toUpperCase()), eb("title", "ilike", likeFragment(q.text!)), eb("body", "ilike", likeFragment(q.text!))])))
     .$if(after !== null, (qb) => qb.where("id", "<", after!.id))
     .orderBy("id", "desc")
     .limit(limit + 1)
     .execute();
   return page(rows, limit, (r) => ["", r.id]);
+}
+
+/** `%fragment%` for ILIKE, with the fragment's own wildcards taken literally. */
+function likeFragment(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
 }
 
 /** 我的任务: open tasks assigned to a person, earliest deadline first. */
@@ -114,8 +156,12 @@ function encodeCursor(key: string, id: number): string {
 
 function decodeCursor(cursor: string | null | undefined): { key: string; id: number } | null {
   if (!cursor) return null;
-  const [key, id] = Buffer.from(cursor, "base64url").toString().split("|");
+  const [key, id, ...rest] = Buffer.from(cursor, "base64url").toString().split("|");
   const n = Number(id);
-  if (key === undefined || !Number.isInteger(n)) return null;
+  if (key === undefined || rest.length > 0 || !Number.isSafeInteger(n) || n <= 0 || (key !== "" && Number.isNaN(Date.parse(key)))) {
+    throw new DomainError("invalid_cursor", "翻页参数 cursor 无效：请原样使用上一页返回的 next 值，或去掉 cursor 从第一页开始。", {
+      example: "cursor=<上一页应答中的 next>",
+    });
+  }
   return { key, id: n };
 }

@@ -1,3 +1,4 @@
+import type { TaskFlags } from "../../domain/taskTransitions";
 import { OPEN_TASK_STATES, type TaskState } from "../../domain/types";
 import { departmentsOf, hasDepartmentRole, type Actor } from "../../policies/actor";
 import { canView } from "../../policies/task";
@@ -17,7 +18,22 @@ export interface RequestDetail {
   createdAt: Date;
   requesterName: string;
   fromDepartmentName: string;
-  tasks: Array<{ id: number; departmentName: string; role: string; state: TaskState; dueAt: Date; assigneeName: string | null; result: string | null }>;
+  requesterId: number;
+  fromDepartmentId: number;
+  tasks: Array<
+    {
+      id: number;
+      departmentId: number;
+      departmentCode: string;
+      departmentName: string;
+      assigneeId: number | null;
+      role: string;
+      state: TaskState;
+      dueAt: Date;
+      assigneeName: string | null;
+      result: string | null;
+    } & TaskFlags
+  >;
 }
 
 /** A request with its tasks, or null when it does not exist or the actor may not see it (both look the same). */
@@ -43,6 +59,11 @@ export async function requestDetail(db: Executor, actor: Actor, number: string):
       "tasks.state",
       "tasks.dueAt",
       "tasks.result",
+      "tasks.reviewPending",
+      "tasks.arbitrationPending",
+      "tasks.arbitrated",
+      "tasks.transferCount",
+      "departments.code as departmentCode",
       "departments.name as departmentName",
       "users.name as assigneeName",
     ])
@@ -63,15 +84,9 @@ export async function requestDetail(db: Executor, actor: Actor, number: string):
     createdAt: r.createdAt,
     requesterName: r.requesterName,
     fromDepartmentName: r.fromDepartmentName,
-    tasks: tasks.map((t) => ({
-      id: t.id,
-      departmentName: t.departmentName,
-      role: t.role,
-      state: t.state,
-      dueAt: t.dueAt,
-      assigneeName: t.assigneeName,
-      result: t.result,
-    })),
+    requesterId: r.requesterId,
+    fromDepartmentId: r.fromDepartmentId,
+    tasks,
   };
 }
 
@@ -112,7 +127,7 @@ export async function myOpenItems(db: Executor, userId: number) {
 }
 
 /** /待办: what waits for this person — approvals, tasks to accept, tasks to handle, material to supply. */
-export async function todoFor(db: Executor, actor: Actor) {
+export async function todoFor(db: Executor, actor: Actor, limit = LIST_LIMIT) {
   if (actor.kind !== "user") return { approvals: [], toAccept: [], toHandle: [], toSupply: [] };
   const depts = departmentsOf(actor);
   const headOf = depts.filter((d) => hasDepartmentRole(actor, "head", d));
@@ -124,7 +139,7 @@ export async function todoFor(db: Executor, actor: Actor) {
       .innerJoin("departments", "departments.id", "tasks.departmentId")
       .select(["tasks.id as taskId", "requests.number", "requests.title", "requests.classification", "tasks.state", "tasks.dueAt", "departments.name as departmentName"])
       .orderBy("tasks.dueAt")
-      .limit(LIST_LIMIT);
+      .limit(limit);
   const approvals = headOf.length
     ? await base().where("requests.fromDepartmentId", "in", headOf).where("tasks.state", "=", "pending_approval").execute()
     : [];

@@ -1,0 +1,128 @@
+import { z } from "zod";
+import { TRANSITIONS, type TaskAction } from "../domain/taskTransitions";
+import { CLASSIFICATIONS, PRIORITIES, TASK_STATES } from "../domain/types";
+
+// The shapes the JSON API answers with. They document the API (OpenAPI at /api/docs); the API tests parse real
+// answers with them (strictly: an unknown or missing field fails), so the documentation stays true.
+
+const iso = z.string().meta({ description: "ISO 8601 时间，含时区", example: "2026-11-26T09:30:00.000Z" });
+const state = z.enum(TASK_STATES).meta({ description: "状态：pending_approval 待审批、pending_accept 待签收、in_progress 办理中、awaiting_info 待补正、returned 已退回、completed 已办结、rejected 已驳回、cancelled 已撤回" });
+const action = z.enum(Object.keys(TRANSITIONS) as [TaskAction, ...TaskAction[]]);
+const dept = z.strictObject({ code: z.string(), name: z.string() });
+
+export const MeSchema = z.strictObject({
+  openId: z.string(),
+  name: z.string(),
+  department: dept,
+  roles: z.array(z.strictObject({ role: z.string(), department: z.string().nullable().meta({ description: "部门编码；全局角色（admin、supervisor）为 null" }) })),
+});
+
+export const SignedInSchema = z.strictObject({ me: MeSchema, csrfToken: z.string(), expiresAt: iso });
+export const MeWithCsrfSchema = MeSchema.extend({ csrfToken: z.string().nullable() });
+
+export const InboxItemSchema = z.strictObject({
+  taskId: z.number().int(),
+  number: z.string(),
+  title: z.string().meta({ description: "涉密事项对无权查看的人显示为（涉密事项）" }),
+  state,
+  role: z.enum(["lead", "supporting"]).meta({ description: "lead 主办，supporting 协办" }),
+  dueAt: iso,
+  fromDepartment: dept,
+});
+
+export const RequestItemSchema = z.strictObject({
+  number: z.string(),
+  title: z.string(),
+  status: state,
+  priority: z.enum(PRIORITIES),
+  category: z.string().nullable(),
+  dueAt: iso,
+  createdAt: iso,
+});
+
+export const TodoItemSchema = z.strictObject({ taskId: z.number().int(), number: z.string(), title: z.string(), state, dueAt: iso, department: z.string() });
+
+export const page = <T extends z.ZodType>(item: T) =>
+  z.strictObject({ items: z.array(item), next: z.string().nullable().meta({ description: "下一页的 cursor；最后一页为 null" }) });
+
+export const TodoSchema = z.strictObject({
+  approvals: z.array(TodoItemSchema).meta({ description: "待我审批（本部门发出、需负责人同意）" }),
+  toAccept: z.array(TodoItemSchema).meta({ description: "本部门待签收" }),
+  toHandle: z.array(TodoItemSchema).meta({ description: "我经办、办理中" }),
+  toSupply: z.array(TodoItemSchema).meta({ description: "承办部门要求我补正" }),
+});
+
+export const RequestDetailSchema = z.strictObject({
+  number: z.string(),
+  title: z.string(),
+  body: z.string(),
+  status: state,
+  priority: z.enum(PRIORITIES),
+  classification: z.enum(CLASSIFICATIONS),
+  dueAt: iso,
+  createdAt: iso,
+  requester: z.string(),
+  fromDepartment: z.string(),
+  actions: z.array(action).meta({ description: "当前查看人此刻可以对整个事项做的操作（approve、reject、withdraw、urge、comment）" }),
+  tasks: z.array(
+    z.strictObject({
+      id: z.number().int(),
+      department: z.string(),
+      departmentCode: z.string(),
+      role: z.enum(["lead", "supporting"]),
+      state,
+      dueAt: iso,
+      assignee: z.string().nullable(),
+      result: z.string().nullable(),
+      reviewPending: z.boolean().meta({ description: "办结结果等待本部门负责人确认" }),
+      arbitrationPending: z.boolean().meta({ description: "连续被两个部门退回，等待督查指定" }),
+      actions: z.array(action).meta({ description: "当前查看人此刻可以对该任务做的操作" }),
+    }),
+  ),
+  timeline: z.array(
+    z.strictObject({
+      seq: z.number().int(),
+      at: iso,
+      actor: z.string(),
+      action: z.string(),
+      department: z.string().nullable(),
+      from: z.string().nullable(),
+      to: z.string().nullable(),
+      note: z.string().nullable(),
+    }),
+  ),
+  comments: z.array(z.strictObject({ id: z.number().int(), kind: z.string(), body: z.string(), author: z.string(), at: iso })),
+});
+
+export const BoardSchema = z.strictObject({
+  scope: z.enum(["all", "mine"]).meta({ description: "督查看到全部，其他人只看到与本部门有关的格子" }),
+  cells: z.array(z.strictObject({ from: dept, to: dept, open: z.number().int(), overdue: z.number().int() })),
+});
+
+export const TaskResultSchema = z.strictObject({ taskId: z.number().int(), state });
+export const RequestResultSchema = z.strictObject({ number: z.string(), status: state });
+export const OkSchema = z.strictObject({ ok: z.literal(true) });
+export const UrgedSchema = z.strictObject({ ok: z.literal(true), urged: z.number().int().meta({ description: "催办了几个部门的任务" }) });
+export const CommentedSchema = z.strictObject({ ok: z.literal(true), commentId: z.number().int() });
+
+export const DepartmentSchema = z.strictObject({ code: z.string(), name: z.string(), aliases: z.array(z.string()), parent: z.string().nullable() });
+export const PersonSchema = z.strictObject({ openId: z.string(), name: z.string(), roles: z.array(z.string()) });
+
+export const CreatedRequestSchema = z.strictObject({
+  number: z.string(),
+  status: state,
+  dueAt: iso,
+  targets: z.array(dept.extend({ role: z.enum(["lead", "supporting"]) })),
+});
+
+export const PlanSchema = z.strictObject({
+  targets: z.array(dept),
+  lead: dept,
+  rule: z.strictObject({ code: z.string(), version: z.number().int() }).nullable(),
+  policy: z.record(z.string(), z.unknown()),
+  priority: z.enum(PRIORITIES),
+  category: z.string().nullable(),
+  dueAt: iso,
+  missingYears: z.array(z.number().int()),
+  explanation: z.string(),
+});
