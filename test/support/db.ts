@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { sql } from "kysely";
 import { createDb, type Db } from "../../src/db/client";
 import { migrateToLatest } from "../../src/db/migrator";
 
@@ -14,10 +15,9 @@ export async function createTestDb(): Promise<Db> {
     return db;
   }
   const schema = `t_${randomBytes(6).toString("hex")}`;
-  const admin = await createDb({ databaseUrl: url, poolSize: 1 });
-  await admin.kysely.schema.createSchema(schema).execute();
-  await admin.close();
   const db = await createDb({ databaseUrl: url, schema, poolSize: 10 });
+  // Created through the very pool that will use it (its search_path names the schema before it exists; that is fine).
+  await sql`create schema if not exists ${sql.id(schema)}`.execute(db.kysely);
   await migrateToLatest(db);
   const close = db.close;
   db.close = async () => {
