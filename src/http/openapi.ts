@@ -176,7 +176,7 @@ export function openApiDocument(app: Hono<any, any, any>, version = "0.1.0"): Op
       title: "协同 xietong API",
       version,
       description:
-        "跨部门协同事项的 JSON 接口：小程序用它，其他系统也可以用它对接。所有错误都以 `{error:{code,message}}` 返回，message 为中文，输入有误时附正确示例。时间均为 ISO 8601（含时区）。",
+        "跨部门协同事项的 JSON 接口：小程序用它，其他系统也可以用它对接。所有错误都以 {error:{code,message}} 返回，message 为中文，输入有误时附正确示例。时间均为 ISO 8601（含时区）。",
     },
     tags: TAGS,
     paths,
@@ -233,7 +233,12 @@ export function renderDocsPage(doc: OpenApiDocument) {
             <ul>
               ${Object.entries(op.responses).map(([status, r]) => {
                 const content = (r.content as Record<string, { schema?: unknown; example?: unknown }> | undefined)?.["application/json"];
-                return html`<li><b>${status}</b> ${String(r.description)}${content?.example !== undefined ? html`<pre>${pretty(content.example)}</pre>` : ""}</li>`;
+                const schema = content?.schema && !("$ref" in (content.schema as object)) ? content.schema : undefined;
+                return html`<li>
+                  <b>${status}</b> ${String(r.description)}
+                  ${schema ? html`<details class="schema"><summary>结构</summary><pre>${pretty(schema)}</pre></details>` : ""}
+                  ${content?.example !== undefined ? html`<pre>${pretty(content.example)}</pre>` : ""}
+                </li>`;
               })}
             </ul>
           </details>`,
@@ -249,6 +254,7 @@ export function renderDocsPage(doc: OpenApiDocument) {
         <style>
           body { font-family: system-ui, "WenQuanYi Micro Hei", sans-serif; max-width: 960px; margin: 0 auto; padding: 16px; color: #1d2129; }
           h1 { font-size: 22px; } h2 { font-size: 18px; border-bottom: 1px solid #e5e6eb; padding-bottom: 4px; margin-top: 28px; }
+          details.schema { border: none; padding: 0; margin: 2px 0; }
           details { border: 1px solid #e5e6eb; border-radius: 6px; margin: 8px 0; padding: 6px 10px; }
           summary { cursor: pointer; } .m { color: #fff; border-radius: 4px; padding: 1px 6px; font-size: 12px; font-weight: 600; }
           pre { background: #f7f8fa; padding: 8px; overflow: auto; font-size: 12px; } table { border-collapse: collapse; font-size: 13px; }

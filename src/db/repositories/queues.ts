@@ -58,15 +58,13 @@ export async function inboundTasks(
     .$if(q.dueBefore !== undefined, (qb) => qb.where("tasks.dueAt", "<", q.dueBefore!))
     .$if(q.dueAfter !== undefined, (qb) => qb.where("tasks.dueAt", ">=", q.dueAfter!))
     .$if(!!q.category, (qb) => qb.where("requests.category", "=", q.category!))
-    .$if(!!q.text, (qb) => {
-      const like = likeFragment(q.text!);
-      return qb.where((eb) => eb.or([eb("requests.number", "=", q.text!.toUpperCase()), eb("requests.title", "ilike", like), eb("requests.body", "ilike", like)]));
-    })
-    .$if(after !== null, (qb) =>
-      qb.where((eb) =>
-        eb.or([eb("tasks.dueAt", ">", new Date(after!.key)), eb.and([eb("tasks.dueAt", "=", new Date(after!.key)), eb("tasks.id", ">", after!.id)])]),
-      ),
+    .$if(!!q.text, (qb) =>
+      looksLikeNumber(q.text!)
+        ? qb.where("requests.number", "=", q.text!.trim().toUpperCase())
+        : qb.where((eb) => eb.or([eb("requests.title", "ilike", likeFragment(q.text!)), eb("requests.body", "ilike", likeFragment(q.text!))])),
     )
+    // A row comparison, so the (department_id, due_at, id) index scan starts right after the cursor.
+    .$if(after !== null, (qb) => qb.where((eb) => eb(eb.refTuple("tasks.dueAt", "tasks.id"), ">", eb.tuple(new Date(after!.key), after!.id))))
     .orderBy("tasks.dueAt")
     .orderBy("tasks.id")
     .limit(limit + 1)
@@ -107,12 +105,21 @@ export async function outboundRequests(
     .$if(q.dueBefore !== undefined, (qb) => qb.where("dueAt", "<", q.dueBefore!))
     .$if(q.dueAfter !== undefined, (qb) => qb.where("dueAt", ">=", q.dueAfter!))
     .$if(!!q.category, (qb) => qb.where("category", "=", q.category!))
-    .$if(!!q.text, (qb) => qb.where((eb) => eb.or([eb("number", "=", q.text!.toUpperCase()), eb("title", "ilike", likeFragment(q.text!)), eb("body", "ilike", likeFragment(q.text!))])))
+    .$if(!!q.text, (qb) =>
+      looksLikeNumber(q.text!)
+        ? qb.where("number", "=", q.text!.trim().toUpperCase())
+        : qb.where((eb) => eb.or([eb("title", "ilike", likeFragment(q.text!)), eb("body", "ilike", likeFragment(q.text!))])),
+    )
     .$if(after !== null, (qb) => qb.where("id", "<", after!.id))
     .orderBy("id", "desc")
     .limit(limit + 1)
     .execute();
   return page(rows, limit, (r) => ["", r.id]);
+}
+
+/** A request number (XT-2026-000123) is looked up by its index, not searched for in titles. */
+function looksLikeNumber(text: string): boolean {
+  return /^[A-Za-z]+-\d{4}-\d+$/.test(text.trim());
 }
 
 /** `%fragment%` for ILIKE, with the fragment's own wildcards taken literally. */

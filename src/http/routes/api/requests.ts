@@ -45,7 +45,7 @@ export const listQuery = z.object({
   to: z.string().trim().min(1).optional().meta({ description: "发件：承办部门编码" }),
   q: z.string().trim().min(1).max(100, "q 最长 100 字").optional().meta({ description: "标题或内容中的文字，或事项编号" }),
   cursor: z.string().optional().meta({ description: "上一页应答中的 next" }),
-  limit: z.coerce.number({ message: "limit 须为 1 到 100 的整数" }).int().min(1).max(100).default(20),
+  limit: z.coerce.number({ message: "limit 须为 1 到 100 的整数" }).int().min(1).max(100).default(20).meta({ description: "每页条数，1 到 100，默认 20" }),
 });
 type ListQuery = z.output<typeof listQuery>;
 

@@ -17,7 +17,7 @@ const auth = sessionAuth();
 const iso = (d: Date) => new Date(d).toISOString();
 const paging = {
   cursor: z.string().optional().meta({ description: "上一页应答中的 next" }),
-  limit: z.coerce.number({ message: "limit 须为 1 到 100 的整数" }).int().min(1).max(100).default(20),
+  limit: z.coerce.number({ message: "limit 须为 1 到 100 的整数" }).int().min(1).max(100).default(20).meta({ description: "每页条数，1 到 100，默认 20" }),
 };
 const cellQuery = z.object({
   from: z.string({ message: "请填写 from（发起部门编码）" }).trim().min(1).meta({ description: "发起部门编码" }),
