@@ -14,7 +14,7 @@ async function main() {
     const base = `http://127.0.0.1:${info.port}`;
     await bot.start(base);
     console.log(`xietong 已启动：${base}  （数据库：${deps.db.kind === "pglite" ? `内置 PGlite，目录 ${deps.config.dataDir}` : "PostgreSQL"}）`);
-    console.log(`健康检查：${base}/healthz　小程序：${base}/app/`);
+    console.log(`健康检查：${base}/healthz　小程序：${base}/app/　接口文档：${base}/api/docs`);
     if (bot.sandbox) {
       console.log(`未配置 LARK_APP_ID，已启用沙箱平台：在浏览器打开 ${base}/sandbox ，选择演示用户与机器人对话。`);
     } else {

@@ -75,6 +75,9 @@ describe("npm run token / import / start on a fresh data folder", () => {
     });
     expect(dry.status).toBe(200);
     expect((await dry.json()).targets).toEqual([{ code: "city-amr", name: "市市场监督管理局" }]);
+    const docs = await fetch(`${base}/api/docs`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain("部门收件");
   });
 
   it("a CLI opening the same data folder while the server runs is told what to do", async () => {
