@@ -6,6 +6,5 @@ export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   base: "/app/",
   build: { outDir: fileURLToPath(new URL("../dist/miniapp", import.meta.url)), emptyOutDir: true, target: "es2020" },
-  esbuild: { jsx: "automatic", jsxImportSource: "preact" },
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
 });

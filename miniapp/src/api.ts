@@ -1,9 +1,11 @@
-import { hc } from "hono/client";
+import { hc, type ClientResponse, type InferResponseType } from "hono/client";
 import type { actionRoutes } from "../../src/http/routes/api/actions";
 import type { requestRoutes } from "../../src/http/routes/api/requests";
 import type { viewRoutes } from "../../src/http/routes/api/views";
+import type { authRoutes } from "../../src/http/routes/auth";
 
-// Typed calls to the server (Hono RPC): the route definitions are the contract.
+// Typed calls to the server (Hono RPC): the route definitions are the contract, so a changed route or body
+// breaks `tsc -p miniapp/tsconfig.json` instead of the page.
 
 let csrf = "";
 export const setCsrf = (token: string | null) => {
@@ -12,6 +14,7 @@ export const setCsrf = (token: string | null) => {
 const options = { headers: (): Record<string, string> => (csrf ? { "x-csrf-token": csrf } : {}) };
 
 export const api = {
+  auth: hc<ReturnType<typeof authRoutes>>("/api/auth", options),
   requests: hc<typeof requestRoutes>("/api", options),
   actions: hc<typeof actionRoutes>("/api", options),
   views: hc<typeof viewRoutes>("/api", options),
@@ -21,19 +24,40 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** a correct input, when the server gives one */
+    readonly example?: string,
   ) {
     super(message);
   }
 }
 
-/** The JSON of a response, or an ApiError carrying the server's Chinese message. */
-export async function read<T>(res: Promise<Response> | Response): Promise<T> {
+/** The body of a successful answer: the route's own JSON, not its `{error}` answers. */
+export type Ok<R> = R extends ClientResponse<infer T, number, string> ? (T extends { error: unknown } ? never : T) : never;
+
+/** The JSON of a response, or an ApiError carrying the server's Chinese message (and example). */
+export async function read<R extends ClientResponse<unknown, number, string>>(res: Promise<R> | R): Promise<Ok<R>> {
   const r = await res;
-  const body = (await r.json().catch(() => ({}))) as { error?: { message?: string } };
-  if (!r.ok) throw new ApiError(r.status, body.error?.message ?? `请求失败（${r.status}）`);
-  return body as T;
+  const body = (await r.json().catch(() => ({}))) as { error?: { message?: string; example?: string } };
+  if (!r.ok) throw new ApiError(r.status, body.error?.message ?? `请求失败（${r.status}）`, body.error?.example);
+  return body as Ok<R>;
 }
 
-export async function postJson<T>(url: string, body: unknown): Promise<T> {
-  return read<T>(fetch(url, { method: "POST", headers: { "content-type": "application/json", ...options.headers() }, body: JSON.stringify(body) }));
+/** What a refusal says, in Chinese. */
+export const messageOf = (e: unknown, fallback = "操作失败，请重试。") => (e instanceof ApiError ? e.message : fallback);
+
+// The shapes the pages show, as the routes answer them.
+export type Me = Ok<Awaited<ReturnType<typeof api.requests.me.$get>>>;
+export type RequestDetail = InferResponseType<(typeof api.requests.requests)[":number"]["$get"], 200>;
+export type DetailTask = RequestDetail["tasks"][number];
+export type Action = RequestDetail["actions"][number];
+export type Department = InferResponseType<typeof api.views.departments.$get, 200>["items"][number];
+export type Person = InferResponseType<(typeof api.views.departments)[":code"]["people"]["$get"], 200>["items"][number];
+export type Plan = InferResponseType<typeof api.requests.requests.preview.$post, 200>;
+
+let departments: Promise<Department[]> | null = null;
+/** Every department in use (for choosers); asked once per page load. */
+export function allDepartments(): Promise<Department[]> {
+  departments ??= read(api.views.departments.$get()).then((r) => r.items);
+  departments.catch(() => (departments = null));
+  return departments;
 }

@@ -1,16 +1,10 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError, postJson, read, setCsrf } from "./api";
+import { api, messageOf, read, setCsrf, type Me } from "./api";
 import { Detail } from "./detail";
+import { Raise } from "./raise";
 import { css } from "./style";
 import { Board, InboxList, MineList, OutboxList, Todo } from "./views";
-
-export interface Me {
-  openId: string;
-  name: string;
-  department: { code: string; name: string };
-  roles: Array<{ role: string; department: string | null }>;
-}
 
 declare global {
   interface Window {
@@ -42,7 +36,7 @@ function useRoute(): string {
 function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   useEffect(() => {
-    read<Me & { csrfToken: string | null }>(api.requests.me.$get())
+    read(api.requests.me.$get())
       .then((m) => {
         setCsrf(m.csrfToken);
         setMe(m);
@@ -64,6 +58,9 @@ function Shell({ me }: { me: Me }) {
         <span class="who">
           {me.name} · {me.department.name}
         </span>
+        <a class={tab === "new" ? "new on" : "new"} href="#new">
+          ＋ 发起
+        </a>
       </header>
       <nav>
         {TABS.map(([key, label]) => (
@@ -74,7 +71,9 @@ function Shell({ me }: { me: Me }) {
       </nav>
       <main>
         {tab === "r" && arg ? (
-          <Detail number={decodeURIComponent(arg)} me={me} />
+          <Detail number={decodeURIComponent(arg)} />
+        ) : tab === "new" ? (
+          <Raise />
         ) : tab === "mine" ? (
           <MineList />
         ) : tab === "inbox" ? (
@@ -91,6 +90,13 @@ function Shell({ me }: { me: Me }) {
   );
 }
 
+/** JSON from the page's own non-API routes (/app/config, the sandbox's demo users). */
+async function plain<T>(url: string, init?: RequestInit): Promise<T> {
+  const r = await fetch(url, init);
+  if (!r.ok) throw new Error(`请求失败（${r.status}）`);
+  return (await r.json()) as T;
+}
+
 /** Inside Lark: tt.requestAccess (or the legacy requestAuthCode). Offline: the sandbox's demo users, same code exchange. */
 function SignIn({ onSignedIn }: { onSignedIn: (m: Me) => void }) {
   const [error, setError] = useState("");
@@ -99,12 +105,12 @@ function SignIn({ onSignedIn }: { onSignedIn: (m: Me) => void }) {
 
   const exchange = async (code: string) => {
     try {
-      const r = await postJson<{ me: Me; csrfToken: string }>("/api/auth/code", { code });
+      const r = await read(api.auth.code.$post({ json: { code } }));
       setCsrf(r.csrfToken);
       history.replaceState(null, "", location.pathname + location.hash);
-      onSignedIn(r.me);
+      onSignedIn({ ...r.me, csrfToken: r.csrfToken });
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : "登录失败，请重试。");
+      setError(messageOf(e, "登录失败，请重试。"));
     }
   };
 
@@ -114,17 +120,21 @@ function SignIn({ onSignedIn }: { onSignedIn: (m: Me) => void }) {
       void exchange(code);
       return;
     }
-    void read<{ appId: string; sandbox: boolean }>(fetch("/app/config")).then((c) => {
+    void plain<{ appId: string; sandbox: boolean }>("/app/config").then((c) => {
       setConfig(c);
       const tt = window.tt;
       if (tt?.requestAccess) tt.requestAccess({ appID: c.appId, scopeList: [], success: ({ code }) => void exchange(code), fail: () => setError("飞书授权失败，请重新打开小程序。") });
       else if (tt?.requestAuthCode) tt.requestAuthCode({ appId: c.appId, success: ({ code }) => void exchange(code), fail: () => setError("飞书授权失败，请重新打开小程序。") });
-      else if (c.sandbox) void read<typeof users>(fetch("/sandbox/api/users")).then(setUsers);
+      else if (c.sandbox) void plain<typeof users>("/sandbox/api/users").then(setUsers);
     });
   }, []);
 
   const asUser = async (openId: string) => {
-    const { code } = await postJson<{ code: string }>("/sandbox/api/login-code", { openId });
+    const { code } = await plain<{ code: string }>("/sandbox/api/login-code", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ openId }),
+    });
     await exchange(code);
   };
 

@@ -1,24 +1,52 @@
-// Mobile-first styles for the mini-app, in the chat client's look.
+// Mobile-first styles for the mini-app, in the chat client's look (readable at 390px wide).
 export const css = `
 *{box-sizing:border-box}body{margin:0;font:15px/1.5 -apple-system,"PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;background:#f5f6f7;color:#1f2329}
-header{display:flex;justify-content:space-between;align-items:center;padding:10px 14px;background:#3370ff;color:#fff}
-header .who{font-size:13px;opacity:.9}
+header{display:flex;gap:10px;align-items:center;padding:10px 14px;background:#3370ff;color:#fff}
+header .who{flex:1;min-width:0;font-size:13px;opacity:.9;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;text-align:right}
+header .new{flex:none;color:#3370ff;background:#fff;border-radius:14px;padding:2px 10px;font-size:14px;text-decoration:none;font-weight:600}
+header .new.on{background:#e1eaff}
 nav{display:flex;overflow-x:auto;background:#fff;border-bottom:1px solid #dee0e3}
-nav a{flex:none;padding:10px 14px;color:#646a73;text-decoration:none}nav a.on{color:#3370ff;border-bottom:2px solid #3370ff;font-weight:600}
-main{padding:10px 12px;max-width:900px;margin:0 auto}
+nav a{flex:1 0 auto;text-align:center;padding:10px 11px;color:#646a73;text-decoration:none}nav a.on{color:#3370ff;border-bottom:2px solid #3370ff;font-weight:600}
+main{padding:10px 12px 40px;max-width:900px;margin:0 auto}
 h1{font-size:18px;margin:6px 0}h2{font-size:15px;margin:14px 0 6px;display:flex;justify-content:space-between;align-items:center}
+a.back{display:inline-block;color:#3370ff;text-decoration:none;font-size:14px;margin:2px 0}
 .list{list-style:none;margin:0;padding:0}.item{background:#fff;border-radius:8px;padding:10px 12px;margin:8px 0}
 .item a{color:inherit;text-decoration:none;display:block}.title{font-weight:600}.meta{font-size:13px;color:#646a73}
+.tag{display:inline-block;font-size:12px;font-weight:600;line-height:18px;padding:0 6px;border-radius:4px;margin-right:6px;vertical-align:1px;background:#eff0f1;color:#646a73}
+.tag.urgent{background:#fff3e8;color:#ff8800}.tag.critical{background:#fde2e2;color:#f54a45}.tag.lead{background:#e1eaff;color:#3370ff}
+.targets .tag{margin:0 0 0 6px}
 .actions{display:flex;gap:8px;flex-wrap:wrap;margin-top:8px;align-items:center}
-button{font:inherit;padding:6px 12px;border-radius:6px;border:1px solid #dee0e3;background:#fff;cursor:pointer}
+button{font:inherit;min-height:36px;padding:6px 14px;border-radius:6px;border:1px solid #dee0e3;background:#fff;color:#1f2329;cursor:pointer}
 button.primary{background:#3370ff;border-color:#3370ff;color:#fff}button.danger{color:#f54a45;border-color:#f54a45}button:disabled{opacity:.5}
+button.on{box-shadow:inset 0 0 0 1px currentColor}button.primary.on{background:#245bdb}
 button.more{width:100%;margin:8px 0}
+a.link,button.link{color:#3370ff;background:none;border:0;padding:0 2px;min-height:0;font-size:14px;text-decoration:none}
 .due-ok{color:#2ea121}.due-soon{color:#ff8800;font-weight:600}.due-over{color:#f54a45;font-weight:600}.due-closed{color:#8f959e}
-.notice{background:#e1eaff;padding:8px 10px;border-radius:6px}.error{color:#f54a45}.hint{color:#8f959e;text-align:center;margin:24px 0}
-textarea{width:100%;min-height:64px;font:inherit;padding:8px;border:1px solid #dee0e3;border-radius:6px;margin-top:10px}
+.notice{background:#e1eaff;padding:8px 10px;border-radius:6px;margin:8px 0}.notice.refused{background:#fde2e2;color:#d83931}
+.error{color:#f54a45}.hint{color:#8f959e;text-align:center;margin:24px 0}
+.flag{color:#ff8800;font-size:13px;margin:4px 0}
+textarea,select,input[type=search],input[type=text],.filter input{width:100%;font:inherit;padding:7px 8px;border:1px solid #dee0e3;border-radius:6px;background:#fff;color:#1f2329}
+textarea{min-height:64px;resize:vertical}
+.panel{background:#f7f8fa;border:1px solid #e4e6e9;border-radius:8px;padding:10px;margin-top:8px}
+.field{display:block;margin:0 0 8px}.field .label,.field>.label{display:block;font-size:13px;color:#646a73;margin-bottom:4px}.field .label small{color:#8f959e}
+.choice label{display:block;padding:4px 0}
+.picked{display:flex;justify-content:space-between;align-items:center;gap:8px;background:#fff;border:1px solid #dee0e3;border-radius:6px;padding:4px 4px 4px 10px}
+.options{list-style:none;margin:4px 0 0;padding:0;max-height:220px;overflow-y:auto;background:#fff;border:1px solid #dee0e3;border-radius:6px}
+.options li+li{border-top:1px solid #f0f1f2}.options .hint{margin:10px;font-size:13px}
+button.option{display:block;width:100%;text-align:left;border:0;border-radius:0;padding:9px 10px}button.option small{color:#8f959e;margin-left:4px}
+.stars{display:flex;align-items:center;gap:2px;margin:0 0 8px}
+button.star{border:0;background:none;font-size:30px;line-height:1;padding:2px 4px;min-height:0;color:#d0d3d6}button.star.lit{color:#ffb400}
+.stars .rating{margin-left:8px;font-size:14px;color:#646a73}
+.quote{border-left:3px solid #dee0e3;padding-left:8px;color:#646a73;font-size:14px;margin:0 0 8px}
 .timeline{padding-left:18px;font-size:14px}.timeline .when{color:#8f959e}
 .body{background:#fff;padding:10px 12px;border-radius:8px;white-space:pre-wrap}.result{margin-top:6px}
-.filter{display:flex;gap:6px;align-items:center;flex-wrap:wrap;margin:6px 0}.filter input,.filter select{font:inherit;padding:5px;border:1px solid #dee0e3;border-radius:6px}.filter input{flex:1;min-width:120px}
+.filter{display:grid;grid-template-columns:1fr 1fr;gap:6px;margin:6px 0}.filter select,.filter input{padding:6px}
+.filter .q{grid-column:1/-1;display:flex;gap:6px}.filter .q input{flex:1;min-width:0}.filter .q button{flex:none}
+.raise .grammar{font-size:13px;color:#646a73;margin:2px 0 8px}.raise code{background:#eff0f1;border-radius:3px;padding:0 3px;font-size:12px;word-break:break-all}
+.raise .example{margin-top:4px}.check{display:block;font-size:14px;margin:6px 0}
+.plan{background:#fff;border-radius:8px;padding:4px 12px 10px;margin-top:12px}
+.plan dl{display:grid;grid-template-columns:auto 1fr;gap:6px 12px;margin:0;font-size:14px}.plan dt{color:#646a73}.plan dd{margin:0}
+.targets{list-style:none;margin:0;padding:0}
 .board{overflow-x:auto}.board table{border-collapse:collapse;background:#fff;font-size:13px}
 .board th,.board td{border:1px solid #dee0e3;padding:6px;text-align:center;white-space:nowrap}
 .cell{padding:4px 8px}.cell.late{color:#f54a45;border-color:#f54a45}

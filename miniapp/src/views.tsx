@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { api, ApiError, postJson, read } from "./api";
+import { allDepartments, api, messageOf, read, type Department } from "./api";
 
 export const STATE_LABELS: Record<string, string> = {
   pending_approval: "待审批",
@@ -11,11 +11,12 @@ export const STATE_LABELS: Record<string, string> = {
   returned: "已退回",
   cancelled: "已撤回",
 };
-const OPEN = ["pending_approval", "pending_accept", "in_progress", "awaiting_info"];
+export const OPEN_STATES = ["pending_approval", "pending_accept", "in_progress", "awaiting_info"];
+export const PRIORITY_LABELS: Record<string, string> = { normal: "普通", urgent: "紧急", critical: "特急" };
 
 /** on time / due soon (within a day) / overdue, for open items; closed ones are grey. */
 export function dueClass(dueAt: string, state: string): string {
-  if (!OPEN.includes(state)) return "due-closed";
+  if (!OPEN_STATES.includes(state)) return "due-closed";
   const left = new Date(dueAt).getTime() - Date.now();
   return left < 0 ? "due-over" : left < 24 * 3600_000 ? "due-soon" : "due-ok";
 }
@@ -24,6 +25,7 @@ export function when(iso: string): string {
   return new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false }).format(new Date(iso));
 }
 
+/** A line of any list: 待办, 收件 (with the requesting department), 发件 and 我发起的 (with category and priority). */
 interface Item {
   taskId?: number;
   number: string;
@@ -32,17 +34,34 @@ interface Item {
   status?: string;
   dueAt: string;
   department?: string;
+  fromDepartment?: { code: string; name: string };
+  role?: "lead" | "supporting";
+  priority?: string;
+  category?: string | null;
+}
+interface Page {
+  items: Item[];
+  next: string | null;
 }
 
 function Row({ item, children }: { item: Item; children?: preact.ComponentChildren }) {
   const state = item.state ?? item.status ?? "";
+  const extra = [
+    item.department,
+    item.fromDepartment ? `来自 ${item.fromDepartment.name}` : null,
+    item.role === "supporting" ? "协办" : null,
+    item.category ? `#${item.category}` : null,
+  ].filter(Boolean);
   return (
     <li class="item">
       <a href={`#r/${encodeURIComponent(item.number)}`}>
-        <div class="title">{item.title}</div>
+        <div class="title">
+          {item.priority && item.priority !== "normal" && <span class={`tag ${item.priority}`}>{PRIORITY_LABELS[item.priority]}</span>}
+          {item.title}
+        </div>
         <div class="meta">
           {item.number} · {STATE_LABELS[state] ?? state}
-          {item.department ? ` · ${item.department}` : ""} · <span class={dueClass(item.dueAt, state)}>截止 {when(item.dueAt)}</span>
+          {extra.map((x) => ` · ${x}`).join("")} · <span class={dueClass(item.dueAt, state)}>截止 {when(item.dueAt)}</span>
         </div>
       </a>
       {children}
@@ -54,7 +73,7 @@ export function Todo() {
   const [data, setData] = useState<Record<"approvals" | "toAccept" | "toHandle" | "toSupply", Item[]> | null>(null);
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [message, setMessage] = useState("");
-  const load = () => read<NonNullable<typeof data>>(api.views.todo.$get()).then(setData);
+  const load = () => read(api.views.todo.$get()).then(setData);
   useEffect(() => void load(), []);
   if (!data) return <p class="hint">正在加载…</p>;
 
@@ -63,12 +82,13 @@ export function Todo() {
       await fn();
       setMessage(done);
     } catch (e) {
-      setMessage(e instanceof ApiError ? e.message : "操作失败");
+      setMessage(messageOf(e));
     }
     setPicked(new Set());
     await load();
   };
-  const approve = (number: string) => read(api.requests.requests[":number"][":decision{approve|reject}"].$post({ param: { number, decision: "approve" } }));
+  const approve = (number: string) => read(api.requests.requests[":number"][":decision{approve|reject}"].$post({ param: { number, decision: "approve" }, json: {} }));
+  const accept = (taskId: number) => read(api.requests.tasks[":id{[0-9]+}"].accept.$post({ param: { id: String(taskId) }, json: {} }));
   const batch = () =>
     act(async () => {
       for (const n of picked) await approve(n);
@@ -82,7 +102,13 @@ export function Todo() {
   return (
     <div>
       {message && <p class="notice">{message}</p>}
-      {empty && <p class="hint">暂无待办事项。</p>}
+      {empty && (
+        <p class="hint">
+          暂无待办事项。
+          <br />
+          <a href="#new">发起协同事项</a>
+        </p>
+      )}
       {data.approvals.length > 0 && (
         <section>
           <h2>
@@ -114,9 +140,12 @@ export function Todo() {
             {data.toAccept.map((i) => (
               <Row item={i}>
                 <div class="actions">
-                  <button class="primary" onClick={() => void act(() => postJson(`/api/tasks/${i.taskId}/accept`, {}), `已签收 ${i.number}`)}>
+                  <button class="primary" onClick={() => void act(() => accept(i.taskId!), `已签收 ${i.number}`)}>
                     签收
                   </button>
+                  <a class="link" href={`#r/${encodeURIComponent(i.number)}`}>
+                    签收并指派…
+                  </a>
                 </div>
               </Row>
             ))}
@@ -140,25 +169,32 @@ export function Todo() {
 }
 
 /** A cursor-paginated list: 加载更多 follows `next`. */
-function Paged({ fetchPage, filters }: { fetchPage: (cursor: string | null) => Promise<{ items: Item[]; next: string | null }>; filters?: preact.ComponentChildren }) {
+function Paged({ fetchPage, filters }: { fetchPage: (cursor: string | null) => Promise<Page>; filters?: preact.ComponentChildren }) {
   const [items, setItems] = useState<Item[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
+  const [error, setError] = useState("");
   const more = async (cursor: string | null, reset: boolean) => {
     setLoading(true);
-    const page = await fetchPage(cursor);
-    setItems(reset ? page.items : [...items, ...page.items]);
-    setNext(page.next);
+    try {
+      const page = await fetchPage(cursor);
+      setItems(reset ? page.items : [...items, ...page.items]);
+      setNext(page.next);
+      setError("");
+    } catch (e) {
+      setError(messageOf(e, "加载失败，请重试。"));
+    }
     setLoading(false);
   };
   useEffect(() => void more(null, true), [fetchPage]);
   return (
     <div>
       {filters}
-      {!loading && items.length === 0 && <p class="hint">没有符合条件的事项。</p>}
+      {error && <p class="error">{error}</p>}
+      {!loading && !error && items.length === 0 && <p class="hint">没有符合条件的事项。</p>}
       <ul class="list">{items.map((i) => <Row item={i} />)}</ul>
       {next && (
-        <button class="more" onClick={() => void more(next, false)}>
+        <button class="more" disabled={loading} onClick={() => void more(next, false)}>
           加载更多
         </button>
       )}
@@ -166,55 +202,114 @@ function Paged({ fetchPage, filters }: { fetchPage: (cursor: string | null) => P
   );
 }
 
-export function InboxList() {
-  const [state, setState] = useState("");
-  const [due, setDue] = useState("");
-  const [q, setQ] = useState("");
-  const [typed, setTyped] = useState("");
-  const fetchPage = useMemo(() => (cursor: string | null) => inbox({ state, due, q }, cursor), [state, due, q]);
+/** The filters of 部门收件 and 部门发件; kept while the person opens an item and comes back. */
+interface Filters {
+  state: string;
+  due: string;
+  category: string;
+  department: string;
+  q: string;
+}
+const NO_FILTERS: Filters = { state: "", due: "", category: "", department: "", q: "" };
+const kept: Record<"inbox" | "outbox", Filters> = { inbox: NO_FILTERS, outbox: NO_FILTERS };
+const ALL_STATES = Object.keys(STATE_LABELS).join(",");
+
+/** Departments in the organisation's order, each under its parent, for a native (phone-friendly) select. */
+function departmentOptions(all: Department[]) {
+  const depth = (d: Department): number => {
+    const parent = d.parent ? all.find((p) => p.code === d.parent) : undefined;
+    return parent ? 1 + depth(parent) : 0;
+  };
+  return all.map((d) => (
+    <option value={d.code}>
+      {"　".repeat(depth(d))}
+      {d.name}
+    </option>
+  ));
+}
+
+function FilterBar({ kind, value, onChange }: { kind: "inbox" | "outbox"; value: Filters; onChange: (f: Filters) => void }) {
+  const [category, setCategory] = useState(value.category);
+  const [q, setQ] = useState(value.q);
+  const [departments, setDepartments] = useState<Department[]>([]);
+  useEffect(() => void allDepartments().then(setDepartments, () => setDepartments([])), []);
+  const set = (patch: Partial<Filters>) => onChange({ ...value, ...patch });
+  const inbox = kind === "inbox";
+  const any = Object.values(value).some(Boolean);
   return (
-    <Paged
-      fetchPage={fetchPage}
-      filters={
-        <form
-          class="filter"
-          onSubmit={(e) => {
-            e.preventDefault();
-            setQ(typed.trim());
-          }}
-        >
-          <select aria-label="状态" value={state} onChange={(e) => setState((e.target as HTMLSelectElement).value)}>
-            <option value="">未办结</option>
-            {Object.entries(STATE_LABELS).map(([k, v]) => (
-              <option value={k}>{v}</option>
-            ))}
-          </select>
-          <select aria-label="时限" value={due} onChange={(e) => setDue((e.target as HTMLSelectElement).value)}>
-            <option value="">全部时限</option>
-            <option value="overdue">已超期</option>
-            <option value="soon">临期</option>
-          </select>
-          <input placeholder="编号或关键词" value={typed} onInput={(e) => setTyped((e.target as HTMLInputElement).value)} />
-          <button>筛选</button>
-        </form>
-      }
-    />
+    <form
+      class="filter"
+      onSubmit={(e) => {
+        e.preventDefault();
+        set({ category: category.trim(), q: q.trim() });
+      }}
+    >
+      <select aria-label="状态" value={value.state} onChange={(e) => set({ state: e.currentTarget.value })}>
+        <option value="">{inbox ? "未办结" : "全部状态"}</option>
+        <option value={inbox ? ALL_STATES : OPEN_STATES.join(",")}>{inbox ? "全部状态" : "未办结"}</option>
+        {Object.entries(STATE_LABELS).map(([k, v]) => (
+          <option value={k}>{v}</option>
+        ))}
+      </select>
+      <select aria-label="时限" value={value.due} onChange={(e) => set({ due: e.currentTarget.value })}>
+        <option value="">全部时限</option>
+        <option value="overdue">已超期</option>
+        <option value="soon">临期（一天内）</option>
+      </select>
+      <select aria-label={inbox ? "发起部门" : "承办部门"} value={value.department} onChange={(e) => set({ department: e.currentTarget.value })}>
+        <option value="">{inbox ? "全部发起部门" : "全部承办部门"}</option>
+        {departmentOptions(departments)}
+      </select>
+      <input aria-label="类别" placeholder="类别，如 证照核查" value={category} onInput={(e) => setCategory(e.currentTarget.value)} />
+      <div class="q">
+        <input aria-label="关键词" placeholder="编号或关键词" value={q} onInput={(e) => setQ(e.currentTarget.value)} />
+        <button class="primary">筛选</button>
+        {any && (
+          <button
+            type="button"
+            onClick={() => {
+              setCategory("");
+              setQ("");
+              onChange(NO_FILTERS);
+            }}
+          >
+            清除
+          </button>
+        )}
+      </div>
+    </form>
   );
 }
 
-function inbox(f: { state: string; due: string; q: string }, cursor: string | null) {
+function listQuery(f: Filters, kind: "inbox" | "outbox", cursor: string | null) {
   const query: Record<string, string> = { limit: "20" };
   if (f.state) query.state = f.state;
   if (f.due) query.due = f.due;
+  if (f.category) query.category = f.category;
+  if (f.department) query[kind === "inbox" ? "from" : "to"] = f.department;
   if (f.q) query.q = f.q;
   if (cursor) query.cursor = cursor;
-  return read<{ items: Array<Item & { taskId: number }>; next: string | null }>(api.requests.inbox.$get({ query }));
+  return query;
 }
 
-const outboxPage = (cursor: string | null) => read<{ items: Item[]; next: string | null }>(api.requests.outbox.$get({ query: { limit: "20", ...(cursor ? { cursor } : {}) } }));
-const minePage = (cursor: string | null) => read<{ items: Item[]; next: string | null }>(api.views.mine.$get({ query: { limit: "20", ...(cursor ? { cursor } : {}) } }));
+function FilteredList({ kind }: { kind: "inbox" | "outbox" }) {
+  const [filters, setFilters] = useState(kept[kind]);
+  const change = (f: Filters) => {
+    kept[kind] = f;
+    setFilters(f);
+  };
+  const fetchPage = useMemo(
+    () => (cursor: string | null) =>
+      kind === "inbox" ? read(api.requests.inbox.$get({ query: listQuery(filters, kind, cursor) })) : read(api.requests.outbox.$get({ query: listQuery(filters, kind, cursor) })),
+    [filters, kind],
+  );
+  return <Paged fetchPage={fetchPage} filters={<FilterBar kind={kind} value={filters} onChange={change} />} />;
+}
 
-export const OutboxList = () => <Paged fetchPage={outboxPage} />;
+export const InboxList = () => <FilteredList kind="inbox" />;
+export const OutboxList = () => <FilteredList kind="outbox" />;
+
+const minePage = (cursor: string | null) => read(api.views.mine.$get({ query: { limit: "20", ...(cursor ? { cursor } : {}) } }));
 export const MineList = () => <Paged fetchPage={minePage} />;
 
 interface Cell {
@@ -228,12 +323,9 @@ interface Cell {
 export function Board() {
   const [cells, setCells] = useState<Cell[] | null>(null);
   const [picked, setPicked] = useState<Cell | null>(null);
-  useEffect(() => void read<{ cells: Cell[] }>(api.views.board.$get()).then((b) => setCells(b.cells)), []);
+  useEffect(() => void read(api.views.board.$get()).then((b) => setCells(b.cells)), []);
   const cellPage = useMemo(
-    () => (cursor: string | null) =>
-      read<{ items: Item[]; next: string | null }>(
-        api.views.board.cell.$get({ query: { from: picked?.from.code ?? "", to: picked?.to.code ?? "", limit: "20", ...(cursor ? { cursor } : {}) } }),
-      ),
+    () => (cursor: string | null) => read(api.views.board.cell.$get({ query: { from: picked?.from.code ?? "", to: picked?.to.code ?? "", limit: "20", ...(cursor ? { cursor } : {}) } })),
     [picked],
   );
   if (!cells) return <p class="hint">正在加载…</p>;

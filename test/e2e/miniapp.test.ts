@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildMiniapp } from "../support/miniappBuild";
 import { requestCreator } from "../../src/commands/requestCreator";
 import { launchBrowser, PHONE, SCREENSHOTS } from "../support/browser";
 import { createBotHarness, type BotHarness } from "../support/botHarness";
@@ -13,7 +13,7 @@ let browser: Browser;
 let closure = "";
 
 beforeAll(async () => {
-  await build({ configFile: join(import.meta.dirname, "..", "..", "miniapp", "vite.config.ts"), logLevel: "warn" });
+  await buildMiniapp();
   h = await createBotHarness("2026-11-23T10:00:00+08:00");
   browser = await launchBrowser();
   closure = (await h.as("ou_liuyang", requestCreator, { text: "某企业申请注销，请协助核查", source: "miniapp" })).request.number;
