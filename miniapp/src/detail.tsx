@@ -156,6 +156,13 @@ export function Detail({ number }: { number: string }) {
                 {t.reviewPending ? "提交的办理结果" : "办理结果"}：{t.result}
               </div>
             )}
+            {t.evaluation && (
+              <div class="result evaluation">
+                评价：{"★".repeat(t.evaluation.score)}
+                {"☆".repeat(5 - t.evaluation.score)} {t.evaluation.label}
+                {t.evaluation.comment ? `，${t.evaluation.comment}` : ""}
+              </div>
+            )}
             {buttons(t.id, t.actions, t)}
             {open?.at === t.id && (
               <TaskForm

@@ -76,6 +76,10 @@ export const RequestDetailSchema = z.strictObject({
       result: z.string().nullable(),
       reviewPending: z.boolean().meta({ description: "办结结果等待本部门负责人确认" }),
       arbitrationPending: z.boolean().meta({ description: "连续被两个部门退回，等待督查指定" }),
+      evaluation: z
+        .strictObject({ score: z.number().int().min(1).max(5), label: z.string(), comment: z.string().nullable() })
+        .nullable()
+        .meta({ description: "发起人的评价；未评价为 null" }),
       actions: z.array(action).meta({ description: "当前查看人此刻可以对该任务做的操作" }),
     }),
   ),

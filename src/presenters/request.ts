@@ -3,6 +3,7 @@ import { TRANSITIONS, type TaskAction } from "../domain/taskTransitions";
 import { TASK_STATE_LABELS, type Classification, type Priority, type TaskState } from "../domain/types";
 import type { Actor } from "../policies/actor";
 import { availableActions } from "../policies/task";
+import { EVALUATION_LABELS } from "../commands/taskEvaluator";
 
 type Timeline = Awaited<ReturnType<typeof requestTimeline>>;
 const label = (action: string) => (action === "create" ? "发起" : (TRANSITIONS[action as TaskAction]?.label ?? action));
@@ -43,7 +44,9 @@ export function presentRequestDetail(d: RequestDetail, timeline: Timeline | unde
       result: t.result,
       reviewPending: t.reviewPending,
       arbitrationPending: t.arbitrationPending,
-      actions: actionsOn(t, TASK_LEVEL),
+      evaluation: t.evaluationScore === null ? null : { score: t.evaluationScore, label: EVALUATION_LABELS[t.evaluationScore] ?? String(t.evaluationScore), comment: t.evaluationComment },
+      // A task is rated once: the evaluation is not a state, so the table cannot say so; the detail does.
+      actions: actionsOn(t, TASK_LEVEL).filter((a) => a !== "evaluate" || t.evaluationScore === null),
     })),
     timeline: (timeline?.events ?? []).map((e) => ({
       seq: e.seq,

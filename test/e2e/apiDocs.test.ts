@@ -148,6 +148,7 @@ describe("real answers have the documented shape", () => {
     await call(handler, "POST", `/api/tasks/${task.id}/complete`, { result: "经核查，营业执照真实有效" });
     expect((await call(member, "GET", `/api/requests/${number}`)).json.tasks).toMatchObject([{ state: "completed", actions: ["evaluate"] }]);
     await call(member, "POST", `/api/tasks/${task.id}/evaluate`, { score: 5 });
+    expect((await call(member, "GET", `/api/requests/${number}`)).json.tasks).toMatchObject([{ evaluation: { score: 5, label: "非常满意", comment: null }, actions: [] }]);
 
     await call(dispatcher, "GET", "/api/todo");
     await call(member, "GET", "/api/mine?limit=5");

@@ -189,6 +189,9 @@ describe("acting on a request from its detail page", () => {
     await amr.getByText("已评价：不满意").waitFor();
     const rated = await h.db.kysely.selectFrom("evaluations").select(["score", "comment"]).execute();
     expect(rated).toEqual([{ score: 2, comment: "答复较慢，未主动说明进度" }]);
+    // Rated once: the task shows the rating, and 评价 is no longer offered.
+    await amr.getByText("评价：★★☆☆☆ 不满意，答复较慢，未主动说明进度").waitFor();
+    expect(await amr.getByRole("button", { name: "评价" }).count()).toBe(0);
 
     await h.flush();
     const p2p = h.sandbox.p2pChatFor("ou_liuyang").chatId;

@@ -32,6 +32,8 @@ export interface RequestDetail {
       dueAt: Date;
       assigneeName: string | null;
       result: string | null;
+      evaluationScore: number | null;
+      evaluationComment: string | null;
     } & TaskFlags
   >;
 }
@@ -51,7 +53,10 @@ export async function requestDetail(db: Executor, actor: Actor, number: string):
     .selectFrom("tasks")
     .innerJoin("departments", "departments.id", "tasks.departmentId")
     .leftJoin("users", "users.id", "tasks.assigneeId")
+    .leftJoin("evaluations", "evaluations.taskId", "tasks.id")
     .select([
+      "evaluations.score as evaluationScore",
+      "evaluations.comment as evaluationComment",
       "tasks.id",
       "tasks.departmentId",
       "tasks.assigneeId",
@@ -67,7 +72,7 @@ export async function requestDetail(db: Executor, actor: Actor, number: string):
       "departments.name as departmentName",
       "users.name as assigneeName",
     ])
-    .where("requestId", "=", r.id)
+    .where("tasks.requestId", "=", r.id)
     .orderBy("tasks.role")
     .orderBy("tasks.id")
     .execute();
