@@ -29,7 +29,7 @@ export interface InterpretedRequestText extends Omit<ParsedRequestText, "targetQ
   targets: DepartmentRef[];
 }
 
-export const REQUEST_EXAMPLE = "/发起 @市监局 核查某公司营业执照 #证照核查 截止:3个工作日 !紧急";
+export const REQUEST_EXAMPLE = "/发起 @市监局 核查某公司营业执照 #证照核查 截止:2个工作日 !紧急";
 export const MAX_CONTENT = 2000;
 export const MAX_WORKING_DAYS = 60;
 export const TITLE_MAX = 30;

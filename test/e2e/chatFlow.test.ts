@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAudit, verifyChain } from "../../src/db/repositories/audit";
+import { REQUEST_EXAMPLE } from "../../src/domain/requestText";
 import { createBotHarness, shown, type BotHarness } from "../support/botHarness";
 
 // A civil servant, a department head and a handler use xietong in chat: the real SDK talks to the sandbox
@@ -116,8 +117,12 @@ describe("chat answers people can act on", () => {
     await h.sandbox.sendUserMessage({ openId: "ou_liuyang", text: "/发起 @市监局 核查 截止:下周" });
     await h.flush();
     expect(lastText("ou_liuyang")).toBe(
-      "看不懂截止时间「下周」，可以写：截止:3个工作日、截止:2026-12-01 或 截止:12月1日。\n正确示例：/发起 @市监局 核查某公司营业执照 #证照核查 截止:3个工作日 !紧急",
+      "看不懂截止时间「下周」，可以写：截止:3个工作日、截止:2026-12-01 或 截止:12月1日。\n正确示例：/发起 @市监局 核查某公司营业执照 #证照核查 截止:2个工作日 !紧急",
     );
+    // The example shown is itself accepted.
+    await h.sandbox.sendUserMessage({ openId: "ou_liuyang", text: REQUEST_EXAMPLE });
+    await h.flush();
+    expect(lastText("ou_liuyang")).toMatch(/^已发起协同事项 XT-2026-\d{6}：核查某公司营业执照/);
     await h.sandbox.sendUserMessage({ openId: "ou_liuyang", text: "/签收 123" });
     await h.flush();
     expect(lastText("ou_liuyang")).toBe("「123」不是协同事项编号，编号形如 XT-2026-000001。\n正确示例：/签收 XT-2026-000001");
