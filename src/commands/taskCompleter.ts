@@ -38,9 +38,9 @@ export const taskCompleter: Command<CompleteInput, LockedTask> = async (deps, ct
       data: { result, review: "requested" },
       messages: async (t, request) =>
         messageFor(ctx.trx, "task.review_requested", await peopleRecipients(ctx.trx, t.departmentId, ["head"]), request, t, {
-          text: `${ctx.actor.name} 提交了办结结果，请确认：${result}`,
+          // A plain notice (the review itself is done in the mini-app), so no card to update later.
+          text: `${ctx.actor.name} 提交了办结结果，请在小程序中确认办结或退回重办：${result}`,
           result,
-          cardKey: `task:${t.id}:review`,
         }),
     });
     return locked;

@@ -91,7 +91,7 @@ export const TRANSITIONS: Record<TaskAction, Transition> = {
     parties: ["supervisor"],
     guard: (t) => (t.arbitrationPending ? null : "该任务不在待指定状态：只有连续被两个部门退回的任务需要督查指定。"),
   },
-  requestInfo: { label: "补正", from: WORKING, to: "awaiting_info", parties: TARGET_WORKERS },
+  requestInfo: { label: "要求补正", from: WORKING, to: "awaiting_info", parties: TARGET_WORKERS },
   supplyInfo: { label: "补充材料", from: ["awaiting_info"], to: "in_progress", parties: ["requester"] },
   complete: {
     label: "办结",
