@@ -47,12 +47,13 @@ export async function planRequest(deps: Deps, db: Executor, input: PlanInput): P
   const priority = input.priority ?? text.priority;
   const category = input.category ?? text.category;
   const rules = await listCurrentRules(db);
+  const byCode = new Map(departments.map((d) => [d.code, d]));
   const decision = route(
     rules.map(toRoutingRule),
     { text: text.content, category, fromDepartment: fromDepartment.code, priority },
     text.targets.map((t) => t.code),
+    (code) => byCode.get(code)?.name ?? code,
   );
-  const byCode = new Map(departments.map((d) => [d.code, d]));
   const targets = decision.targets.map((code) => {
     const d = byCode.get(code);
     if (!d) throw new DomainError("unknown_department", `路由规则指向的部门 ${code} 不存在或已停用，请联系管理员。`);

@@ -205,6 +205,12 @@ describe("route", () => {
     );
   });
 
+  it("explanations name departments by name when given names", () => {
+    const names: Record<string, string> = { "city-tax": "市税务局", "dh-street": "滨江街道" };
+    const d = route(rules, ctx("核查营业执照"), ["city-tax", "city-psb"], (code) => names[code] ?? code);
+    expect(d.explanation).toContain("（联办，主办 市税务局）");
+  });
+
   it("explicit targets: the rule's lead leads when it is among them", () => {
     const d = route(rules, ctx("某企业申请注销"), ["city-hrss", "city-tax"]);
     expect(d).toMatchObject({ targets: ["city-tax", "city-hrss"], lead: "city-tax", policy: { outboundApproval: true } });

@@ -85,7 +85,13 @@ export function policyFor(rule: RoutingRule | null, priority: Priority): Handlin
  * Explicit targets (codes) win over the rule's; the first matching rule still supplies the policy. The lead is
  * the rule's `lead` when it is among the targets, else the first target.
  */
-export function route(rules: readonly RoutingRule[], ctx: RoutingContext, explicitTargets: readonly string[]): RouteDecision {
+export function route(
+  rules: readonly RoutingRule[],
+  ctx: RoutingContext,
+  explicitTargets: readonly string[],
+  /** how explanations name departments (code → name); codes when absent */
+  nameOf: (code: string) => string = (code) => code,
+): RouteDecision {
   const rule = matchRule(rules, ctx);
   const policy = policyFor(rule, ctx.priority);
   const explicit = unique(explicitTargets);
@@ -97,15 +103,15 @@ export function route(rules: readonly RoutingRule[], ctx: RoutingContext, explic
   const ruleLead = rule?.action.lead;
   const lead = ruleLead && candidates.includes(ruleLead) ? ruleLead : candidates[0]!;
   const targets = [lead, ...candidates.filter((t) => t !== lead)];
-  const joint = targets.length > 1 ? `（联办，主办 ${lead}）` : "";
+  const joint = targets.length > 1 ? `（联办，主办 ${nameOf(lead)}）` : "";
   const sla = `时限 ${policy.slaWorkingDays} 个工作日`;
   let explanation: string;
   if (explicit.length > 0) {
     explanation = rule
-      ? `按指定的承办部门发送${joint}；办理要求来自${describeMatch(rule, ctx)}，${sla}。`
+      ? `按指定的承办部门发送${joint}；办理要求来自${describeMatch(rule, ctx, nameOf)}，${sla}。`
       : `按指定的承办部门发送${joint}；未匹配任何规则，按默认要求办理（${PRIORITY_LABELS[ctx.priority]}，${sla}）。`;
   } else {
-    explanation = `${describeMatch(rule!, ctx)}，发送至规则指定的部门${joint}，${sla}。`;
+    explanation = `${describeMatch(rule!, ctx, nameOf)}，发送至规则指定的部门${joint}，${sla}。`;
   }
   return { targets, lead, rule, policy, explanation };
 }
@@ -115,7 +121,7 @@ function unique(codes: readonly string[]): string[] {
 }
 
 /** 匹配规则「证照核查」（licence 第 1 版，依据关键词「营业执照」）. */
-function describeMatch(rule: RoutingRule, ctx: RoutingContext): string {
+function describeMatch(rule: RoutingRule, ctx: RoutingContext, nameOf: (code: string) => string): string {
   const m = rule.match;
   const text = fold(ctx.text);
   const reasons: string[] = [];
@@ -124,7 +130,7 @@ function describeMatch(rule: RoutingRule, ctx: RoutingContext): string {
   const all = (m.keywordsAll ?? []).filter((k) => fold(k));
   if (all.length > 0) reasons.push(`关键词「${all.join("」「")}」`);
   if (m.category) reasons.push(`类别「${m.category}」`);
-  if (m.fromDepartments?.length) reasons.push(`发起部门 ${ctx.fromDepartment}`);
+  if (m.fromDepartments?.length) reasons.push(`发起部门 ${nameOf(ctx.fromDepartment)}`);
   if (m.priorities?.length) reasons.push(`紧急程度「${PRIORITY_LABELS[ctx.priority]}」`);
   const why = reasons.length > 0 ? `，依据${reasons.join("、")}` : "，兜底规则";
   return `匹配规则「${rule.name}」（${rule.code} 第 ${rule.version} 版${why}）`;
