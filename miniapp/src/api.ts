@@ -61,3 +61,11 @@ export function allDepartments(): Promise<Department[]> {
   departments.catch(() => (departments = null));
   return departments;
 }
+
+let categories: Promise<string[]> | null = null;
+/** The categories rules name and requests have used, as suggestions (free text stays allowed). */
+export function allCategories(): Promise<string[]> {
+  categories ??= read(api.views.categories.$get()).then((r) => r.items);
+  categories.catch(() => (categories = null));
+  return categories;
+}

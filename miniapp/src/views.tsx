@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { allDepartments, api, messageOf, read, type Department } from "./api";
+import { allCategories, allDepartments, api, messageOf, read, type Department } from "./api";
 
 export const STATE_LABELS: Record<string, string> = {
   pending_approval: "待审批",
@@ -232,7 +232,9 @@ function FilterBar({ kind, value, onChange }: { kind: "inbox" | "outbox"; value:
   const [category, setCategory] = useState(value.category);
   const [q, setQ] = useState(value.q);
   const [departments, setDepartments] = useState<Department[]>([]);
+  const [categories, setCategories] = useState<string[]>([]);
   useEffect(() => void allDepartments().then(setDepartments, () => setDepartments([])), []);
+  useEffect(() => void allCategories().then(setCategories, () => setCategories([])), []);
   const set = (patch: Partial<Filters>) => onChange({ ...value, ...patch });
   const inbox = kind === "inbox";
   const any = Object.values(value).some(Boolean);
@@ -260,7 +262,12 @@ function FilterBar({ kind, value, onChange }: { kind: "inbox" | "outbox"; value:
         <option value="">{inbox ? "全部发起部门" : "全部承办部门"}</option>
         {departmentOptions(departments)}
       </select>
-      <input aria-label="类别" placeholder="类别，如 证照核查" value={category} onInput={(e) => setCategory(e.currentTarget.value)} />
+      <input aria-label="类别" list={`${kind}-categories`} placeholder="类别，如 证照核查" value={category} onInput={(e) => setCategory(e.currentTarget.value)} />
+      <datalist id={`${kind}-categories`}>
+        {categories.map((c) => (
+          <option value={c} />
+        ))}
+      </datalist>
       <div class="q">
         <input aria-label="关键词" placeholder="编号或关键词" value={q} onInput={(e) => setQ(e.currentTarget.value)} />
         <button class="primary">筛选</button>

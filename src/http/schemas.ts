@@ -26,6 +26,7 @@ export const InboxItemSchema = z.strictObject({
   title: z.string().meta({ description: "涉密事项对无权查看的人显示为（涉密事项）" }),
   state,
   role: z.enum(["lead", "supporting"]).meta({ description: "lead 主办，supporting 协办" }),
+  category: z.string().nullable(),
   dueAt: iso,
   fromDepartment: dept,
 });

@@ -64,7 +64,7 @@ export function presentRequestDetail(d: RequestDetail, timeline: Timeline | unde
 
 /** A line of a department's inbox; the title of a sensitive request is shown only to those who may see it. */
 export function presentInboxItem(
-  t: { id: number; number: string; title: string; state: TaskState; dueAt: Date; role: string; fromCode: string; fromName: string },
+  t: { id: number; number: string; title: string; category: string | null; state: TaskState; dueAt: Date; role: string; fromCode: string; fromName: string },
   visible: boolean,
 ) {
   return {
@@ -73,6 +73,7 @@ export function presentInboxItem(
     title: visible ? t.title : "（涉密事项）",
     state: t.state,
     role: t.role as "lead" | "supporting",
+    category: visible ? t.category : null,
     dueAt: new Date(t.dueAt).toISOString(),
     fromDepartment: { code: t.fromCode, name: t.fromName },
   };

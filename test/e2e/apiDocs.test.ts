@@ -150,6 +150,11 @@ describe("real answers have the documented shape", () => {
     await call(member, "POST", `/api/tasks/${task.id}/evaluate`, { score: 5 });
     expect((await call(member, "GET", `/api/requests/${number}`)).json.tasks).toMatchObject([{ evaluation: { score: 5, label: "非常满意", comment: null }, actions: [] }]);
 
+    // Categories: the rules' first (the demo city's 环保 rule), then those requests used.
+    await call(member, "POST", "/api/requests", { text: "@市监局 核查某餐馆后厨 #食品安全" });
+    expect((await call(member, "GET", "/api/categories")).json.items).toEqual(["环保", "食品安全"]);
+    const inbox = await call(dispatcher, "GET", `/api/inbox?category=${encodeURIComponent("食品安全")}`);
+    expect(inbox.json.items).toMatchObject([{ title: "核查某餐馆后厨", category: "食品安全", fromDepartment: { code: "dh-binjiang" } }]);
     await call(dispatcher, "GET", "/api/todo");
     await call(member, "GET", "/api/mine?limit=5");
     await call(dispatcher, "GET", "/api/inbox?state=completed");

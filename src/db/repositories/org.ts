@@ -68,3 +68,21 @@ export async function listCalendarOverrides(db: Executor): Promise<CalendarOverr
     .orderBy("date")
     .execute();
 }
+
+/**
+ * The categories people choose from: those the routing rules name, then those requests have used (most used
+ * first), without repeats.
+ */
+export async function listCategories(db: Executor, limit = 100): Promise<string[]> {
+  const fromRules = (await listCurrentRules(db)).map((r) => r.match.category).filter((c): c is string => !!c);
+  const used = await db
+    .selectFrom("requests")
+    .select(["category", (eb) => eb.fn.countAll<string>().as("n")])
+    .where("category", "is not", null)
+    .groupBy("category")
+    .orderBy("n", "desc")
+    .orderBy("category")
+    .limit(limit)
+    .execute();
+  return [...new Set([...fromRules, ...used.map((u) => u.category as string)])].slice(0, limit);
+}

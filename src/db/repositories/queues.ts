@@ -46,6 +46,7 @@ export async function inboundTasks(
       "tasks.role",
       "requests.number",
       "requests.title",
+      "requests.category",
       "requests.classification",
       "requests.requesterId",
       "requests.fromDepartmentId",

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { findDepartmentByCode, listDepartments, usersWithRole } from "../../../db/repositories/org";
+import { findDepartmentByCode, listCategories, listDepartments, usersWithRole } from "../../../db/repositories/org";
 import { inboundTasks, outboundRequests } from "../../../db/repositories/queues";
 import { boardCounts, todoFor } from "../../../db/repositories/views";
 import { OPEN_TASK_STATES, type TaskState } from "../../../domain/types";
@@ -123,6 +123,18 @@ export const viewRoutes = new Hono<AppEnv>()
       const codeOf = new Map(all.map((d) => [d.id, d.code]));
       return c.json({ items: all.map((d) => ({ code: d.code, name: d.name, aliases: d.aliases, parent: d.parentId ? (codeOf.get(d.parentId) ?? null) : null })) });
     },
+  )
+  .get(
+    "/categories",
+    describe({
+      tag: "组织",
+      auth: "session",
+      summary: "类别",
+      description: "路由规则中的类别，以及事项用过的类别（用得多的在前），用于筛选与发起时选择。",
+      responses: { 200: { description: "类别", schema: z.strictObject({ items: z.array(z.string()) }) } },
+    }),
+    auth,
+    async (c) => c.json({ items: await listCategories(c.get("deps").db.kysely) }),
   )
   .get(
     "/departments/:code/people",
