@@ -10,6 +10,7 @@ export const ACTION_LABELS: Record<Action, string> = {
   approve: "同意",
   reject: "驳回",
   accept: "签收",
+  assign: "指派经办人",
   return: "退回",
   transfer: "转办",
   resubmit: "重新提交",
@@ -301,6 +302,21 @@ function TaskForm({ task: t, action, question, run, onCancel }: { task: DetailTa
           }}
         >
           <HandlerPicker department={t.departmentCode} value={assignee} onChange={setAssignee} />
+        </Panel>
+      );
+    case "assign":
+      return (
+        <Panel
+          {...common}
+          title="指派经办人"
+          submit="确认指派"
+          call={async () => {
+            if (!assignee) throw refuse("请先选择经办人。");
+            await read(task.assign.$post({ ...p, json: { assigneeOpenId: assignee } }));
+            return "已指派经办人";
+          }}
+        >
+          <HandlerPicker department={t.departmentCode} value={assignee} onChange={setAssignee} required />
         </Panel>
       );
     case "return":

@@ -68,7 +68,7 @@ export function DepartmentPicker({
 }
 
 /** The handlers of a department, to name one when accepting; "" = 不指定. */
-export function HandlerPicker({ department, value, onChange }: { department: string; value: string; onChange: (openId: string) => void }) {
+export function HandlerPicker({ department, value, onChange, required = false }: { department: string; value: string; onChange: (openId: string) => void; required?: boolean }) {
   const [people, setPeople] = useState<Person[] | null>(null);
   const [error, setError] = useState("");
   useEffect(() => {
@@ -84,7 +84,7 @@ export function HandlerPicker({ department, value, onChange }: { department: str
     <label class="field">
       <span class="label">经办人</span>
       <select value={value} disabled={people === null} onChange={(e) => onChange(e.currentTarget.value)}>
-        <option value="">{people === null ? "正在加载…" : "不指定（本部门经办人均可办理）"}</option>
+        <option value="">{people === null ? "正在加载…" : required ? "请选择经办人" : "不指定（本部门经办人均可办理）"}</option>
         {(people ?? []).map((p) => (
           <option value={p.openId}>{p.name}</option>
         ))}

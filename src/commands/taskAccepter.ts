@@ -1,7 +1,7 @@
 import { DomainError } from "../domain/types";
 import { hasDepartmentRole } from "../policies/actor";
 import { loadUserActor } from "../db/repositories/org";
-import type { Command } from "./context";
+import type { Command, CommandContext } from "./context";
 import { messageFor, userRecipient } from "./notifications";
 import { applyTransition, lockTask, type LockedTask, type TaskRef } from "./taskStep";
 
@@ -17,11 +17,7 @@ export const taskAccepter: Command<AcceptInput, LockedTask> = async (deps, ctx, 
   const deptId = locked.task.departmentId;
   let assigneeId: number | null = null;
   if (input.assignee) {
-    const person = await loadUserActor(ctx.trx, "openId" in input.assignee ? { openId: input.assignee.openId } : { id: input.assignee.userId });
-    if (!person || !(hasDepartmentRole(person, "handler", deptId) || hasDepartmentRole(person, "head", deptId))) {
-      throw new DomainError("invalid_assignee", "指定的经办人不是本部门的经办人或负责人，请重新选择。");
-    }
-    assigneeId = person.id;
+    assigneeId = await handlerOf(ctx, input.assignee, deptId);
   } else if (ctx.actor.kind === "user" && hasDepartmentRole(ctx.actor, "handler", deptId)) {
     // A handler accepting takes the work; a head or dispatcher accepting leaves it to any handler until assigned.
     assigneeId = ctx.actor.id;
@@ -45,3 +41,12 @@ export const taskAccepter: Command<AcceptInput, LockedTask> = async (deps, ctx, 
   });
   return locked;
 };
+
+/** The person named as handler, who must be a handler or the head of the task's department. */
+export async function handlerOf(ctx: CommandContext, who: { openId: string } | { userId: number }, departmentId: number): Promise<number> {
+  const person = await loadUserActor(ctx.trx, "openId" in who ? { openId: who.openId } : { id: who.userId });
+  if (!person || !(hasDepartmentRole(person, "handler", departmentId) || hasDepartmentRole(person, "head", departmentId))) {
+    throw new DomainError("invalid_assignee", "指定的经办人不是本部门的经办人或负责人，请重新选择。");
+  }
+  return person.id;
+}

@@ -20,6 +20,7 @@ export type TaskAction =
   | "approve"
   | "reject"
   | "accept"
+  | "assign"
   | "return"
   | "transfer"
   | "resubmit"
@@ -63,6 +64,8 @@ export const TRANSITIONS: Record<TaskAction, Transition> = {
   approve: { label: "审批同意", from: ["pending_approval"], to: "pending_accept", parties: ["requesterHead"] },
   reject: { label: "审批驳回", from: ["pending_approval"], to: "rejected", parties: ["requesterHead"] },
   accept: { label: "签收", from: ["pending_accept"], to: "in_progress", parties: TARGET_OFFICE },
+  // 分办: name (or change) the handler of a task already accepted.
+  assign: { label: "指派经办人", from: ["in_progress", "awaiting_info"], to: null, parties: TARGET_OFFICE },
   return: {
     label: "退回",
     from: ["pending_accept", "in_progress"],

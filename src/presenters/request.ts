@@ -10,7 +10,7 @@ const label = (action: string) => (action === "create" ? "发起" : (TRANSITIONS
 const stateLabel = (s: string | null) => (s ? (TASK_STATE_LABELS[s as TaskState] ?? s) : null);
 
 /** Actions on one department's task; the others concern the whole request and are listed once. */
-const TASK_LEVEL: readonly TaskAction[] = ["accept", "return", "transfer", "resubmit", "arbitrate", "requestInfo", "supplyInfo", "complete", "confirmCompletion", "sendBack", "evaluate"];
+const TASK_LEVEL: readonly TaskAction[] = ["accept", "assign", "return", "transfer", "resubmit", "arbitrate", "requestInfo", "supplyInfo", "complete", "confirmCompletion", "sendBack", "evaluate"];
 const REQUEST_LEVEL: readonly TaskAction[] = ["approve", "reject", "withdraw", "urge", "comment"];
 
 /**

@@ -93,7 +93,7 @@ describe("acting on a request from its detail page", () => {
     await amr.getByRole("button", { name: "确认签收" }).click();
     await amr.getByText("已签收").waitFor();
     await amr.getByText("办理中 · 经办人 王芳").waitFor();
-    expect(await buttonsIn(amr)).toEqual(["退回", "转办"]); // the dispatcher does not handle it herself
+    expect(await buttonsIn(amr)).toEqual(["指派经办人", "退回", "转办"]); // the dispatcher does not handle it herself
     expect(await taskRow(n.licence, "city-amr")).toMatchObject({ state: "in_progress", assignee: "王芳" });
 
     await page.getByRole("link", { name: "‹ 返回" }).click();
@@ -253,7 +253,7 @@ describe("acting on a request from its detail page", () => {
     const amr = task(page, "市市场监督管理局");
     await amr.getByText("办结结果待本部门负责人确认").waitFor();
     await amr.getByText("提交的办理结果：已核查，可以注销").waitFor();
-    expect(await buttonsIn(amr)).toEqual(["退回", "转办", "要求补正", "确认办结", "退回重办"]);
+    expect(await buttonsIn(amr)).toEqual(["指派经办人", "退回", "转办", "要求补正", "确认办结", "退回重办"]);
     await shot(page, "miniapp-review");
 
     await amr.getByRole("button", { name: "退回重办" }).click();
@@ -368,6 +368,29 @@ describe("the filter bars", () => {
     await expect.poll(async () => (await page.locator("li.item .meta").allInnerTexts()).map((t) => t.split(" · ")[0]).sort()).toEqual([n.social, n.hrss, n.closure].sort());
     await expect(page.locator("li.item").filter({ hasText: n.hrss }).locator(".tag").innerText()).resolves.toBe("紧急");
     await shot(page, "miniapp-outbox");
+    await page.close();
+  });
+});
+
+describe("分办 after 签收", () => {
+  it("a task accepted without a handler gets one from the detail; the handler is told in chat", async () => {
+    const { request } = await h.as("ou_liuyang", requestCreator, { text: "@市监局 核查某超市进货台账", source: "chat" });
+    await h.as("ou_lina", taskAccepter, { task: { requestNumber: request.number } });
+    const page = await signInAs("李娜");
+    await page.goto(`${h.base}/app/#r/${request.number}`);
+    const amr = task(page, "市市场监督管理局");
+    await amr.getByText("办理中 · 截止").waitFor();
+    await amr.getByRole("button", { name: "指派经办人" }).click();
+    await amr.getByRole("button", { name: "确认指派" }).click();
+    await amr.getByRole("alert").getByText("请先选择经办人。").waitFor();
+    await amr.locator("select").selectOption({ label: "孙强" });
+    await amr.getByRole("button", { name: "确认指派" }).click();
+    await amr.getByText("办理中 · 经办人 孙强").waitFor();
+    expect(await taskRow(request.number, "city-amr")).toMatchObject({ state: "in_progress", assignee: "孙强" });
+    await h.flush();
+    const p2p = h.sandbox.p2pChatFor("ou_sunqiang").chatId;
+    const texts = h.sandbox.messages({ chatId: p2p }).map((m) => m.content);
+    expect(texts.some((t) => t.includes("李娜 将协同事项交给您办理"))).toBe(true);
     await page.close();
   });
 });

@@ -8,6 +8,7 @@ import { requestResubmitter } from "../../src/commands/requestResubmitter";
 import { requestWithdrawer } from "../../src/commands/requestWithdrawer";
 import { taskAccepter } from "../../src/commands/taskAccepter";
 import { taskArbitrator } from "../../src/commands/taskArbitrator";
+import { taskAssigner } from "../../src/commands/taskAssigner";
 import { taskCompleter } from "../../src/commands/taskCompleter";
 import { taskReturner } from "../../src/commands/taskReturner";
 import { taskTransferrer } from "../../src/commands/taskTransferrer";
@@ -38,6 +39,43 @@ const topics = async (requestId: number) =>
   (await h.db.kysely.selectFrom("outbox").select(["topic", "recipientId"]).where("requestId", "=", requestId).orderBy("id").execute()).map(
     (m) => `${m.topic}>${m.recipientId}`,
   );
+
+describe("assigning a handler after 签收 (分办)", () => {
+  it("the dispatcher names a handler, then another; each is told, and the trail records who changed it", async () => {
+    const r = await raise("@市监局 核查某超市进货台账");
+    await h.as("ou_amrdisp", taskAccepter, { task: { requestNumber: r.number } });
+    expect((await taskOf(r.id)).assigneeId).toBeNull();
+    // Not before 签收, not by a handler, not to someone outside the department.
+    const other = await raise("@市监局 核查另一家超市");
+    await expect(h.as("ou_amrdisp", taskAssigner, { task: { requestNumber: other.number }, assignee: { openId: "ou_amrhandler" } })).rejects.toThrow(
+      "无法指派经办人：该任务当前状态为「待签收」，只有处于「办理中」「待补正」状态时才能指派经办人。",
+    );
+    await expect(h.as("ou_amrhandler", taskAssigner, { task: { requestNumber: r.number }, assignee: { openId: "ou_amrhandler" } })).rejects.toThrow(
+      "您无权指派经办人：只有承办部门收件员、承办部门负责人可以指派经办人。",
+    );
+    await expect(h.as("ou_amrdisp", taskAssigner, { task: { requestNumber: r.number }, assignee: { openId: "ou_taxdisp" } })).rejects.toThrow(
+      "指定的经办人不是本部门的经办人或负责人，请重新选择。",
+    );
+    await h.as("ou_amrdisp", taskAssigner, { task: { requestNumber: r.number }, assignee: { openId: "ou_amrhandler" } });
+    await expect(h.as("ou_amrdisp", taskAssigner, { task: { requestNumber: r.number }, assignee: { openId: "ou_amrhandler" } })).rejects.toThrow("该任务已由此人经办，无需重新指派。");
+    const { task } = await h.as("ou_amrhead", taskAssigner, { task: { requestNumber: r.number }, assignee: { openId: "ou_amrhandler2" } });
+    expect(task.state).toBe("in_progress");
+    const wang = await h.actor("ou_amrhandler");
+    const sun = await h.actor("ou_amrhandler2");
+    expect(task.assigneeId).toBe(sun.kind === "user" ? sun.id : -1);
+    const sent = await topics(r.id);
+    expect(sent).toEqual(expect.arrayContaining(["task.assigned>ou_amrhandler", "task.assigned>ou_amrhandler2", "task.unassigned>ou_amrhandler"]));
+    const trail = (await listAudit(h.db.kysely, r.id)).filter((e) => e.action === "assign");
+    expect(trail.map((e) => [e.actorName, e.fromState, e.toState, e.data])).toEqual([
+      ["李娜", "in_progress", "in_progress", { from: null, to: wang.kind === "user" ? wang.id : -1 }],
+      ["张伟", "in_progress", "in_progress", { from: wang.kind === "user" ? wang.id : -1, to: sun.kind === "user" ? sun.id : -1 }],
+    ]);
+    expect((await verifyChain(h.db.kysely, `request:${r.id}`)).ok).toBe(true);
+    // The handler no longer assigned cannot complete it; the new one can.
+    await expect(h.as("ou_amrhandler", taskCompleter, { task: { requestNumber: r.number }, result: "已核查" })).rejects.toThrow(/您无权办结/);
+    expect((await h.as("ou_amrhandler2", taskCompleter, { task: { requestNumber: r.number }, result: "台账齐全" })).task.state).toBe("completed");
+  });
+});
 
 describe("return, resubmit and arbitration (退回 / 指定)", () => {
   it("a return needs a reason; the requester may resubmit to another department", async () => {
@@ -222,6 +260,7 @@ describe("the audit trail of all of the above", () => {
         "accept",
         "approve",
         "arbitrate",
+        "assign",
         "comment",
         "complete",
         "confirmCompletion",

@@ -8,6 +8,7 @@ import { infoSupplier } from "../../../commands/infoSupplier";
 import { requestResubmitter } from "../../../commands/requestResubmitter";
 import { requestWithdrawer } from "../../../commands/requestWithdrawer";
 import { taskArbitrator } from "../../../commands/taskArbitrator";
+import { taskAssigner } from "../../../commands/taskAssigner";
 import { taskCompleter } from "../../../commands/taskCompleter";
 import { taskEvaluator } from "../../../commands/taskEvaluator";
 import { taskReturner } from "../../../commands/taskReturner";
@@ -47,6 +48,15 @@ async function onTask<I>(c: Context<AppEnv>, command: Command<I, { task: { id: n
 const TASK = "/tasks/:id{[0-9]+}";
 
 export const actionRoutes = new Hono<AppEnv>()
+  .post(
+    `${TASK}/assign`,
+    describe({ tag: "操作", auth: "session", summary: "指派经办人（分办）", description: "承办部门负责人或收件员为已签收的任务指定或更换经办人；新经办人收到通知，原经办人被告知无需再办。", params: taskParams, responses: taskAnswer }),
+    auth,
+    jsonBody(z.object({ assigneeOpenId: z.string({ message: "请填写 assigneeOpenId：经办人的 openId（可从 GET /api/departments/<编码>/people 获取）" }).trim().min(1, "请填写 assigneeOpenId") }), {
+      assigneeOpenId: "ou_wangfang",
+    }),
+    (c) => onTask(c, taskAssigner, { task: taskId(c), assignee: { openId: c.req.valid("json").assigneeOpenId } }),
+  )
   .post(
     `${TASK}/return`,
     describe({ tag: "操作", auth: "session", summary: "退回", description: "不属于本部门职责时退回发起人，须写明原因。同一任务连续被两个部门退回后，由督查指定责任部门。", params: taskParams, responses: taskAnswer }),
