@@ -26,7 +26,7 @@ export const ACTION_LABELS: Record<Action, string> = {
   evaluate: "评价",
 };
 /** Done with one tap; every other action opens its form. */
-const ONE_TAP: readonly Action[] = ["approve", "urge", "confirmCompletion"];
+const ONE_TAP: readonly Action[] = ["urge", "confirmCompletion"];
 const PRIMARY: readonly Action[] = ["approve", "accept", "complete", "supplyInfo", "confirmCompletion", "evaluate", "resubmit", "arbitrate"];
 const DANGER: readonly Action[] = ["reject", "return", "withdraw", "sendBack"];
 export const RATINGS: Record<number, string> = { 5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意" };
@@ -93,12 +93,8 @@ export function Detail({ number }: { number: string }) {
         {notice.text}
       </p>
     );
-  /** 同意 and 催办 (the request) and 确认办结 (a task) take one tap; the others open their form. */
+  /** 催办 (the request) and 确认办结 (a task) take one tap; the others open their form (同意 for its optional 意见). */
   const oneTap = (a: Action, t?: DetailTask) => async () => {
-    if (a === "approve") {
-      await read(api.requests.requests[":number"][":decision{approve|reject}"].$post({ param: { number: d.number, decision: "approve" }, json: {} }));
-      return "已同意，已发往承办部门";
-    }
     if (a === "urge") {
       const r = await read(api.actions.requests[":number"].urge.$post({ param: { number: d.number }, json: {} }));
       return `已催办 ${r.urged} 个部门`;
@@ -488,6 +484,20 @@ function RequestForm({ number, action, run, onCancel }: { number: string; action
   const request = api.actions.requests[":number"];
   const common = { run, onCancel };
   switch (action) {
+    case "approve":
+      return (
+        <Panel
+          {...common}
+          title="同意"
+          submit="确认同意"
+          call={async () => {
+            await read(api.requests.requests[":number"][":decision{approve|reject}"].$post({ param: { number, decision: "approve" }, json: text.trim() ? { comment: text } : {} }));
+            return "已同意，已发往承办部门";
+          }}
+        >
+          <Text label="审批意见" optional placeholder="如：同意，请各部门抓紧办理" value={text} onInput={setText} />
+        </Panel>
+      );
     case "reject":
       return (
         <Panel

@@ -394,3 +394,31 @@ describe("分办 after 签收", () => {
     await page.close();
   });
 });
+
+describe("审批 from the detail", () => {
+  it("a head approves with a comment; the comment is in the trail and the approval card shows the decision", async () => {
+    const { request } = await h.as("ou_liuyang", requestCreator, { text: "某企业申请注销，请协助核查", source: "chat" });
+    const page = await signInAs("赵敏");
+    await page.goto(`${h.base}/app/#r/${request.number}`);
+    const actions = page.locator(".request-actions");
+    await actions.getByRole("button", { name: "同意" }).click();
+    await actions.getByLabel("审批意见").fill("同意，请各部门抓紧办理");
+    await actions.getByRole("button", { name: "确认同意" }).click();
+    await page.getByText("已同意，已发往承办部门").waitFor();
+    await page.locator(".timeline li").filter({ hasText: "赵敏 审批同意" }).filter({ hasText: "同意，请各部门抓紧办理" }).first().waitFor();
+    expect(await buttonsIn(actions)).not.toContain("同意");
+    await h.flush();
+    // The approval card in her chat was updated in place: decided, by her, no buttons left.
+    const p2p = h.sandbox.p2pChatFor("ou_zhaomin").chatId;
+    const cards = h.sandbox
+      .messages({ chatId: p2p })
+      .filter((m) => m.msg_type === "interactive")
+      .map((m) => JSON.parse(m.content))
+      .filter((c) => String(c.header?.title?.content ?? "").includes(request.number));
+    expect(cards).toHaveLength(1);
+    expect(cards[0].header.title.content).toBe(`已同意 ${request.number} 某企业申请注销，请协助核查`);
+    expect(JSON.stringify(cards[0].body)).toContain("**审批结果**：已同意（赵敏）");
+    expect(JSON.stringify(cards[0].body)).not.toContain("approval_form");
+    await page.close();
+  });
+});
