@@ -2,7 +2,7 @@ import type { RequestDetail, requestTimeline } from "../db/repositories/views";
 import { TRANSITIONS, type TaskAction } from "../domain/taskTransitions";
 import { TASK_STATE_LABELS, type Classification, type Priority, type TaskState } from "../domain/types";
 import type { Actor } from "../policies/actor";
-import { availableActions } from "../policies/task";
+import { availableActions, canView } from "../policies/task";
 import { EVALUATION_LABELS } from "../commands/taskEvaluator";
 
 type Timeline = Awaited<ReturnType<typeof requestTimeline>>;
@@ -76,6 +76,20 @@ export function presentInboxItem(
     category: visible ? t.category : null,
     dueAt: new Date(t.dueAt).toISOString(),
     fromDepartment: { code: t.fromCode, name: t.fromName },
+  };
+}
+
+/** A page of a department's inbox as the viewer may see it (titles of sensitive requests masked where they may not). */
+export function presentInboxPage<T extends Parameters<typeof presentInboxItem>[0] & { requesterId: number; fromDepartmentId: number; classification: string; assigneeId: number | null }>(
+  viewer: Actor,
+  departmentId: number,
+  page: { items: T[]; next: string | null },
+) {
+  return {
+    items: page.items.map((t) =>
+      presentInboxItem(t, canView(viewer, { requesterId: t.requesterId, fromDepartmentId: t.fromDepartmentId, classification: t.classification as Classification }, [{ departmentId, assigneeId: t.assigneeId }])),
+    ),
+    next: page.next,
   };
 }
 

@@ -3,7 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildMiniapp } from "../support/miniappBuild";
 import { requestCreator } from "../../src/commands/requestCreator";
-import { launchBrowser, PHONE, SCREENSHOTS } from "../support/browser";
+import { launchBrowser, PHONE, SCREENSHOTS, signInToMiniapp } from "../support/browser";
 import { createBotHarness, type BotHarness } from "../support/botHarness";
 
 // The mini-app in Debian's Chromium at phone size, signed in through the sandbox's code exchange.
@@ -25,13 +25,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function signInAs(name: string): Promise<Page> {
-  const page = await browser.newPage(PHONE);
-  await page.goto(`${h.base}/app/`);
-  await page.getByRole("button", { name: `以「${name}」登录` }).click();
-  await page.getByText(`${name} ·`).waitFor();
-  return page;
-}
+const signInAs = (name: string): Promise<Page> => signInToMiniapp(browser, h.base, name);
 
 describe("the mini-app", () => {
   it("outside Lark it says so and, in sandbox mode, offers the demo users", async () => {

@@ -6,7 +6,7 @@ import { requestApprover } from "../../src/commands/requestApprover";
 import { requestCreator } from "../../src/commands/requestCreator";
 import { taskAccepter } from "../../src/commands/taskAccepter";
 import { taskCompleter } from "../../src/commands/taskCompleter";
-import { launchBrowser, PHONE, SCREENSHOTS } from "../support/browser";
+import { launchBrowser, PHONE, SCREENSHOTS, signInToMiniapp } from "../support/browser";
 import { createBotHarness, type BotHarness } from "../support/botHarness";
 
 // The mini-app's actions as people use them on a phone: each person sees only the buttons they may use, each
@@ -33,14 +33,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function signInAs(name: string): Promise<Page> {
-  const page = await browser.newPage(PHONE);
-  page.setDefaultTimeout(8_000); // a missing element fails with its locator, inside the test's own time limit
-  await page.goto(`${h.base}/app/`);
-  await page.getByRole("button", { name: `以「${name}」登录` }).click();
-  await page.getByText(`${name} ·`).waitFor();
-  return page;
-}
+const signInAs = (name: string): Promise<Page> => signInToMiniapp(browser, h.base, name);
 
 const task = (page: Page, department: string): Locator => page.locator("li.task").filter({ hasText: `${department}（` });
 const buttonsIn = async (where: Locator) => (await where.locator(":scope > .actions button").allInnerTexts()).map((t) => t.trim());

@@ -10,10 +10,9 @@ import { inboundTasks, outboundRequests } from "../../../db/repositories/queues"
 import { requestDetail, requestTimeline } from "../../../db/repositories/views";
 import { CLASSIFICATIONS, OPEN_TASK_STATES, TASK_STATES, type TaskState } from "../../../domain/types";
 import { departmentsOf, type UserActor } from "../../../policies/actor";
-import { canView } from "../../../policies/task";
 import { presentMe } from "../../../presenters/me";
 import { presentPlan } from "../../../presenters/plan";
-import { presentInboxItem, presentRequestDetail, presentRequestItem } from "../../../presenters/request";
+import { presentInboxPage, presentRequestDetail, presentRequestItem } from "../../../presenters/request";
 import type { AppEnv } from "../../env";
 import { errorBody } from "../../errors";
 import { sessionAuth } from "../../middleware/session-auth";
@@ -182,10 +181,7 @@ export const requestRoutes = new Hono<AppEnv>()
         ...(q.category ? { category: q.category } : {}),
         ...(q.q ? { text: q.q } : {}),
       });
-      return c.json({
-        items: result.items.map((t) => presentInboxItem(t, canView(actor, t, [{ departmentId, assigneeId: t.assigneeId }]))),
-        next: result.next,
-      });
+      return c.json(presentInboxPage(actor, departmentId, result));
     },
   )
   .get(

@@ -5,8 +5,7 @@ import { inboundTasks, outboundRequests } from "../../../db/repositories/queues"
 import { boardCounts, todoFor } from "../../../db/repositories/views";
 import { OPEN_TASK_STATES, type TaskState } from "../../../domain/types";
 import { departmentsOf, hasGlobalRole, type UserActor } from "../../../policies/actor";
-import { canView } from "../../../policies/task";
-import { presentInboxItem, presentRequestItem } from "../../../presenters/request";
+import { presentInboxPage, presentRequestItem } from "../../../presenters/request";
 import type { AppEnv } from "../../env";
 import { errorBody } from "../../errors";
 import { sessionAuth } from "../../middleware/session-auth";
@@ -102,10 +101,7 @@ export const viewRoutes = new Hono<AppEnv>()
         return c.json(errorBody("forbidden", "您只能查看与本部门有关的格子。"), 403);
       }
       const result = await inboundTasks(db, { departmentId: to.id, fromDepartmentId: from.id, states: OPEN_TASK_STATES, cursor: q.cursor, limit: q.limit });
-      return c.json({
-        items: result.items.map((t) => presentInboxItem(t, canView(actor, t, [{ departmentId: to.id, assigneeId: t.assigneeId }]))),
-        next: result.next,
-      });
+      return c.json(presentInboxPage(actor, to.id, result));
     },
   )
   .get(
