@@ -15,6 +15,7 @@ import { taskTransferrer } from "../../src/commands/taskTransferrer";
 import { taskUrger } from "../../src/commands/taskUrger";
 import { runCommand } from "../../src/commands/context";
 import { listAudit, verifyChain } from "../../src/db/repositories/audit";
+import { todoFor } from "../../src/db/repositories/views";
 import { ADMIN, createHarness, type Harness } from "../support/harness";
 import { smallOrg } from "../support/smallOrg";
 
@@ -45,6 +46,11 @@ describe("assigning a handler after 签收 (分办)", () => {
     const r = await raise("@市监局 核查某超市进货台账");
     await h.as("ou_amrdisp", taskAccepter, { task: { requestNumber: r.number } });
     expect((await taskOf(r.id)).assigneeId).toBeNull();
+    // Accepted without a handler: every handler of the department sees it in 待办 until someone is named.
+    const todoOf = async (openId: string) => (await todoFor(h.db.kysely, await h.actor(openId))).toHandle.map((t) => t.number);
+    expect(await todoOf("ou_amrhandler")).toContain(r.number);
+    expect(await todoOf("ou_amrhandler2")).toContain(r.number);
+    expect(await todoOf("ou_taxdisp")).not.toContain(r.number);
     // Not before 签收, not by a handler, not to someone outside the department.
     const other = await raise("@市监局 核查另一家超市");
     await expect(h.as("ou_amrdisp", taskAssigner, { task: { requestNumber: other.number }, assignee: { openId: "ou_amrhandler" } })).rejects.toThrow(
@@ -59,6 +65,8 @@ describe("assigning a handler after 签收 (分办)", () => {
     await h.as("ou_amrdisp", taskAssigner, { task: { requestNumber: r.number }, assignee: { openId: "ou_amrhandler" } });
     await expect(h.as("ou_amrdisp", taskAssigner, { task: { requestNumber: r.number }, assignee: { openId: "ou_amrhandler" } })).rejects.toThrow("该任务已由此人经办，无需重新指派。");
     const { task } = await h.as("ou_amrhead", taskAssigner, { task: { requestNumber: r.number }, assignee: { openId: "ou_amrhandler2" } });
+    expect(await todoOf("ou_amrhandler")).not.toContain(r.number);
+    expect(await todoOf("ou_amrhandler2")).toContain(r.number);
     expect(task.state).toBe("in_progress");
     const wang = await h.actor("ou_amrhandler");
     const sun = await h.actor("ou_amrhandler2");

@@ -149,7 +149,16 @@ export async function todoFor(db: Executor, actor: Actor, limit = LIST_LIMIT) {
     ? await base().where("requests.fromDepartmentId", "in", headOf).where("tasks.state", "=", "pending_approval").execute()
     : [];
   const toAccept = officeOf.length ? await base().where("tasks.departmentId", "in", officeOf).where("tasks.state", "=", "pending_accept").execute() : [];
-  const toHandle = await base().where("tasks.assigneeId", "=", actor.id).where("tasks.state", "=", "in_progress").execute();
+  // Mine, and — where I am a handler — those accepted without naming anyone (any handler may take them up).
+  const handlerOf = depts.filter((d) => hasDepartmentRole(actor, "handler", d));
+  const toHandle = await base()
+    .where("tasks.state", "=", "in_progress")
+    .where((eb) =>
+      handlerOf.length > 0
+        ? eb.or([eb("tasks.assigneeId", "=", actor.id), eb.and([eb("tasks.assigneeId", "is", null), eb("tasks.departmentId", "in", handlerOf)])])
+        : eb("tasks.assigneeId", "=", actor.id),
+    )
+    .execute();
   const toSupply = await base().where("requests.requesterId", "=", actor.id).where("tasks.state", "=", "awaiting_info").execute();
   return { approvals: dedupe(approvals), toAccept, toHandle, toSupply } as Record<"approvals" | "toAccept" | "toHandle" | "toSupply", ListedItem[]>;
 }
