@@ -134,7 +134,7 @@ export function Detail({ number }: { number: string }) {
       </p>
       {noticeAt("top")}
       {error && <p class="notice refused">{error}</p>}
-      <p class="body">{d.body}</p>
+      {d.body.trim() !== d.title.trim() && <p class="body">{d.body}</p>}
       <h2>承办部门</h2>
       <ul class="list">
         {d.tasks.map((t) => (

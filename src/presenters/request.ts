@@ -11,6 +11,8 @@ const stateLabel = (s: string | null) => (s ? (TASK_STATE_LABELS[s as TaskState]
 
 /** Actions on one department's task; the others concern the whole request and are listed once. */
 const TASK_LEVEL: readonly TaskAction[] = ["accept", "assign", "return", "transfer", "resubmit", "arbitrate", "requestInfo", "supplyInfo", "complete", "confirmCompletion", "sendBack", "evaluate"];
+/** While a result waits for the head's review, that decision comes first. */
+const REVIEW_FIRST: readonly TaskAction[] = ["confirmCompletion", "sendBack", ...TASK_LEVEL.filter((a) => a !== "confirmCompletion" && a !== "sendBack")];
 const REQUEST_LEVEL: readonly TaskAction[] = ["approve", "reject", "withdraw", "urge", "comment"];
 
 /**
@@ -46,7 +48,7 @@ export function presentRequestDetail(d: RequestDetail, timeline: Timeline | unde
       arbitrationPending: t.arbitrationPending,
       evaluation: t.evaluationScore === null ? null : { score: t.evaluationScore, label: EVALUATION_LABELS[t.evaluationScore] ?? String(t.evaluationScore), comment: t.evaluationComment },
       // A task is rated once: the evaluation is not a state, so the table cannot say so; the detail does.
-      actions: actionsOn(t, TASK_LEVEL).filter((a) => a !== "evaluate" || t.evaluationScore === null),
+      actions: actionsOn(t, t.reviewPending ? REVIEW_FIRST : TASK_LEVEL).filter((a) => a !== "evaluate" || t.evaluationScore === null),
     })),
     timeline: (timeline?.events ?? []).map((e) => ({
       seq: e.seq,

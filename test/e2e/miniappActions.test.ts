@@ -246,7 +246,7 @@ describe("acting on a request from its detail page", () => {
     const amr = task(page, "市市场监督管理局");
     await amr.getByText("办结结果待本部门负责人确认").waitFor();
     await amr.getByText("提交的办理结果：已核查，可以注销").waitFor();
-    expect(await buttonsIn(amr)).toEqual(["指派经办人", "退回", "转办", "要求补正", "确认办结", "退回重办"]);
+    expect(await buttonsIn(amr)).toEqual(["确认办结", "退回重办", "指派经办人", "退回", "转办", "要求补正"]);
     await shot(page, "miniapp-review");
 
     await amr.getByRole("button", { name: "退回重办" }).click();
