@@ -4,7 +4,7 @@ import { listLines } from "./format";
 
 export const todoCommand: ChatCommand = {
   names: ["待办", "todo"],
-  summary: "等我处理的：待审批、待签收、待办理、待补正",
+  summary: "等我处理的：待审批、待签收、待分办、待办理、待补正",
   usage: "/待办",
   examples: ["/待办"],
   async run({ deps, actor }) {
@@ -15,6 +15,7 @@ export const todoCommand: ChatCommand = {
     const lines = [
       ...section("待我审批", t.approvals, "审批：/同意 编号 或 /驳回 编号 理由"),
       ...section("本部门待签收", t.toAccept, "签收：/签收 编号；退回：/退回 编号 原因"),
+      ...section("已签收待指派经办人", t.toAssign, "请在小程序中打开事项，点「指派经办人」"),
       ...section("待我办理", t.toHandle, "办结：/办结 编号 结果"),
       ...section("待我补正材料", t.toSupply, "补正：/补充 编号 内容"),
     ];

@@ -70,7 +70,7 @@ function Row({ item, children }: { item: Item; children?: preact.ComponentChildr
 }
 
 export function Todo() {
-  const [data, setData] = useState<Record<"approvals" | "toAccept" | "toHandle" | "toSupply", Item[]> | null>(null);
+  const [data, setData] = useState<Record<"approvals" | "toAccept" | "toAssign" | "toHandle" | "toSupply", Item[]> | null>(null);
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [message, setMessage] = useState("");
   const load = () => read(api.views.todo.$get()).then(setData);
@@ -150,6 +150,12 @@ export function Todo() {
               </Row>
             ))}
           </ul>
+        </section>
+      )}
+      {data.toAssign.length > 0 && (
+        <section>
+          <h2>待指派经办人（{data.toAssign.length}）</h2>
+          <ul class="list">{data.toAssign.map((i) => <Row item={i} />)}</ul>
         </section>
       )}
       {data.toHandle.length > 0 && (

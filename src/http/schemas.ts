@@ -49,7 +49,8 @@ export const page = <T extends z.ZodType>(item: T) =>
 export const TodoSchema = z.strictObject({
   approvals: z.array(TodoItemSchema).meta({ description: "待我审批（本部门发出、需负责人同意）" }),
   toAccept: z.array(TodoItemSchema).meta({ description: "本部门待签收" }),
-  toHandle: z.array(TodoItemSchema).meta({ description: "我经办、办理中" }),
+  toAssign: z.array(TodoItemSchema).meta({ description: "本部门已签收、尚未指派经办人（负责人、收件员）" }),
+  toHandle: z.array(TodoItemSchema).meta({ description: "我经办的，以及本部门未指派经办人的（我是经办人时）" }),
   toSupply: z.array(TodoItemSchema).meta({ description: "承办部门要求我补正" }),
 });
 

@@ -370,7 +370,8 @@ describe("分办 after 签收", () => {
     const { request } = await h.as("ou_liuyang", requestCreator, { text: "@市监局 核查某超市进货台账", source: "chat" });
     await h.as("ou_lina", taskAccepter, { task: { requestNumber: request.number } });
     const page = await signInAs("李娜");
-    await page.goto(`${h.base}/app/#r/${request.number}`);
+    // 待办 lists it under 待指派经办人; from there to the detail.
+    await page.locator("section").filter({ hasText: "待指派经办人（1）" }).locator("li.item").filter({ hasText: request.number }).click();
     const amr = task(page, "市市场监督管理局");
     await amr.getByText("办理中 · 截止").waitFor();
     await amr.getByRole("button", { name: "指派经办人" }).click();
@@ -379,6 +380,9 @@ describe("分办 after 签收", () => {
     await amr.locator("select").selectOption({ label: "孙强" });
     await amr.getByRole("button", { name: "确认指派" }).click();
     await amr.getByText("办理中 · 经办人 孙强").waitFor();
+    await page.getByRole("link", { name: "待办" }).click();
+    await page.getByRole("heading", { name: "待我审批" }).or(page.getByText("暂无待办事项。")).or(page.getByRole("heading", { name: /待签收/ })).first().waitFor();
+    expect(await page.getByText("待指派经办人").count()).toBe(0);
     expect(await taskRow(request.number, "city-amr")).toMatchObject({ state: "in_progress", assignee: "孙强" });
     await h.flush();
     const p2p = h.sandbox.p2pChatFor("ou_sunqiang").chatId;

@@ -51,6 +51,10 @@ describe("assigning a handler after 签收 (分办)", () => {
     expect(await todoOf("ou_amrhandler")).toContain(r.number);
     expect(await todoOf("ou_amrhandler2")).toContain(r.number);
     expect(await todoOf("ou_taxdisp")).not.toContain(r.number);
+    const toAssign = async (openId: string) => (await todoFor(h.db.kysely, await h.actor(openId))).toAssign.map((t) => t.number);
+    expect(await toAssign("ou_amrdisp")).toContain(r.number);
+    expect(await toAssign("ou_amrhead")).toContain(r.number);
+    expect(await toAssign("ou_amrhandler")).toEqual([]);
     // Not before 签收, not by a handler, not to someone outside the department.
     const other = await raise("@市监局 核查另一家超市");
     await expect(h.as("ou_amrdisp", taskAssigner, { task: { requestNumber: other.number }, assignee: { openId: "ou_amrhandler" } })).rejects.toThrow(
@@ -67,6 +71,7 @@ describe("assigning a handler after 签收 (分办)", () => {
     const { task } = await h.as("ou_amrhead", taskAssigner, { task: { requestNumber: r.number }, assignee: { openId: "ou_amrhandler2" } });
     expect(await todoOf("ou_amrhandler")).not.toContain(r.number);
     expect(await todoOf("ou_amrhandler2")).toContain(r.number);
+    expect(await toAssign("ou_amrdisp")).not.toContain(r.number);
     expect(task.state).toBe("in_progress");
     const wang = await h.actor("ou_amrhandler");
     const sun = await h.actor("ou_amrhandler2");

@@ -131,9 +131,9 @@ export async function myOpenItems(db: Executor, userId: number) {
   return { requests: requests as ListedItem[], tasks: tasks as ListedItem[] };
 }
 
-/** /待办: what waits for this person — approvals, tasks to accept, tasks to handle, material to supply. */
+/** /待办: what waits for this person — approvals, tasks to accept, to assign a handler to, to handle, material to supply. */
 export async function todoFor(db: Executor, actor: Actor, limit = LIST_LIMIT) {
-  if (actor.kind !== "user") return { approvals: [], toAccept: [], toHandle: [], toSupply: [] };
+  if (actor.kind !== "user") return { approvals: [], toAccept: [], toAssign: [], toHandle: [], toSupply: [] };
   const depts = departmentsOf(actor);
   const headOf = depts.filter((d) => hasDepartmentRole(actor, "head", d));
   const officeOf = depts.filter((d) => hasDepartmentRole(actor, "head", d) || hasDepartmentRole(actor, "dispatcher", d));
@@ -160,7 +160,11 @@ export async function todoFor(db: Executor, actor: Actor, limit = LIST_LIMIT) {
     )
     .execute();
   const toSupply = await base().where("requests.requesterId", "=", actor.id).where("tasks.state", "=", "awaiting_info").execute();
-  return { approvals: dedupe(approvals), toAccept, toHandle, toSupply } as Record<"approvals" | "toAccept" | "toHandle" | "toSupply", ListedItem[]>;
+  // 待分办: accepted by the office without naming a handler.
+  const toAssign = officeOf.length
+    ? await base().where("tasks.departmentId", "in", officeOf).where("tasks.state", "=", "in_progress").where("tasks.assigneeId", "is", null).execute()
+    : [];
+  return { approvals: dedupe(approvals), toAccept, toAssign, toHandle, toSupply } as Record<"approvals" | "toAccept" | "toAssign" | "toHandle" | "toSupply", ListedItem[]>;
 }
 
 /** A joint request waiting for approval has several tasks; it is one approval. */
