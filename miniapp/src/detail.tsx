@@ -65,10 +65,9 @@ export function Detail({ number }: { number: string }) {
 
   /** Runs an action; on success closes the form and says so; either way shows the request as it is now. */
   const act = async (at: Place, call: () => Promise<string>, inForm = false) => {
+    let done: string;
     try {
-      const done = await call();
-      setOpen(null);
-      setNotice({ at, ok: true, text: done });
+      done = await call();
     } catch (e) {
       await load();
       // A refusal is shown in the form (which keeps what was typed) or, for a one-tap button, where it was tapped.
@@ -76,7 +75,10 @@ export function Detail({ number }: { number: string }) {
       setNotice({ at, ok: false, text: messageOf(e) });
       return;
     }
+    // The page is current before it says what was done, so what it shows next to the message is the new state.
     await load();
+    setOpen(null);
+    setNotice({ at, ok: true, text: done });
   };
   const tap = (at: Place, action: Action, call: () => Promise<string>) => {
     if (ONE_TAP.includes(action)) {
