@@ -77,22 +77,29 @@ export function Todo() {
   useEffect(() => void load(), []);
   if (!data) return <p class="hint">正在加载…</p>;
 
+  /** Runs an action, reloads the lists, then says what happened (so the message never sits next to old lists). */
   const act = async (fn: () => Promise<unknown>, done: string) => {
+    let said: string;
     try {
-      await fn();
-      setMessage(done);
+      const r = await fn();
+      said = typeof r === "string" ? r : done;
     } catch (e) {
-      setMessage(messageOf(e));
+      said = messageOf(e);
     }
     setPicked(new Set());
     await load();
+    setMessage(said);
   };
   const approve = (number: string) => read(api.requests.requests[":number"][":decision{approve|reject}"].$post({ param: { number, decision: "approve" }, json: {} }));
   const accept = (taskId: number) => read(api.requests.tasks[":id{[0-9]+}"].accept.$post({ param: { id: String(taskId) }, json: {} }));
+  // Each approval is its own command: one refused (someone else decided first) does not stop the others.
   const batch = () =>
     act(async () => {
-      for (const n of picked) await approve(n);
-    }, `已批量同意 ${picked.size} 件`);
+      const refused: string[] = [];
+      for (const n of picked) await approve(n).catch((e) => refused.push(`${n}：${messageOf(e)}`));
+      const approved = picked.size - refused.length;
+      return refused.length === 0 ? `已批量同意 ${approved} 件` : [`已同意 ${approved} 件，${refused.length} 件未能同意：`, ...refused].join("\n");
+    }, "");
   const toggle = (n: string) => {
     const next = new Set(picked);
     next.has(n) ? next.delete(n) : next.add(n);
@@ -101,7 +108,11 @@ export function Todo() {
   const empty = Object.values(data).every((l) => l.length === 0);
   return (
     <div>
-      {message && <p class="notice">{message}</p>}
+      {message && (
+        <p class="notice" style="white-space:pre-line">
+          {message}
+        </p>
+      )}
       {empty && (
         <p class="hint">
           暂无待办事项。

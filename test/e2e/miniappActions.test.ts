@@ -418,4 +418,23 @@ describe("审批 from the detail", () => {
     expect(JSON.stringify(cards[0].body)).not.toContain("approval_form");
     await page.close();
   });
+  it("批量同意 approves every picked request; one decided meanwhile elsewhere is reported, the rest go through", async () => {
+    const numbers: string[] = [];
+    for (const what of ["甲", "乙", "丙"]) {
+      numbers.push((await h.as("ou_liuyang", requestCreator, { text: `${what}企业申请注销，请协助核查`, source: "chat" })).request.number);
+    }
+    const page = await signInAs("赵敏");
+    const section = page.locator("section").filter({ hasText: "待我审批（3）" });
+    for (const n of numbers) await section.locator("li.item").filter({ hasText: n }).getByRole("checkbox").check();
+    // Meanwhile the second one is decided from the chat card.
+    await h.as("ou_zhaomin", requestApprover, { request: { requestNumber: numbers[1]! }, decision: "approve" });
+    await section.getByRole("button", { name: "批量同意" }).click();
+    const notice = page.locator("p.notice");
+    await notice.getByText("已同意 2 件，1 件未能同意：").waitFor();
+    expect(await notice.innerText()).toContain(`${numbers[1]}：该任务已由 赵敏 审批同意`);
+    await page.getByText("暂无待办事项。").waitFor();
+    const statuses = await h.db.kysely.selectFrom("requests").select("status").where("number", "in", numbers).execute();
+    expect(statuses.map((r) => r.status)).toEqual(["pending_accept", "pending_accept", "pending_accept"]);
+    await page.close();
+  });
 });
