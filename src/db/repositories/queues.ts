@@ -13,23 +13,24 @@ export interface Page<T> {
 
 const PAGE_MAX = 100;
 
+/** The filters 部门收件 and 部门发件 share. */
+export interface ListFilters {
+  /** only items due before this instant (overdue: now; due soon: now + the reminder window) */
+  dueBefore?: Date;
+  /** only items due at or after this instant (due soon excludes the overdue) */
+  dueAfter?: Date;
+  category?: string;
+  /** a fragment of the title or body, or a request number */
+  text?: string;
+  /** the previous page's `next` */
+  cursor?: string | null;
+  limit?: number;
+}
+
 /** 部门收件: a department's tasks in the given states, earliest deadline first. Cursor = "dueAt|id". */
 export async function inboundTasks(
   db: Executor,
-  q: {
-    departmentId: number;
-    states: readonly TaskState[];
-    fromDepartmentId?: number;
-    /** only tasks due before this instant (overdue: now; due soon: now + the reminder window) */
-    dueBefore?: Date;
-    /** only tasks due at or after this instant (due soon excludes the overdue) */
-    dueAfter?: Date;
-    category?: string;
-    /** a fragment of the title or body, or a request number */
-    text?: string;
-    cursor?: string | null;
-    limit?: number;
-  },
+  q: ListFilters & { departmentId: number; states: readonly TaskState[]; fromDepartmentId?: number },
 ) {
   const limit = Math.min(q.limit ?? 20, PAGE_MAX);
   const after = decodeCursor(q.cursor);
@@ -76,20 +77,13 @@ export async function inboundTasks(
 /** 部门发件 / 我发起的: requests from a department (or by one person), newest first. Cursor = "id". */
 export async function outboundRequests(
   db: Executor,
-  q: {
+  q: ListFilters & {
     departmentId?: number;
     requesterId?: number;
     /** request statuses (derived from its tasks); all when omitted */
     states?: readonly TaskState[];
     /** only requests with a task for this department */
     toDepartmentId?: number;
-    dueBefore?: Date;
-    dueAfter?: Date;
-    category?: string;
-    /** a fragment of the title or body, or a request number */
-    text?: string;
-    cursor?: string | null;
-    limit?: number;
   },
 ) {
   const limit = Math.min(q.limit ?? 20, PAGE_MAX);
