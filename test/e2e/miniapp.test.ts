@@ -36,6 +36,23 @@ describe("the mini-app", () => {
     await page.close();
   });
 
+  it("is served small and cached: the page revalidated, the hashed bundle compressed and kept", async () => {
+    const page = await fetch(`${h.base}/app/`, { headers: { "accept-encoding": "gzip" } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("cache-control")).toBe("no-cache");
+    const html = await page.text();
+    const script = /src="(\/app\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const bundle = await fetch(`${h.base}${script}`, { headers: { "accept-encoding": "gzip" } });
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get("content-encoding")).toBe("gzip");
+    expect(bundle.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    // A bundle that is not there (an old build's) is a 404, not the page cached as a script.
+    const gone = await fetch(`${h.base}/app/assets/nope.js`);
+    expect(gone.status).toBe(404);
+    expect(gone.headers.get("cache-control")).toBeNull();
+  });
+
   it("a head approves from 待办: the item leaves the list and the detail shows the new state", async () => {
     const page = await signInAs("赵敏");
     const item = page.locator("li.item").filter({ hasText: closure });

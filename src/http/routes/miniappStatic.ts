@@ -3,6 +3,7 @@ import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
+import { compress } from "hono/compress";
 import type { AppEnv } from "../env";
 
 export const MINIAPP_DIST = fileURLToPath(new URL("../../../dist/miniapp", import.meta.url));
@@ -17,6 +18,16 @@ export function miniappRoutes(info: { appId: string; sandbox: boolean }) {
       if (!existsSync(MINIAPP_DIST)) return c.text("小程序尚未构建：请先运行 npm run build（npm start 会自动构建）。", 503);
       return next();
     })
+    // Phones on government networks: compressed, and the hashed bundles cached for good; the page itself is
+    // always revalidated so a new build is picked up at once.
+    .use("/app/*", compress())
+    .use("/app/*", async (c, next) => {
+      await next();
+      if (c.res.status !== 200) return;
+      c.header("cache-control", c.req.path.startsWith("/app/assets/") ? "public, max-age=31536000, immutable" : "no-cache");
+    })
     .use("/app/*", serveStatic({ root, rewriteRequestPath: (p) => p.replace(/^\/app/, "") }))
+    // A bundle of another build is gone, not the page: answering it with index.html would be cached as a script.
+    .get("/app/assets/*", (c) => c.text("没有这个文件：小程序已更新，请刷新页面。", 404))
     .get("/app/*", serveStatic({ root, path: "index.html" }));
 }
