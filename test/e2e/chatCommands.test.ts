@@ -51,4 +51,14 @@ describe("chat commands", () => {
     expect(mine).toContain("我发起的未完成事项（1）：\n· XT-2026-000003 某企业申请注销｜东湖区滨江街道办事处｜待签收");
     expect(mine).toContain("交给我办理的任务（0）：\n· 暂无");
   });
+
+  it("签收 without naming a handler: /待办 shows the office what to assign, and every handler what they may take up", async () => {
+    expect(await say("ou_liuyang", "/发起 @市监局 核查某超市进货台账")).toContain("XT-2026-000005");
+    expect(await say("ou_lina", "/签收 XT-2026-000005", "oc_city_amr")).toContain("已签收 XT-2026-000005");
+    const office = await say("ou_lina", "/待办");
+    expect(office).toMatch(/已签收待指派经办人（1）：\n· XT-2026-000005 核查某超市进货台账｜/);
+    expect(office).toContain("请在小程序中打开事项，点「指派经办人」");
+    for (const handler of ["ou_wangfang", "ou_sunqiang"]) expect(await say(handler, "/待办")).toMatch(/待我办理（\d+）：[^]*XT-2026-000005 核查某超市进货台账/);
+    expect(await say("ou_chugang", "/待办")).not.toContain("XT-2026-000005");
+  });
 });
