@@ -80,8 +80,11 @@ export function Detail({ number }: { number: string }) {
     setOpen(null);
     setNotice({ at, ok: true, text: done });
   };
+  // A joint request with several departments still working: 催办 asks which one (or all).
+  const urgeable = d.tasks.filter((t) => ["pending_accept", "in_progress", "awaiting_info"].includes(t.state));
+  const isOneTap = (a: Action) => ONE_TAP.includes(a) && !(a === "urge" && urgeable.length > 1);
   const tap = (at: Place, action: Action, call: () => Promise<string>) => {
-    if (ONE_TAP.includes(action)) {
+    if (isOneTap(action)) {
       setOpen(null);
       void act(at, call);
     } else {
@@ -110,7 +113,7 @@ export function Detail({ number }: { number: string }) {
         {actions.map((a) => (
           <button
             class={[PRIMARY.includes(a) ? "primary" : DANGER.includes(a) ? "danger" : "", open?.at === at && open.action === a ? "on" : ""].join(" ").trim()}
-            aria-expanded={ONE_TAP.includes(a) ? undefined : open?.at === at && open.action === a}
+            aria-expanded={isOneTap(a) ? undefined : open?.at === at && open.action === a}
             onClick={() => tap(at, a, oneTap(a, t))}
           >
             {ACTION_LABELS[a]}
@@ -182,7 +185,7 @@ export function Detail({ number }: { number: string }) {
           <h2>事项操作</h2>
           {buttons("request", d.actions)}
           {open?.at === "request" && (
-            <RequestForm key={open.action} number={d.number} action={open.action} onCancel={() => setOpen(null)} run={(call) => act("request", call, true)} />
+            <RequestForm key={open.action} number={d.number} urgeable={urgeable} action={open.action} onCancel={() => setOpen(null)} run={(call) => act("request", call, true)} />
           )}
           {noticeAt("request")}
         </section>
@@ -480,8 +483,9 @@ function TaskForm({ task: t, action, question, run, onCancel }: { task: DetailTa
   }
 }
 
-function RequestForm({ number, action, run, onCancel }: { number: string; action: Action; run: Run; onCancel: () => void }) {
+function RequestForm({ number, urgeable, action, run, onCancel }: { number: string; urgeable: DetailTask[]; action: Action; run: Run; onCancel: () => void }) {
   const [text, setText] = useState("");
+  const [department, setDepartment] = useState("");
   const n = { param: { number } };
   const request = api.actions.requests[":number"];
   const common = { run, onCancel };
@@ -513,6 +517,30 @@ function RequestForm({ number, action, run, onCancel }: { number: string; action
           }}
         >
           <Text label="驳回理由" placeholder="如：请补充企业统一社会信用代码后再发起" value={text} onInput={setText} />
+        </Panel>
+      );
+    case "urge":
+      return (
+        <Panel
+          {...common}
+          title="催办"
+          submit="确认催办"
+          call={async () => {
+            const r = await read(request.urge.$post({ ...n, json: department ? { department } : {} }));
+            return `已催办 ${r.urged} 个部门`;
+          }}
+        >
+          <label class="field">
+            <span class="label">催办哪个部门</span>
+            <select value={department} onChange={(e) => setDepartment(e.currentTarget.value)}>
+              <option value="">全部未办结的部门（{urgeable.length} 个）</option>
+              {urgeable.map((t) => (
+                <option value={t.departmentCode}>
+                  {t.department}（{t.role === "lead" ? "主办" : "协办"}）
+                </option>
+              ))}
+            </select>
+          </label>
         </Panel>
       );
     case "withdraw":

@@ -438,3 +438,32 @@ describe("审批 from the detail", () => {
     await page.close();
   });
 });
+
+describe("催办 a joint request", () => {
+  it("asks which department, and urges only the one chosen", async () => {
+    const { request } = await h.as("ou_liuyang", requestCreator, { text: "丁企业申请注销，请协助核查", source: "chat" });
+    await h.as("ou_zhaomin", requestApprover, { request: { requestNumber: request.number }, decision: "approve" });
+    const page = await signInAs("刘洋");
+    await page.goto(`${h.base}/app/#r/${request.number}`);
+    const actions = page.locator(".request-actions");
+    await actions.getByRole("button", { name: "催办" }).click();
+    const choose = actions.locator("select");
+    const options = await choose.locator("option").allInnerTexts();
+    expect(options[0]).toBe("全部未办结的部门（3 个）");
+    expect(options).toHaveLength(4);
+    await choose.selectOption({ label: "市人力资源和社会保障局（协办）" });
+    await actions.getByRole("button", { name: "确认催办" }).click();
+    await page.getByText("已催办 1 个部门").waitFor();
+    const urged = await h.db.kysely
+      .selectFrom("auditEvents")
+      .innerJoin("tasks", "tasks.id", "auditEvents.taskId")
+      .innerJoin("departments", "departments.id", "tasks.departmentId")
+      .select("departments.code")
+      .where("auditEvents.requestId", "=", request.id)
+      .where("auditEvents.action", "=", "urge")
+      .execute();
+    expect(urged.map((u) => u.code)).toEqual(["city-hrss"]);
+    await page.close();
+  });
+});
+
