@@ -9,7 +9,7 @@ import { rateCommand } from "./rate";
 import { requestCommand } from "./request";
 import { returnCommand } from "./returnTask";
 import { statusCommand } from "./status";
-import { todoCommand } from "./todo";
+import { pendingWorkCommand } from "./pendingWork";
 import { transferCommand } from "./transfer";
 import { urgeCommand } from "./urge";
 import { withdrawCommand } from "./withdraw";
@@ -19,7 +19,7 @@ export const chatCommands: ChatCommand[] = [
   requestCommand,
   statusCommand,
   mineCommand,
-  todoCommand,
+  pendingWorkCommand,
   acceptCommand,
   returnCommand,
   transferCommand,

@@ -1,6 +1,5 @@
 import type { Deps } from "../../src/commands/context";
-import { EVALUATION_LABELS } from "../../src/commands/taskEvaluator";
-import { TASK_STATE_LABELS, PRIORITY_LABELS, type TaskState } from "../../src/domain/types";
+import { EVALUATION_LABELS, TASK_STATE_LABELS, PRIORITY_LABELS, type TaskState } from "../../src/domain/types";
 import type { OutboxRow } from "../../src/db/tables";
 import type { CardRenderer } from "../core/dispatch";
 import type { BotReply } from "../core/types";

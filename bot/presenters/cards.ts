@@ -1,4 +1,5 @@
 import type { Card } from "../core/types";
+import { EVALUATION_LABELS, EVALUATION_SCORES } from "../../src/domain/types";
 
 // Chat presenters: Card JSON 2.0 for the platform, built from plain views. Buttons carry a callback value
 // `{a: <action>, ...ids}` that bot/core/cardActions.ts maps back to the same commands the text uses.
@@ -135,13 +136,8 @@ export function approvalCard(v: ApprovalView): Card {
   return card(`${decision} ${v.number} ${v.title}`, template, elements);
 }
 
-export const RATINGS: Array<[number, string]> = [
-  [5, "非常满意"],
-  [4, "满意"],
-  [3, "基本满意"],
-  [2, "不满意"],
-  [1, "非常不满意"],
-];
+/** The rating buttons, best first. */
+export const RATINGS: Array<[number, string]> = EVALUATION_SCORES.map((s) => [s, EVALUATION_LABELS[s]!]);
 
 export interface CompletionView extends TaskView {
   result: string;

@@ -1,4 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
+import { EVALUATION_LABELS } from "../../src/domain/types";
 import { api, ApiError, messageOf, read, type Action, type Department, type DetailTask, type RequestDetail } from "./api";
 import { DepartmentPicker, HandlerPicker } from "./pickers";
 import { dueClass, PRIORITY_LABELS, STATE_LABELS, when } from "./views";
@@ -29,7 +30,6 @@ export const ACTION_LABELS: Record<Action, string> = {
 const ONE_TAP: readonly Action[] = ["urge", "confirmCompletion"];
 const PRIMARY: readonly Action[] = ["approve", "accept", "complete", "supplyInfo", "confirmCompletion", "evaluate", "resubmit", "arbitrate"];
 const DANGER: readonly Action[] = ["reject", "return", "withdraw", "sendBack"];
-export const RATINGS: Record<number, string> = { 5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意" };
 
 /** Where a form is open or a message is shown: under one task, under the request's buttons, or at the top. */
 type Place = number | "request" | "top";
@@ -458,7 +458,7 @@ function TaskForm({ task: t, action, question, run, onCancel }: { task: DetailTa
           call={async () => {
             if (!score) throw refuse("请先选择 1 到 5 星。");
             await read(task.evaluate.$post({ ...p, json: { score, ...(text.trim() ? { comment: text } : {}) } }));
-            return `已评价：${RATINGS[score]}`;
+            return `已评价：${EVALUATION_LABELS[score]}`;
           }}
         >
           <div class="stars" role="radiogroup" aria-label="评分">
@@ -467,7 +467,7 @@ function TaskForm({ task: t, action, question, run, onCancel }: { task: DetailTa
                 ★
               </button>
             ))}
-            <span class="rating">{score ? `${score} 分 · ${RATINGS[score]}` : "请选择星级"}</span>
+            <span class="rating">{score ? `${score} 分 · ${EVALUATION_LABELS[score]}` : "请选择星级"}</span>
           </div>
           <Text
             label={score && score <= 2 ? "评价意见（必填）" : "评价意见"}

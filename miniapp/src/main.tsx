@@ -4,7 +4,7 @@ import { api, messageOf, read, setCsrf, type Me } from "./api";
 import { Detail } from "./detail";
 import { Raise } from "./raise";
 import { css } from "./style";
-import { Board, InboxList, MineList, OutboxList, Todo } from "./views";
+import { Board, InboxList, MineList, OutboxList, PendingWork } from "./views";
 
 declare global {
   interface Window {
@@ -83,7 +83,7 @@ function Shell({ me }: { me: Me }) {
         ) : tab === "board" ? (
           <Board />
         ) : (
-          <Todo />
+          <PendingWork />
         )}
       </main>
     </div>

@@ -1,29 +1,29 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
+import { DUE_SOON_MS, OPEN_TASK_STATES, PRIORITY_LABELS as PRIORITY_WORDS, TASK_STATE_LABELS } from "../../src/domain/types";
 import { allCategories, allDepartments, api, messageOf, read, type Department } from "./api";
 
-export const STATE_LABELS: Record<string, string> = {
-  pending_approval: "待审批",
-  pending_accept: "待签收",
-  in_progress: "办理中",
-  awaiting_info: "待补正",
-  completed: "已办结",
-  rejected: "未通过",
-  returned: "已退回",
-  cancelled: "已撤回",
-};
-export const OPEN_STATES = ["pending_approval", "pending_accept", "in_progress", "awaiting_info"];
-export const PRIORITY_LABELS: Record<string, string> = { normal: "普通", urgent: "紧急", critical: "特急" };
+// The words are the domain's own (one definition for the server, the chat and this page).
+export const STATE_LABELS: Readonly<Record<string, string>> = TASK_STATE_LABELS;
+export const OPEN_STATES: readonly string[] = OPEN_TASK_STATES;
+export const PRIORITY_LABELS: Readonly<Record<string, string>> = PRIORITY_WORDS;
 
 /** on time / due soon (within a day) / overdue, for open items; closed ones are grey. */
 export function dueClass(dueAt: string, state: string): string {
   if (!OPEN_STATES.includes(state)) return "due-closed";
   const left = new Date(dueAt).getTime() - Date.now();
-  return left < 0 ? "due-over" : left < 24 * 3600_000 ? "due-soon" : "due-ok";
+  return left < 0 ? "due-over" : left < DUE_SOON_MS ? "due-soon" : "due-ok";
 }
 
 export function when(iso: string): string {
   return new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false }).format(new Date(iso));
 }
+
+/** The parts of 待办 that only list (approvals and tasks to accept carry buttons of their own). */
+const PLAIN_SECTIONS = [
+  ["toAssign", "待指派经办人"],
+  ["toHandle", "待我办理"],
+  ["toSupply", "待我补正"],
+] as const;
 
 /** A line of any list: 待办, 收件 (with the requesting department), 发件 and 我发起的 (with category and priority). */
 interface Item {
@@ -69,7 +69,7 @@ function Row({ item, children }: { item: Item; children?: preact.ComponentChildr
   );
 }
 
-export function Todo() {
+export function PendingWork() {
   const [data, setData] = useState<Record<"approvals" | "toAccept" | "toAssign" | "toHandle" | "toSupply", Item[]> | null>(null);
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [message, setMessage] = useState("");
@@ -163,23 +163,20 @@ export function Todo() {
           </ul>
         </section>
       )}
-      {data.toAssign.length > 0 && (
-        <section>
-          <h2>待指派经办人（{data.toAssign.length}）</h2>
-          <ul class="list">{data.toAssign.map((i) => <Row item={i} />)}</ul>
-        </section>
-      )}
-      {data.toHandle.length > 0 && (
-        <section>
-          <h2>待我办理（{data.toHandle.length}）</h2>
-          <ul class="list">{data.toHandle.map((i) => <Row item={i} />)}</ul>
-        </section>
-      )}
-      {data.toSupply.length > 0 && (
-        <section>
-          <h2>待我补正（{data.toSupply.length}）</h2>
-          <ul class="list">{data.toSupply.map((i) => <Row item={i} />)}</ul>
-        </section>
+      {PLAIN_SECTIONS.map(
+        ([key, title]) =>
+          data[key].length > 0 && (
+            <section>
+              <h2>
+                {title}（{data[key].length}）
+              </h2>
+              <ul class="list">
+                {data[key].map((i) => (
+                  <Row item={i} />
+                ))}
+              </ul>
+            </section>
+          ),
       )}
     </div>
   );

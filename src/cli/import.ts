@@ -35,7 +35,7 @@ runCli(async () => {
 });
 
 /** The command line is run by whoever operates the server: it acts as an admin. */
-function asAdmin<I, O>(command: typeof orgImporter) {
+function asAdmin(command: typeof orgImporter) {
   return ((deps, ctx, input) =>
     command(deps, { ...ctx, actor: { kind: "token", tokenId: 0, name: ctx.actor.name, role: "admin" } }, input)) as typeof orgImporter;
 }

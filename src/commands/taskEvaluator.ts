@@ -1,9 +1,8 @@
-import { DomainError } from "../domain/types";
+import { DomainError, EVALUATION_LABELS } from "../domain/types";
 import type { Command } from "./context";
 import { messageFor, peopleRecipients, userRecipient } from "./notifications";
 import { applyTransition, lockTask, type LockedTask, type TaskRef } from "./taskStep";
 
-export const EVALUATION_LABELS: Record<number, string> = { 5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意" };
 
 export interface EvaluateInput {
   task: TaskRef;

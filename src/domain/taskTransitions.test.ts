@@ -12,6 +12,8 @@ describe("the transition table", () => {
 
   it("names who already acted when given", () => {
     expect(() => assertTransition("approve", "pending_accept", flags, "赵敏")).toThrow("该任务当前状态为「待签收」（由 赵敏 处理）");
+    expect(() => assertTransition("evaluate", "completed", { ...flags, evaluated: true })).toThrow("该任务已评价，不能重复评价。");
+    expect(assertTransition("evaluate", "completed", flags).to).toBeNull();
   });
 
   it("never lets a task leave a final state except by evaluation or comment", () => {

@@ -50,6 +50,8 @@ export interface TaskFlags {
   arbitrationPending: boolean;
   arbitrated: boolean;
   transferCount: number;
+  /** rated by the requester (kept in evaluations, not on the task; the evaluator looks it up itself) */
+  evaluated?: boolean;
 }
 
 export const MAX_TRANSFERS_WITHOUT_ADMIN = 3;
@@ -135,7 +137,7 @@ export const TRANSITIONS: Record<TaskAction, Transition> = {
     to: null,
     parties: ["requester", "requesterHead", "targetDispatcher", "targetHead", "targetHandler", "assignee", "supervisor"],
   },
-  evaluate: { label: "评价", from: ["completed"], to: null, parties: ["requester"] },
+  evaluate: { label: "评价", from: ["completed"], to: null, parties: ["requester"], guard: (t) => (t.evaluated ? "该任务已评价，不能重复评价。" : null) },
 };
 
 export const PARTY_LABELS: Record<Party, string> = {

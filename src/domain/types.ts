@@ -29,6 +29,13 @@ export const PRIORITIES = ["normal", "urgent", "critical"] as const;
 export type Priority = (typeof PRIORITIES)[number];
 export const PRIORITY_LABELS: Record<Priority, string> = { normal: "普通", urgent: "紧急", critical: "特急" };
 
+/** 好差评, best first: 5 非常满意 … 1 非常不满意. */
+export const EVALUATION_LABELS: Readonly<Record<number, string>> = { 5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意" };
+export const EVALUATION_SCORES = [5, 4, 3, 2, 1] as const;
+
+/** 临期: an open item due within this window (lists' due=soon, the colours of deadlines). */
+export const DUE_SOON_MS = 24 * 3600_000;
+
 export const CLASSIFICATIONS = ["public", "internal", "sensitive"] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
 

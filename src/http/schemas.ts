@@ -41,17 +41,17 @@ export const RequestItemSchema = z.strictObject({
   createdAt: iso,
 });
 
-export const TodoItemSchema = z.strictObject({ taskId: z.number().int(), number: z.string(), title: z.string(), state, dueAt: iso, department: z.string() });
+export const PendingItemSchema = z.strictObject({ taskId: z.number().int(), number: z.string(), title: z.string(), state, dueAt: iso, department: z.string() });
 
 export const page = <T extends z.ZodType>(item: T) =>
   z.strictObject({ items: z.array(item), next: z.string().nullable().meta({ description: "下一页的 cursor；最后一页为 null" }) });
 
-export const TodoSchema = z.strictObject({
-  approvals: z.array(TodoItemSchema).meta({ description: "待我审批（本部门发出、需负责人同意）" }),
-  toAccept: z.array(TodoItemSchema).meta({ description: "本部门待签收" }),
-  toAssign: z.array(TodoItemSchema).meta({ description: "本部门已签收、尚未指派经办人（负责人、收件员）" }),
-  toHandle: z.array(TodoItemSchema).meta({ description: "我经办的，以及本部门未指派经办人的（我是经办人时）" }),
-  toSupply: z.array(TodoItemSchema).meta({ description: "承办部门要求我补正" }),
+export const PendingWorkSchema = z.strictObject({
+  approvals: z.array(PendingItemSchema).meta({ description: "待我审批（本部门发出、需负责人同意）" }),
+  toAccept: z.array(PendingItemSchema).meta({ description: "本部门待签收" }),
+  toAssign: z.array(PendingItemSchema).meta({ description: "本部门已签收、尚未指派经办人（负责人、收件员）" }),
+  toHandle: z.array(PendingItemSchema).meta({ description: "我经办的，以及本部门未指派经办人的（我是经办人时）" }),
+  toSupply: z.array(PendingItemSchema).meta({ description: "承办部门要求我补正" }),
 });
 
 export const RequestDetailSchema = z.strictObject({

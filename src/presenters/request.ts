@@ -1,9 +1,8 @@
 import type { RequestDetail, requestTimeline } from "../db/repositories/views";
 import { TRANSITIONS, type TaskAction } from "../domain/taskTransitions";
-import { TASK_STATE_LABELS, type Classification, type Priority, type TaskState } from "../domain/types";
+import { EVALUATION_LABELS, TASK_STATE_LABELS, type Classification, type Priority, type TaskState } from "../domain/types";
 import type { Actor } from "../policies/actor";
 import { availableActions, canView } from "../policies/task";
-import { EVALUATION_LABELS } from "../commands/taskEvaluator";
 
 type Timeline = Awaited<ReturnType<typeof requestTimeline>>;
 const label = (action: string) => (action === "create" ? "发起" : (TRANSITIONS[action as TaskAction]?.label ?? action));
@@ -47,8 +46,7 @@ export function presentRequestDetail(d: RequestDetail, timeline: Timeline | unde
       reviewPending: t.reviewPending,
       arbitrationPending: t.arbitrationPending,
       evaluation: t.evaluationScore === null ? null : { score: t.evaluationScore, label: EVALUATION_LABELS[t.evaluationScore] ?? String(t.evaluationScore), comment: t.evaluationComment },
-      // A task is rated once: the evaluation is not a state, so the table cannot say so; the detail does.
-      actions: actionsOn(t, t.reviewPending ? REVIEW_FIRST : TASK_LEVEL).filter((a) => a !== "evaluate" || t.evaluationScore === null),
+      actions: actionsOn({ ...t, evaluated: t.evaluationScore !== null }, t.reviewPending ? REVIEW_FIRST : TASK_LEVEL),
     })),
     timeline: (timeline?.events ?? []).map((e) => ({
       seq: e.seq,

@@ -6,7 +6,7 @@ import { requestApprover } from "../../src/commands/requestApprover";
 import { requestCreator } from "../../src/commands/requestCreator";
 import { taskAccepter } from "../../src/commands/taskAccepter";
 import { taskCompleter } from "../../src/commands/taskCompleter";
-import { launchBrowser, PHONE, SCREENSHOTS, signInToMiniapp } from "../support/browser";
+import { launchBrowser, SCREENSHOTS, signInToMiniapp } from "../support/browser";
 import { createBotHarness, type BotHarness } from "../support/botHarness";
 
 // The mini-app's actions as people use them on a phone: each person sees only the buttons they may use, each

@@ -15,7 +15,7 @@ import { taskTransferrer } from "../../src/commands/taskTransferrer";
 import { taskUrger } from "../../src/commands/taskUrger";
 import { runCommand } from "../../src/commands/context";
 import { listAudit, verifyChain } from "../../src/db/repositories/audit";
-import { todoFor } from "../../src/db/repositories/views";
+import { pendingWorkFor } from "../../src/db/repositories/views";
 import { ADMIN, createHarness, type Harness } from "../support/harness";
 import { smallOrg } from "../support/smallOrg";
 
@@ -47,11 +47,11 @@ describe("assigning a handler after 签收 (分办)", () => {
     await h.as("ou_amrdisp", taskAccepter, { task: { requestNumber: r.number } });
     expect((await taskOf(r.id)).assigneeId).toBeNull();
     // Accepted without a handler: every handler of the department sees it in 待办 until someone is named.
-    const todoOf = async (openId: string) => (await todoFor(h.db.kysely, await h.actor(openId))).toHandle.map((t) => t.number);
+    const todoOf = async (openId: string) => (await pendingWorkFor(h.db.kysely, await h.actor(openId))).toHandle.map((t) => t.number);
     expect(await todoOf("ou_amrhandler")).toContain(r.number);
     expect(await todoOf("ou_amrhandler2")).toContain(r.number);
     expect(await todoOf("ou_taxdisp")).not.toContain(r.number);
-    const toAssign = async (openId: string) => (await todoFor(h.db.kysely, await h.actor(openId))).toAssign.map((t) => t.number);
+    const toAssign = async (openId: string) => (await pendingWorkFor(h.db.kysely, await h.actor(openId))).toAssign.map((t) => t.number);
     expect(await toAssign("ou_amrdisp")).toContain(r.number);
     expect(await toAssign("ou_amrhead")).toContain(r.number);
     expect(await toAssign("ou_amrhandler")).toEqual([]);

@@ -132,7 +132,7 @@ export async function myOpenItems(db: Executor, userId: number) {
 }
 
 /** /待办: what waits for this person — approvals, tasks to accept, to assign a handler to, to handle, material to supply. */
-export async function todoFor(db: Executor, actor: Actor, limit = LIST_LIMIT) {
+export async function pendingWorkFor(db: Executor, actor: Actor, limit = LIST_LIMIT) {
   if (actor.kind !== "user") return { approvals: [], toAccept: [], toAssign: [], toHandle: [], toSupply: [] };
   const depts = departmentsOf(actor);
   const headOf = depts.filter((d) => hasDepartmentRole(actor, "head", d));

@@ -8,7 +8,7 @@ import { taskAccepter } from "../../../commands/taskAccepter";
 import { findDepartmentByCode, findDepartmentById } from "../../../db/repositories/org";
 import { inboundTasks, outboundRequests } from "../../../db/repositories/queues";
 import { requestDetail, requestTimeline } from "../../../db/repositories/views";
-import { CLASSIFICATIONS, OPEN_TASK_STATES, TASK_STATES, type TaskState } from "../../../domain/types";
+import { CLASSIFICATIONS, DUE_SOON_MS, OPEN_TASK_STATES, TASK_STATES, type TaskState } from "../../../domain/types";
 import { departmentsOf, type UserActor } from "../../../policies/actor";
 import { presentMe } from "../../../presenters/me";
 import { presentPlan } from "../../../presenters/plan";
@@ -69,7 +69,7 @@ async function listDepartment(c: Context<AppEnv>, actor: UserActor, code: string
 /** The deadline window of `due`: 超期 = past due; 临期 = due within the coming day, not yet past. */
 function dueWindow(now: number, due: ListQuery["due"]) {
   if (due === "overdue") return { dueBefore: new Date(now) };
-  if (due === "soon") return { dueAfter: new Date(now), dueBefore: new Date(now + 24 * 3600_000) };
+  if (due === "soon") return { dueAfter: new Date(now), dueBefore: new Date(now + DUE_SOON_MS) };
   return {};
 }
 

@@ -2,14 +2,14 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { findDepartmentByCode, listCategories, listDepartments, usersWithRole } from "../../../db/repositories/org";
 import { inboundTasks, outboundRequests } from "../../../db/repositories/queues";
-import { boardCounts, todoFor } from "../../../db/repositories/views";
+import { boardCounts, pendingWorkFor } from "../../../db/repositories/views";
 import { OPEN_TASK_STATES, type TaskState } from "../../../domain/types";
 import { departmentsOf, hasGlobalRole, type UserActor } from "../../../policies/actor";
 import { presentInboxPage, presentRequestItem } from "../../../presenters/request";
 import type { AppEnv } from "../../env";
 import { errorBody } from "../../errors";
 import { sessionAuth } from "../../middleware/session-auth";
-import { BoardSchema, DepartmentSchema, InboxItemSchema, page, PersonSchema, RequestItemSchema, TodoSchema } from "../../schemas";
+import { BoardSchema, DepartmentSchema, InboxItemSchema, page, PersonSchema, RequestItemSchema, PendingWorkSchema } from "../../schemas";
 import { describe, queryParams } from "../../validation";
 
 const auth = sessionAuth();
@@ -36,11 +36,11 @@ export const viewRoutes = new Hono<AppEnv>()
       auth: "session",
       summary: "待办",
       description: "等我处理的：待我审批、本部门待签收、已签收待指派经办人、我（或本部门任一经办人）可办理的任务、要我补正的事项，每类按截止时间先后。",
-      responses: { 200: { description: "四类待办", schema: TodoSchema } },
+      responses: { 200: { description: "四类待办", schema: PendingWorkSchema } },
     }),
     auth,
     async (c) => {
-      const t = await todoFor(c.get("deps").db.kysely, c.get("actor"), 100);
+      const t = await pendingWorkFor(c.get("deps").db.kysely, c.get("actor"), 100);
       const shape = (items: typeof t.approvals) =>
         items.map((i) => ({ taskId: i.taskId!, number: i.number, title: i.classification === "sensitive" ? `（涉密）${i.title}` : i.title, state: i.state as TaskState, dueAt: iso(i.dueAt), department: i.departmentName }));
       return c.json({ approvals: shape(t.approvals), toAccept: shape(t.toAccept), toAssign: shape(t.toAssign), toHandle: shape(t.toHandle), toSupply: shape(t.toSupply) });

@@ -1,14 +1,14 @@
-import { todoFor } from "../../src/db/repositories/views";
+import { pendingWorkFor } from "../../src/db/repositories/views";
 import type { ChatCommand } from "../core/types";
 import { listLines } from "./format";
 
-export const todoCommand: ChatCommand = {
+export const pendingWorkCommand: ChatCommand = {
   names: ["待办", "todo"],
   summary: "等我处理的：待审批、待签收、待分办、待办理、待补正",
   usage: "/待办",
   examples: ["/待办"],
   async run({ deps, actor }) {
-    const t = await todoFor(deps.db.kysely, actor);
+    const t = await pendingWorkFor(deps.db.kysely, actor);
     const now = deps.now();
     const section = (title: string, items: typeof t.approvals, hint: string) =>
       items.length ? [`${title}（${items.length}）：`, ...listLines(items, now), `  ${hint}`] : [];
