@@ -8,7 +8,7 @@ export const mineCommand: ChatCommand = {
   usage: "/我的",
   examples: ["/我的"],
   async run({ deps, actor }) {
-    const { requests, tasks } = await myOpenItems(deps.db.kysely, actor.id);
+    const { requests, tasks } = await myOpenItems(deps.db.kysely, actor);
     const now = deps.now();
     const lines = [
       `我发起的未完成事项（${requests.length}）：`,

@@ -4,11 +4,12 @@ import { enqueueMessages } from "../db/repositories/outbox";
 import { DomainError } from "../domain/types";
 import { actorUserId } from "../policies/actor";
 import { can } from "../policies/task";
+import { canView } from "../policies/visibility";
 import type { Command, CommandContext } from "./context";
 import { requireText } from "./inputs";
 import { departmentRecipients, messageFor, userRecipient } from "./notifications";
 import { infoSupplier } from "./infoSupplier";
-import { lockRequest, lockRequestByNumber } from "./taskStep";
+import { lockRequest, lockRequestByNumber, NUMBER_EXAMPLE } from "./taskStep";
 
 export interface CommentInput {
   requestNumber: string;
@@ -21,6 +22,10 @@ export interface CommentInput {
  */
 export const commentAdder: Command<CommentInput, { commentId: number }> = async (deps, ctx, input) => {
   const { request, tasks } = await lockRequest(ctx, (await lockRequestByNumber(ctx, input.requestNumber)).id);
+  // Someone who may not see the request is told exactly what they would be told if it did not exist.
+  if (!canView(ctx.actor, request, tasks)) {
+    throw new DomainError("not_found", `找不到编号为 ${input.requestNumber} 的协同事项，请检查编号。`, { example: `/查询 ${NUMBER_EXAMPLE}` });
+  }
   const body = requireText(input.body, "补充内容", `/补充 ${request.number} 企业联系人电话 0571-8888xxxx`);
   if (!tasks.some((task) => can(ctx.actor, "comment", { request, task }))) {
     throw new DomainError("forbidden", "您不是该协同事项的参与人，不能补充说明。");
@@ -57,7 +62,9 @@ export const commentAdder: Command<CommentInput, { commentId: number }> = async 
         )
       ).flat()
     : [await userRecipient(ctx.trx, request.requesterId)];
-  await enqueueMessages(ctx.trx, await messageFor(ctx.trx, "request.commented", to, request, null, { text: `${ctx.actor.name} 补充说明：${body}`, body }), at);
+  // Chat shows no content of a sensitive request, a comment on it included.
+  const said = request.classification === "sensitive" ? { text: `${ctx.actor.name} 补充了说明，请在小程序中查看。` } : { text: `${ctx.actor.name} 补充说明：${body}`, body };
+  await enqueueMessages(ctx.trx, await messageFor(ctx.trx, "request.commented", to, request, null, said), at);
   return { commentId };
 };
 

@@ -2,7 +2,7 @@ import type { RequestDetail, requestTimeline } from "../db/repositories/views";
 import { TRANSITIONS, type TaskAction } from "../domain/taskTransitions";
 import { EVALUATION_LABELS, TASK_STATE_LABELS, type Classification, type Priority, type TaskState } from "../domain/types";
 import type { Actor } from "../policies/actor";
-import { availableActions, canView } from "../policies/task";
+import { availableActions } from "../policies/task";
 
 type Timeline = Awaited<ReturnType<typeof requestTimeline>>;
 const label = (action: string) => (action === "create" ? "发起" : (TRANSITIONS[action as TaskAction]?.label ?? action));
@@ -62,35 +62,26 @@ export function presentRequestDetail(d: RequestDetail, timeline: Timeline | unde
   };
 }
 
-/** A line of a department's inbox; the title of a sensitive request is shown only to those who may see it. */
-export function presentInboxItem(
-  t: { id: number; number: string; title: string; category: string | null; state: TaskState; dueAt: Date; role: string; fromCode: string; fromName: string },
-  visible: boolean,
-) {
+/**
+ * A line of a department's inbox. The lists hold only what the viewer may open (the visibility rule is in their
+ * SQL), so nothing here is masked or filtered.
+ */
+export function presentInboxItem(t: { id: number; number: string; title: string; category: string | null; state: TaskState; dueAt: Date; role: string; fromCode: string; fromName: string }) {
   return {
     taskId: t.id,
     number: t.number,
-    title: visible ? t.title : "（涉密事项）",
+    title: t.title,
     state: t.state,
     role: t.role as "lead" | "supporting",
-    category: visible ? t.category : null,
+    category: t.category,
     dueAt: new Date(t.dueAt).toISOString(),
     fromDepartment: { code: t.fromCode, name: t.fromName },
   };
 }
 
-/** A page of a department's inbox as the viewer may see it (titles of sensitive requests masked where they may not). */
-export function presentInboxPage<T extends Parameters<typeof presentInboxItem>[0] & { requesterId: number; fromDepartmentId: number; classification: string; assigneeId: number | null }>(
-  viewer: Actor,
-  departmentId: number,
-  page: { items: T[]; next: string | null },
-) {
-  return {
-    items: page.items.map((t) =>
-      presentInboxItem(t, canView(viewer, { requesterId: t.requesterId, fromDepartmentId: t.fromDepartmentId, classification: t.classification as Classification }, [{ departmentId, assigneeId: t.assigneeId }])),
-    ),
-    next: page.next,
-  };
+/** A page of a department's inbox. */
+export function presentInboxPage(page: { items: Array<Parameters<typeof presentInboxItem>[0]>; next: string | null }) {
+  return { items: page.items.map(presentInboxItem), next: page.next };
 }
 
 /** A line of 部门发件 / 我发起的: requests the viewer's department (or the viewer) raised. */

@@ -1,9 +1,10 @@
 import { sql } from "kysely";
 import type { CalendarOverride } from "../../domain/calendar";
 import type { DepartmentRef, RoutingRule } from "../../domain/types";
-import type { UserActor } from "../../policies/actor";
+import type { Actor, UserActor } from "../../policies/actor";
 import type { Executor } from "../client";
 import type { Department, RoutingRuleRow } from "../tables";
+import { visibleTo } from "./visibility";
 
 export async function listDepartments(db: Executor): Promise<Department[]> {
   return db.selectFrom("departments").selectAll().where("active", "=", true).orderBy("id").execute();
@@ -71,14 +72,15 @@ export async function listCalendarOverrides(db: Executor): Promise<CalendarOverr
 
 /**
  * The categories people choose from: those the routing rules name, then those requests have used (most used
- * first), without repeats.
+ * first, counting only requests the viewer may open), without repeats.
  */
-export async function listCategories(db: Executor, limit = 100): Promise<string[]> {
+export async function listCategories(db: Executor, viewer: Actor, limit = 100): Promise<string[]> {
   const fromRules = (await listCurrentRules(db)).map((r) => r.match.category).filter((c): c is string => !!c);
   const used = await db
     .selectFrom("requests")
     .select(["category", (eb) => eb.fn.countAll<string>().as("n")])
     .where("category", "is not", null)
+    .where(visibleTo(viewer))
     .groupBy("category")
     .orderBy("n", "desc")
     .orderBy("category")

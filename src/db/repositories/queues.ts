@@ -1,6 +1,8 @@
 import { DomainError, type TaskState } from "../../domain/types";
 import { OPEN_TASK_STATES } from "../../domain/types";
+import type { Actor } from "../../policies/actor";
 import type { Executor } from "../client";
+import { visibleTo } from "./visibility";
 
 // The lists people work from. Each is keyset-paginated (a cursor, never OFFSET) and has an index made for it
 // in the initial migration; test/bench/explain.ts shows the plans on 100,000 requests.
@@ -15,6 +17,8 @@ const PAGE_MAX = 100;
 
 /** The filters 部门收件 and 部门发件 share. */
 export interface ListFilters {
+  /** who is looking: the list holds only what they may open (src/policies/visibility.ts) */
+  viewer: Actor;
   /** only items due before this instant (overdue: now; due soon: now + the reminder window) */
   dueBefore?: Date;
   /** only items due at or after this instant (due soon excludes the overdue) */
@@ -56,6 +60,7 @@ export async function inboundTasks(
     ])
     .where("tasks.departmentId", "=", q.departmentId)
     .where("tasks.state", "in", q.states as TaskState[])
+    .where(visibleTo(q.viewer))
     .$if(q.fromDepartmentId !== undefined, (qb) => qb.where("requests.fromDepartmentId", "=", q.fromDepartmentId!))
     .$if(q.dueBefore !== undefined, (qb) => qb.where("tasks.dueAt", "<", q.dueBefore!))
     .$if(q.dueAfter !== undefined, (qb) => qb.where("tasks.dueAt", ">=", q.dueAfter!))
@@ -91,6 +96,7 @@ export async function outboundRequests(
   const rows = await db
     .selectFrom("requests")
     .select(["id", "number", "title", "status", "dueAt", "createdAt", "classification", "requesterId", "fromDepartmentId", "category", "priority"])
+    .where(visibleTo(q.viewer))
     .$if(q.departmentId !== undefined, (qb) => qb.where("fromDepartmentId", "=", q.departmentId!))
     .$if(q.requesterId !== undefined, (qb) => qb.where("requesterId", "=", q.requesterId!))
     .$if(q.states !== undefined, (qb) => qb.where("status", "in", q.states as TaskState[]))

@@ -1,10 +1,12 @@
 import type { TaskFlags } from "../../domain/taskTransitions";
 import { OPEN_TASK_STATES, type TaskState } from "../../domain/types";
 import { departmentsOf, hasDepartmentRole, type Actor } from "../../policies/actor";
-import { canView } from "../../policies/task";
+import { canView } from "../../policies/visibility";
 import type { Executor } from "../client";
+import { visibleTo } from "./visibility";
 
-// Read models the chat and the mini-app show. Visibility is decided by the policies, never here.
+// Read models the chat and the mini-app show. Visibility is decided by the one rule (src/policies/visibility.ts):
+// `canView` for a loaded request, `visibleTo` in the SQL of every list, never here.
 
 export interface RequestDetail {
   id: number;
@@ -108,13 +110,16 @@ export interface ListedItem {
 const LIST_LIMIT = 10;
 
 /** /我的: my open requests, and open tasks assigned to me. */
-export async function myOpenItems(db: Executor, userId: number) {
+export async function myOpenItems(db: Executor, actor: Actor) {
+  if (actor.kind !== "user") return { requests: [], tasks: [] };
+  const userId = actor.id;
   const requests = await db
     .selectFrom("requests")
     .innerJoin("departments", "departments.id", "requests.fromDepartmentId")
     .select(["number", "title", "classification", "status as state", "dueAt", "departments.name as departmentName"])
     .where("requesterId", "=", userId)
     .where("closedAt", "is", null)
+    .where(visibleTo(actor))
     .orderBy("requests.id", "desc")
     .limit(LIST_LIMIT)
     .execute();
@@ -125,6 +130,7 @@ export async function myOpenItems(db: Executor, userId: number) {
     .select(["requests.number", "requests.title", "requests.classification", "tasks.state", "tasks.dueAt", "departments.name as departmentName"])
     .where("assigneeId", "=", userId)
     .where("tasks.state", "in", [...OPEN_TASK_STATES])
+    .where(visibleTo(actor))
     .orderBy("tasks.dueAt")
     .limit(LIST_LIMIT)
     .execute();
@@ -143,6 +149,7 @@ export async function pendingWorkFor(db: Executor, actor: Actor, limit = LIST_LI
       .innerJoin("requests", "requests.id", "tasks.requestId")
       .innerJoin("departments", "departments.id", "tasks.departmentId")
       .select(["tasks.id as taskId", "requests.number", "requests.title", "requests.classification", "tasks.state", "tasks.dueAt", "departments.name as departmentName"])
+      .where(visibleTo(actor))
       .orderBy("tasks.dueAt")
       .limit(limit);
   const approvals = headOf.length
@@ -195,12 +202,18 @@ export async function requestTimeline(db: Executor, requestId: number) {
 
 /**
  * 晾晒 board: open and overdue tasks for every (requesting department, target department) pair. `departmentIds`
- * limits it to pairs touching those departments (null = everything, for supervisors).
+ * limits it to pairs touching those departments (null = everything, for supervisors). Counts only what the
+ * viewer may open, so a cell's figures agree with the tasks the cell lists.
  */
-export async function boardCounts(db: Executor, now: Date, departmentIds: number[] | null) {
+export async function boardCounts(db: Executor, viewer: Actor, now: Date, departmentIds: number[] | null) {
   const open = [...OPEN_TASK_STATES];
   const pairs = (q: typeof db) =>
-    q.selectFrom("tasks").innerJoin("requests", "requests.id", "tasks.requestId").select(["requests.fromDepartmentId as fromId", "tasks.departmentId as toId", "tasks.dueAt"]).where("tasks.state", "in", open);
+    q
+      .selectFrom("tasks")
+      .innerJoin("requests", "requests.id", "tasks.requestId")
+      .select(["requests.fromDepartmentId as fromId", "tasks.departmentId as toId", "tasks.dueAt"])
+      .where("tasks.state", "in", open)
+      .where(visibleTo(viewer));
   // Touching my departments = sent to them, plus sent from them to others: two disjoint parts, each able to use
   // its own index (an OR across the two tables could not; see test/bench/RESULTS-lists.md).
   const scoped =

@@ -172,6 +172,7 @@ export const requestRoutes = new Hono<AppEnv>()
       if (from instanceof Response) return from;
       const deps = c.get("deps");
       const result = await inboundTasks(deps.db.kysely, {
+        viewer: actor,
         departmentId,
         states: q.state ?? OPEN_TASK_STATES,
         cursor: q.cursor,
@@ -181,7 +182,7 @@ export const requestRoutes = new Hono<AppEnv>()
         ...(q.category ? { category: q.category } : {}),
         ...(q.q ? { text: q.q } : {}),
       });
-      return c.json(presentInboxPage(actor, departmentId, result));
+      return c.json(presentInboxPage(result));
     },
   )
   .get(
@@ -204,6 +205,7 @@ export const requestRoutes = new Hono<AppEnv>()
       if (to instanceof Response) return to;
       const deps = c.get("deps");
       const result = await outboundRequests(deps.db.kysely, {
+        viewer: actor,
         departmentId,
         cursor: q.cursor,
         limit: q.limit,

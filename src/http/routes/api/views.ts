@@ -54,7 +54,7 @@ export const viewRoutes = new Hono<AppEnv>()
     async (c) => {
       const actor = c.get("actor") as UserActor;
       const q = c.req.valid("query");
-      const result = await outboundRequests(c.get("deps").db.kysely, { requesterId: actor.id, cursor: q.cursor, limit: q.limit });
+      const result = await outboundRequests(c.get("deps").db.kysely, { viewer: actor, requesterId: actor.id, cursor: q.cursor, limit: q.limit });
       return c.json({ items: result.items.map(presentRequestItem), next: result.next });
     },
   )
@@ -72,7 +72,7 @@ export const viewRoutes = new Hono<AppEnv>()
       const actor = c.get("actor") as UserActor;
       const deps = c.get("deps");
       const all = supervises(actor);
-      const cells = await boardCounts(deps.db.kysely, deps.now(), all ? null : departmentsOf(actor).concat(actor.departmentId));
+      const cells = await boardCounts(deps.db.kysely, actor, deps.now(), all ? null : departmentsOf(actor).concat(actor.departmentId));
       return c.json({
         scope: all ? ("all" as const) : ("mine" as const),
         cells: cells.map((x) => ({ from: { code: x.fromCode, name: x.fromName }, to: { code: x.toCode, name: x.toName }, open: Number(x.open), overdue: Number(x.overdue) })),
@@ -100,8 +100,8 @@ export const viewRoutes = new Hono<AppEnv>()
       if (!(supervises(actor) || mine.includes(from.id) || mine.includes(to.id))) {
         return c.json(errorBody("forbidden", "您只能查看与本部门有关的格子。"), 403);
       }
-      const result = await inboundTasks(db, { departmentId: to.id, fromDepartmentId: from.id, states: OPEN_TASK_STATES, cursor: q.cursor, limit: q.limit });
-      return c.json(presentInboxPage(actor, to.id, result));
+      const result = await inboundTasks(db, { viewer: actor, departmentId: to.id, fromDepartmentId: from.id, states: OPEN_TASK_STATES, cursor: q.cursor, limit: q.limit });
+      return c.json(presentInboxPage(result));
     },
   )
   .get(
@@ -130,7 +130,7 @@ export const viewRoutes = new Hono<AppEnv>()
       responses: { 200: { description: "类别", schema: z.strictObject({ items: z.array(z.string()) }) } },
     }),
     auth,
-    async (c) => c.json({ items: await listCategories(c.get("deps").db.kysely) }),
+    async (c) => c.json({ items: await listCategories(c.get("deps").db.kysely, c.get("actor")) }),
   )
   .get(
     "/departments/:code/people",
