@@ -1,14 +1,16 @@
 import { TASK_STATE_LABELS, PRIORITY_LABELS } from "../domain/types";
 import type { Executor } from "../db/client";
-import { findDepartmentById, usersWithRole } from "../db/repositories/org";
+import { findDepartmentById, loadUserActor, usersWithRole } from "../db/repositories/org";
 import type { OutgoingMessage } from "../db/repositories/outbox";
 import type { RequestRow, TaskRow } from "../db/tables";
+import { canView } from "../policies/visibility";
 
 type To = OutgoingMessage["to"];
 
 /**
  * Builds the outbox messages commands queue. The payload is platform-neutral: the bot's chat presenters
- * turn each topic into a card or text. Sensitive requests carry no body text, not even the title.
+ * turn each topic into a card or text. Sensitive requests carry no body text, not even the title, and reach only
+ * people who may open them (see `viewersAmong`).
  */
 export async function messageFor(
   db: Executor,
@@ -23,6 +25,7 @@ export async function messageFor(
   const requester = await db.selectFrom("users").select("name").where("id", "=", request.requesterId).executeTakeFirstOrThrow();
   const { cardKey, ...rest } = extra;
   const sensitive = request.classification === "sensitive";
+  if (sensitive) to = await viewersAmong(db, request, to);
   const payload = {
     requestId: request.id,
     number: request.number,
@@ -53,6 +56,31 @@ export async function messageFor(
     requestId: request.id,
     taskId: task?.id ?? null,
   }));
+}
+
+/**
+ * A sensitive request's number reaches only those who may open it (src/policies/visibility.ts): a department's
+ * work group becomes that department's dispatchers and heads in private chat (a group holds everyone in the
+ * department), and each person is kept only when the rule lets them see the request as it is now. A group
+ * xietong cannot map to a department is dropped, since who reads it is unknown.
+ */
+export async function viewersAmong(db: Executor, request: RequestRow, to: To[]): Promise<To[]> {
+  const tasks = await db.selectFrom("tasks").select(["departmentId", "assigneeId"]).where("requestId", "=", request.id).execute();
+  const people: string[] = [];
+  for (const r of to) {
+    if (r.type === "open_id") {
+      people.push(r.id);
+      continue;
+    }
+    const dept = await db.selectFrom("departments").select("id").where("chatId", "=", r.id).executeTakeFirst();
+    if (dept) people.push(...(await usersWithRole(db, dept.id, ["dispatcher", "head"])).map((p) => p.openId));
+  }
+  const kept: To[] = [];
+  for (const openId of new Set(people)) {
+    const actor = await loadUserActor(db, { openId });
+    if (actor && canView(actor, request, tasks)) kept.push({ type: "open_id", id: openId });
+  }
+  return kept;
 }
 
 export async function userRecipient(db: Executor, userId: number): Promise<To> {
@@ -107,7 +135,8 @@ export async function refreshInboundCard(
     .filter((r) => !skip.some((x) => same(x, r)));
   if (shown.length === 0) return [];
   // Inboxes the task has left (transferred away) see what happened, with no buttons.
-  const current = await departmentRecipients(db, task.departmentId);
+  const inbox = await departmentRecipients(db, task.departmentId);
+  const current = request.classification === "sensitive" ? await viewersAmong(db, request, inbox) : inbox;
   const mine = shown.filter((r) => current.some((c) => same(c, r)));
   const former = shown.filter((r) => !current.some((c) => same(c, r)));
   return [

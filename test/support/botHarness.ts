@@ -16,9 +16,13 @@ export interface BotHarness extends Harness {
   flush(): Promise<void>;
 }
 
-/** The product as `npm start` runs it offline: server on a free port, the sandbox platform, the real SDK. */
-export async function createBotHarness(startAt?: string, env: Record<string, string> = {}): Promise<BotHarness> {
+/**
+ * The product as `npm start` runs it offline: server on a free port, the sandbox platform, the real SDK. With
+ * `org`, that organisation is imported first and the sandbox gets its people and work groups instead of the demo city.
+ */
+export async function createBotHarness(startAt?: string, env: Record<string, string> = {}, opts: { org?: unknown } = {}): Promise<BotHarness> {
   const h = await createHarness(startAt);
+  if (opts.org) await h.importOrg(opts.org);
   const bot = createBotRuntime(h.deps, env, { retryDelaysMs: [300, 600, 1200] });
   bot.routes.route("/", miniappRoutes({ appId: bot.config.appId, sandbox: true }));
   const app = createApp(h.deps, { routes: bot.routes, signIn: bot.signIn });
