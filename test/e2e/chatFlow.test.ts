@@ -169,13 +169,17 @@ describe("chat answers people can act on", () => {
     ]);
   });
 
-  it("sensitive requests never show their body in chat", async () => {
+  it("sensitive requests never show their body in chat, and skip the work group for the office's private chats", async () => {
     const { requestCreator } = await import("../../src/commands/requestCreator");
-    await h.as("ou_liuyang", requestCreator, { text: "@市监局 核查举报人王某提供的线索", source: "miniapp", classification: "sensitive" });
+    const { request } = await h.as("ou_liuyang", requestCreator, { text: "@市监局 核查举报人王某提供的线索", source: "miniapp", classification: "sensitive" });
     await h.flush();
-    const all = h.sandbox.messages({ chatId: "oc_city_amr" }).map((m) => m.content).join("\n");
-    expect(all).not.toContain("举报人");
-    expect(all).toContain("涉密事项");
+    // The work group holds every handler of the department; only the dispatcher and the head may open it.
+    expect(h.sandbox.messages({ chatId: "oc_city_amr" }).map((m) => m.content).join("\n")).not.toContain(request.number);
+    for (const office of ["ou_lina", "ou_zhangwei"]) {
+      const all = h.sandbox.messages({ receiveId: office }).map((m) => m.content).join("\n");
+      expect(all).not.toContain("举报人");
+      expect(all).toContain(`涉密事项 ${request.number}`);
+    }
   });
 });
 

@@ -327,7 +327,9 @@ describe("发起 in the mini-app", () => {
     expect(row.classification).toBe("sensitive");
 
     await h.flush();
-    const card = chatCard("oc_city_amr", number);
+    // Not in the department's work group (every handler reads it): in the dispatcher's private chat.
+    expect(() => chatCard("oc_city_amr", number)).toThrow();
+    const card = chatCard(h.sandbox.p2pChatFor("ou_lina").chatId, number);
     expect(`${card.title}\n${card.text}`).not.toContain("举报线索");
     expect(card.text).toContain("涉密事项");
     await page.close();

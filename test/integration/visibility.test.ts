@@ -80,7 +80,7 @@ function valuesFor(name: string, where: "path" | "query"): Array<string | undefi
   const requests = [controlAssigned, controlOpen, secretAssigned, secretOpen];
   if (where === "path" && name === "number") return [...requests.map((r) => r.number), MISSING];
   if (where === "path" && name === "code") return smallOrg.departments.map((d) => d.code);
-  if (name === "q") return [undefined, ...requests.flatMap((r) => [r.number, r.body.slice(0, 6), r.body.slice(-5), r.body.slice(4, 8)])];
+  if (name === "q") return [undefined, ...requests.flatMap(searchesFor)];
   if (name === "state") return [undefined, TASK_STATES.join(",")];
   if (name === "department") return [undefined, ...smallOrg.departments.map((d) => d.code)];
   if (name === "from") return ["street", "amr"];
@@ -91,6 +91,9 @@ function valuesFor(name: string, where: "path" | "query"): Array<string | undefi
   if (name === "cursor") return [undefined];
   return [];
 }
+
+/** q= as people search: the number, the start of the title, words from the end of the body. */
+const searchesFor = (r: Req) => [r.number, r.body.slice(0, 6), r.body.slice(-5)];
 
 interface Param {
   name: string;
@@ -123,7 +126,7 @@ async function everyGetCall(): Promise<Array<{ route: string; path: string; path
       for (const v of valuesFor(p.name, "query")) if (v !== undefined) variants.push({ ...base, [p.name]: v });
     }
     if (query.some((p) => p.name === "q") && query.some((p) => p.name === "state")) {
-      for (const v of valuesFor("q", "query")) if (v !== undefined) variants.push({ ...base, q: v, state: TASK_STATES.join(",") });
+      for (const v of [secretAssigned, secretOpen].flatMap(searchesFor)) variants.push({ ...base, q: v, state: TASK_STATES.join(",") });
     }
     for (const f of fills) {
       const path = route.replace(/\{(\w+)\}/g, (_m, n: string) => encodeURIComponent(f[n]!));
