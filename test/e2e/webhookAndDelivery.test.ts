@@ -42,6 +42,7 @@ describe("the webhook only believes the platform", () => {
   it("accepts a correctly signed, fresh event", async () => {
     const before = await requests();
     expect((await post()).status).toBe(200);
+    await h.flush();
     expect(await requests()).toBe(before + 1);
   });
 
