@@ -33,7 +33,7 @@ export function larkWebhook(opts: WebhookOptions) {
     "/events",
     bodyLimit({
       maxSize: maxBytes,
-      onError: (c) => c.json(refuse("payload_too_large", `事件内容过大：不超过 ${Math.round(maxBytes / 1024)} KB。`), 413),
+      onError: (c) => c.json(refuse("payload_too_large", `事件内容过大：不能超过 ${maxBytes >= ONE_MEGABYTE ? `${maxBytes / ONE_MEGABYTE} MB` : `${Math.ceil(maxBytes / 1024)} KB`}，飞书的事件通常只有几 KB。`), 413),
     }),
     async (c) => {
       const deps = c.get("deps");

@@ -13,6 +13,7 @@ import { loadConfig } from "../../src/config";
 import { createDb, type Db } from "../../src/db/client";
 import { migrateToLatest } from "../../src/db/migrator";
 import { startChildServer, type ChildServer } from "../support/childServer";
+import { startTcpProxy } from "../support/tcpProxy";
 import { createTestDb } from "../support/db";
 import { ADMIN } from "../support/harness";
 import { smallOrg } from "../support/smallOrg";
@@ -193,14 +194,20 @@ describe("a server killed in the middle of a burst", () => {
 });
 
 describe("a database that drops every connection of the server mid-burst", () => {
-  it.runIf(pg)("the server stays up, and after redelivery nothing is lost or doubled", async () => {
+  // PostgreSQL only: PGlite runs inside the server process, there is no connection to lose.
+  it.runIf(pg)("the server stays up, answers 503 while the database is away, recovers, and after redelivery nothing is lost or doubled", async () => {
     const tag = "断连接";
     const db = await createTestDb();
+    const target = new URL(pg!);
+    const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
     try {
       await runCommand({ db, config: loadConfig({}), now: () => new Date() }, ADMIN, orgImporter, smallOrg);
+      // The server reaches the database through the relay, under a name of its own (to find its connections).
       const appName = `xt_${db.schema}`;
-      const url = `${pg}${pg!.includes("?") ? "&" : "?"}application_name=${appName}`;
-      const server = await startChildServer(serverEnv({ DATABASE_URL: url, TEST_SCHEMA: db.schema! }));
+      const url = new URL(pg!);
+      url.host = `127.0.0.1:${proxy.port}`;
+      url.searchParams.set("application_name", appName);
+      const server = await startChildServer(serverEnv({ DATABASE_URL: url.toString(), TEST_SCHEMA: db.schema! }));
       const terminate = async () => {
         const r = await sql<{ n: number }>`select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where application_name = ${appName}`.execute(db.kysely);
         expect(r.rows[0]!.n).toBeGreaterThan(0);
@@ -208,8 +215,18 @@ describe("a database that drops every connection of the server mid-burst", () =>
       const events = envelopes(tag);
       await burst(server.base, events, terminate);
       await terminate(); // the idle pool too, once the burst is over
-      await new Promise((r) => setTimeout(r, 500));
       expect(server.alive(), server.output()).toBe(true);
+
+      // The database away altogether (a restart): the API and the webhook answer 503, the process lives on.
+      await proxy.away();
+      const health = await fetch(`${server.base}/healthz`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toEqual({ error: { code: "database_unavailable", message: "数据库暂时无法连接，请稍后重试。" } });
+      const [late] = envelopes(`${tag}后`);
+      expect(await deliver(server.base, late!.body)).toBe(503);
+      expect(server.alive(), server.output()).toBe(true);
+      await proxy.back();
+      expect((await fetch(`${server.base}/healthz`)).status).toBe(200);
 
       await redeliverAll(server.base, events);
       await untilAnswered(tag, server);
@@ -218,6 +235,7 @@ describe("a database that drops every connection of the server mid-burst", () =>
       expect(await requestsPerEvent(db, tag)).toEqual(once);
       expect(repliesPerEvent(tag)).toEqual(once);
     } finally {
+      await proxy.close();
       await db.close();
     }
   }, 300_000);
