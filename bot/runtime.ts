@@ -62,7 +62,7 @@ export function createBotRuntime(deps: Deps, env: Record<string, string | undefi
     await inbox.kick();
     await send();
   };
-  const handlerOpts = { botName: config.botName, kick: () => void inbox.kick() };
+  const handlerOpts = { botName: config.botName, kick: () => void kick() };
 
   const routes = new Hono<AppEnv>();
   routes.route("/lark", larkWebhook({ ...handlerOpts, encryptKey: config.encryptKey, verificationToken: config.verificationToken }));
