@@ -5,12 +5,14 @@ import type { Deps } from "../src/commands/context";
 import { runCommand } from "../src/commands/context";
 import { orgImporter } from "../src/commands/orgImporter";
 import { createDeliveryLoop } from "../src/jobs/deliveryLoop";
+import { perform as handleInbox } from "../src/jobs/inboxWorker";
+import { createJobLoop } from "../src/jobs/loop";
 import { DomainError } from "../src/domain/types";
 import type { AppEnv, SignInExchanger } from "../src/http/env";
 import { loadLarkConfig, type LarkConfig } from "./lark/config";
-import { createCardRenderer } from "./lark/render";
+import { acceptEvent, createInboxHandler } from "./lark/inbound";
 import { createLarkSender } from "./lark/sender";
-import { handleVerifiedEvent, larkWebhook } from "./lark/webhook";
+import { larkWebhook } from "./lark/webhook";
 import { createSandbox, type Sandbox } from "./sandbox";
 import demoCity from "./sandbox/demo-city.json";
 
@@ -23,7 +25,7 @@ export interface BotRuntime {
   config: LarkConfig;
   /** call once the server listens: creates the SDK client and starts sending */
   start(baseUrl: string): Promise<void>;
-  /** send what is due now (tests and after commands) */
+  /** handle the stored events, then send what is due now (tests and after commands) */
   kick(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -46,10 +48,21 @@ export function createBotRuntime(deps: Deps, env: Record<string, string | undefi
     domain: "", // the server's own address, known at start()
     botName: "协同助手",
   };
-  const renderer = createCardRenderer(deps);
   let loop: ReturnType<typeof createDeliveryLoop> | null = null;
-  const kick = () => (loop ? loop.kick() : Promise.resolve());
-  const handlerOpts = { botName: config.botName, renderer, kick: () => void kick() };
+  const send = () => (loop ? loop.kick() : Promise.resolve());
+  // Stored chat messages are handled by the inbox worker (here, and on any other server of the same database).
+  const inboxHandler = createInboxHandler(config.botName);
+  const inbox = createJobLoop("处理收到的消息", async () => {
+    const r = await handleInbox(deps, inboxHandler);
+    if (r.handled + r.failed === 0) return false;
+    void send();
+    return true;
+  });
+  const kick = async () => {
+    await inbox.kick();
+    await send();
+  };
+  const handlerOpts = { botName: config.botName, kick: () => void kick() };
 
   const routes = new Hono<AppEnv>();
   routes.route("/lark", larkWebhook({ ...handlerOpts, encryptKey: config.encryptKey, verificationToken: config.verificationToken }));
@@ -107,14 +120,16 @@ export function createBotRuntime(deps: Deps, env: Record<string, string | undefi
       const tokens = cache;
       loop = createDeliveryLoop(deps, createLarkSender(deps, client, { clear: () => cacheClear(tokens) }));
       loop.start();
+      inbox.start();
+      void inbox.kick(); // events stored before a restart
       if (sandbox) {
         if (config.mode === "webhook") sandbox.setEventUrl(`${baseUrl}/lark/events`);
         await seedSandbox(deps, sandbox);
       }
       if (config.mode === "ws") {
         const dispatcher = new lark.EventDispatcher({}).register({
-          "im.message.receive_v1": async (data: any) => handleVerifiedEvent(deps, handlerOpts, data.event_id, "im.message.receive_v1", data),
-          "card.action.trigger": async (data: any) => handleVerifiedEvent(deps, handlerOpts, data.event_id, "card.action.trigger", data),
+          "im.message.receive_v1": async (data: any) => (data.event_id ? acceptEvent(deps, handlerOpts, data.event_id, "im.message.receive_v1", data) : {}),
+          "card.action.trigger": async (data: any) => (data.event_id ? acceptEvent(deps, handlerOpts, data.event_id, "card.action.trigger", data) : {}),
         } as any);
         // start() returns before the connection is up; wait for it (the client keeps retrying on its own).
         let ready: () => void = () => undefined;
@@ -137,6 +152,7 @@ export function createBotRuntime(deps: Deps, env: Record<string, string | undefi
     async stop() {
       ws?.close?.({ force: true } as never);
       sandbox?.close();
+      await inbox.stop();
       await loop?.stop();
     },
   };

@@ -1,119 +1,86 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import * as lark from "@larksuiteoapi/node-sdk";
 import { Hono } from "hono";
-import type { Deps } from "../../src/commands/context";
-import { enqueueMessages } from "../../src/db/repositories/outbox";
+import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../../src/http/env";
-import { handleCardAction, handleMessage, type CardRenderer } from "../core/dispatch";
-import { toBotCardAction, toBotMessage } from "./events";
+import { errorBody } from "../../src/http/errors";
+import { acceptEvent, type InboundOptions } from "./inbound";
 
-export interface WebhookOptions {
+export interface WebhookOptions extends InboundOptions {
   encryptKey: string | undefined;
   verificationToken: string;
-  botName: string;
-  renderer: CardRenderer;
-  /** called after a reply was queued, to send it right away */
-  kick: () => void;
   /** signed requests older than this are refused (replays) */
   maxAgeMs?: number;
+  /** bodies larger than this are refused before being read (the platform's events are a few KB) */
+  maxBodyBytes?: number;
 }
 
 const FIVE_MINUTES = 5 * 60_000;
+const ONE_MEGABYTE = 1024 * 1024;
 
 /**
- * POST /lark/events: the platform's event subscription. Verifies the signature over the raw body, refuses
- * stale or wrongly-tokened requests, decrypts, de-duplicates on event_id, and answers well within 3 s:
- * chat replies go to the outbox (sent right after), card clicks are answered in the response itself.
+ * POST /lark/events: the platform's event subscription. Refuses oversized bodies unread, verifies the
+ * signature over the raw body, refuses stale or wrongly-tokened requests, decrypts, and answers well within
+ * 3 s: a chat message is stored in the inbox and handled right after (bot/lark/inbound.ts), a card click is
+ * answered in the response itself. While the database is away it answers 503, so the platform redelivers.
  */
 export function larkWebhook(opts: WebhookOptions) {
   const cipher = opts.encryptKey ? new lark.AESCipher(opts.encryptKey) : null;
   const maxAge = opts.maxAgeMs ?? FIVE_MINUTES;
-  return new Hono<AppEnv>().post("/events", async (c) => {
-    const deps = c.get("deps");
-    const raw = await c.req.text();
-    let body: any;
-    try {
-      body = JSON.parse(raw);
-    } catch {
-      return c.json({ error: "invalid json" }, 400);
-    }
-    if (body?.encrypt !== undefined) {
-      if (!cipher) return c.json({ error: "encrypted event but no encrypt key configured" }, 400);
+  const maxBytes = opts.maxBodyBytes ?? ONE_MEGABYTE;
+  const refuse = (code: string, message: string) => errorBody(code, message);
+  return new Hono<AppEnv>().post(
+    "/events",
+    bodyLimit({
+      maxSize: maxBytes,
+      onError: (c) => c.json(refuse("payload_too_large", `事件内容过大：不能超过 ${maxBytes >= ONE_MEGABYTE ? `${maxBytes / ONE_MEGABYTE} MB` : `${Math.ceil(maxBytes / 1024)} KB`}，飞书的事件通常只有几 KB。`), 413),
+    }),
+    async (c) => {
+      const deps = c.get("deps");
+      const raw = await c.req.text();
+      let body: any;
       try {
-        body = JSON.parse(cipher.decrypt(body.encrypt));
+        body = JSON.parse(raw);
       } catch {
-        return c.json({ error: "cannot decrypt" }, 400);
+        return c.json(refuse("invalid_json", "事件内容不是合法的 JSON。"), 400);
       }
-    }
-    // The URL check is sent unsigned; it carries the verification token.
-    if (body?.type === "url_verification") {
-      if (body.token !== opts.verificationToken) return c.json({ error: "bad token" }, 401);
-      return c.json({ challenge: body.challenge });
-    }
-    if (opts.encryptKey) {
-      const refusal = checkSignature(c.req.header(), raw, opts.encryptKey, deps.now().getTime(), maxAge);
-      if (refusal) return c.json({ error: refusal }, 401);
-    }
-    if (body?.schema !== "2.0" || !body.header) return c.json({ error: "unsupported event schema" }, 400);
-    if (body.header.token !== opts.verificationToken) return c.json({ error: "bad token" }, 401);
-
-    return c.json(await handleVerifiedEvent(deps, opts, String(body.header.event_id), String(body.header.event_type), body.event));
-  });
-}
-
-/**
- * A verified event, from the webhook or the long connection: handled once per event_id (the platform
- * delivers at least once), and forgotten again if handling fails so that its redelivery is processed.
- */
-export async function handleVerifiedEvent(deps: Deps, opts: Pick<WebhookOptions, "botName" | "renderer" | "kick">, eventId: string, type: string, event: any) {
-  const fresh = await deps.db.kysely
-    .insertInto("inboundEvents")
-    .values({ eventId, eventType: type })
-    .onConflict((oc) => oc.column("eventId").doNothing())
-    .returning("eventId")
-    .executeTakeFirst();
-  if (!fresh) return {}; // a redelivery: already handled, change nothing
-  try {
-    return await dispatch(deps, opts, eventId, type, event);
-  } catch (err) {
-    await deps.db.kysely.deleteFrom("inboundEvents").where("eventId", "=", eventId).execute();
-    throw err;
-  }
-}
-
-/** Handles one event and returns what the platform should get back. */
-async function dispatch(deps: Deps, opts: Pick<WebhookOptions, "botName" | "renderer" | "kick">, eventId: string, type: string, event: any) {
-  if (type === "im.message.receive_v1") {
-    const message = toBotMessage(eventId, event, opts.botName);
-    if (!message) return {};
-    const reply = await handleMessage(deps, message);
-    if (reply) {
-      await enqueueMessages(
-        deps.db.kysely,
-        [{ topic: "bot.reply", to: { type: "chat_id", id: message.chatId }, payload: { reply, replyTo: message.messageId } }],
-        deps.now(),
-      );
-      opts.kick();
-    }
-    return {};
-  }
-  if (type === "card.action.trigger") {
-    const answer = await handleCardAction(deps, toBotCardAction(eventId, event), opts.renderer);
-    opts.kick();
-    return { toast: answer.toast, ...(answer.card ? { card: { type: "raw", data: answer.card } } : {}) };
-  }
-  return {};
+      if (body?.encrypt !== undefined) {
+        if (!cipher) return c.json(refuse("no_encrypt_key", "收到加密事件，但未配置 Encrypt Key（LARK_ENCRYPT_KEY）。"), 400);
+        try {
+          body = JSON.parse(cipher.decrypt(body.encrypt));
+        } catch {
+          return c.json(refuse("cannot_decrypt", "无法解密事件：请核对 Encrypt Key。"), 400);
+        }
+      }
+      // The URL check is sent unsigned; it carries the verification token.
+      if (body?.type === "url_verification") {
+        if (body.token !== opts.verificationToken) return c.json(refuse("bad_token", "Verification Token 不正确。"), 401);
+        return c.json({ challenge: body.challenge });
+      }
+      if (opts.encryptKey) {
+        const refusal = checkSignature(c.req.header(), raw, opts.encryptKey, deps.now().getTime(), maxAge);
+        if (refusal) return c.json(refuse("bad_signature", refusal), 401);
+      }
+      if (body?.schema !== "2.0" || !body.header) return c.json(refuse("unsupported_schema", "只支持 2.0 版事件格式（schema 为 \"2.0\"，带 header）。"), 400);
+      if (body.header.token !== opts.verificationToken) return c.json(refuse("bad_token", "Verification Token 不正确。"), 401);
+      const eventId = body.header.event_id;
+      if (typeof eventId !== "string" || !eventId) {
+        return c.json(refuse("missing_event_id", "事件缺少 header.event_id，无法去重，已拒绝。正确示例：{\"schema\":\"2.0\",\"header\":{\"event_id\":\"5e3702a84e847582be8db7fb73283c02\",…}}"), 400);
+      }
+      return c.json(await acceptEvent(deps, opts, eventId, String(body.header.event_type), body.event));
+    },
+  );
 }
 
 function checkSignature(headers: Record<string, string>, raw: string, encryptKey: string, now: number, maxAge: number): string | null {
   const timestamp = headers["x-lark-request-timestamp"];
   const nonce = headers["x-lark-request-nonce"];
   const signature = headers["x-lark-signature"];
-  if (!timestamp || !nonce || !signature) return "missing signature headers";
+  if (!timestamp || !nonce || !signature) return "缺少签名请求头（x-lark-request-timestamp、x-lark-request-nonce、x-lark-signature）。";
   const ts = Number(timestamp) * 1000;
-  if (!Number.isFinite(ts) || Math.abs(now - ts) > maxAge) return "stale request";
+  if (!Number.isFinite(ts) || Math.abs(now - ts) > maxAge) return "请求时间戳已过期（超过 5 分钟），疑似重放，已拒绝。";
   const expected = createHash("sha256").update(timestamp + nonce + encryptKey + raw).digest("hex");
   const a = Buffer.from(expected);
   const b = Buffer.from(signature);
-  return a.length === b.length && timingSafeEqual(a, b) ? null : "bad signature";
+  return a.length === b.length && timingSafeEqual(a, b) ? null : "签名校验失败。";
 }

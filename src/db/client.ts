@@ -46,6 +46,12 @@ async function createPostgresDb(url: string, opts: DbOptions): Promise<Db> {
     max: opts.poolSize ?? 10,
     ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
   });
+  // A restart, failover or pg_terminate_backend makes connections emit 'error': idle ones on the pool, checked-out
+  // ones on the client itself. Unheard, either would end the process. Log it; the pool drops the broken client
+  // and opens a new one on the next query, and queries meanwhile fail (answered 503, see src/db/unavailable.ts).
+  const logLost = (err: Error) => console.warn(`PostgreSQL 连接中断（将自动重连）：${err.message}`);
+  pool.on("error", logLost);
+  pool.on("connect", (client) => client.on("error", logLost));
   // Fail fast with a clear message instead of on the first query.
   try {
     const c = await pool.connect();

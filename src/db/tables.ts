@@ -168,10 +168,17 @@ export interface OutboxTable {
   createdAt: Timestamp;
 }
 
+/** The inbox: every verified platform event, once per event_id; pending until handled_at is set. */
 export interface InboundEventTable {
   eventId: string;
   eventType: string;
   receivedAt: CreatedAt;
+  payload: ColumnType<unknown, string | null | undefined, string | null>;
+  attempts: ColumnType<number, number | undefined, number>;
+  nextAttemptAt: ColumnType<Date, Date | string | undefined, Date | string>;
+  handledAt: Timestamp | null;
+  lastError: string | null;
+  answer: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 export interface CalendarOverrideTable {
@@ -221,6 +228,7 @@ export interface Database {
 }
 
 export type Department = Selectable<DepartmentTable>;
+export type InboundEventRow = Selectable<InboundEventTable>;
 export type User = Selectable<UserTable>;
 export type RoutingRuleRow = Selectable<RoutingRuleTable>;
 export type RequestRow = Selectable<RequestTable>;

@@ -31,6 +31,7 @@ describe("long-connection mode", () => {
     const before = await h.db.kysely.selectFrom("requests").select("id").execute();
     await h.sandbox.sendUserMessage({ openId: "ou_liuyang", text: "/发起 @税务局 请出具完税证明" });
     expect((await h.sandbox.redeliverLast()).status).toBe(200);
+    await h.flush();
     const after = await h.db.kysely.selectFrom("requests").select("id").execute();
     expect(after.length).toBe(before.length + 1);
   });

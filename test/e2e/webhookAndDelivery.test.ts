@@ -12,14 +12,14 @@ afterAll(() => h.close());
 const requests = async () => Number((await h.db.kysely.selectFrom("requests").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()).n);
 
 /** A hand-made delivery to the webhook: encrypted with the app's key, signed (or not) as asked. */
-async function post(opts: { token?: string; ageSeconds?: number; signature?: string; unsigned?: boolean; text?: string } = {}) {
+async function post(opts: { token?: string; ageSeconds?: number; signature?: string; unsigned?: boolean; text?: string; eventId?: string | null; chatId?: string | null } = {}) {
   const { encryptKey, verificationToken } = h.bot.config;
   const envelope = {
     schema: "2.0",
-    header: { event_id: `ev_${randomBytes(6).toString("hex")}`, token: opts.token ?? verificationToken, create_time: String(h.deps.now().getTime()), event_type: "im.message.receive_v1", tenant_key: "sandbox", app_id: h.bot.config.appId },
+    header: { ...(opts.eventId === null ? {} : { event_id: opts.eventId ?? `ev_${randomBytes(6).toString("hex")}` }), token: opts.token ?? verificationToken, create_time: String(h.deps.now().getTime()), event_type: "im.message.receive_v1", tenant_key: "sandbox", app_id: h.bot.config.appId },
     event: {
       sender: { sender_id: { open_id: "ou_liuyang" }, sender_type: "user" },
-      message: { message_id: "om_x", chat_id: h.sandbox.p2pChatFor("ou_liuyang").chatId, chat_type: "p2p", message_type: "text", content: JSON.stringify({ text: opts.text ?? "/发起 @市监局 核查营业执照" }), mentions: [] },
+      message: { message_id: "om_x", ...(opts.chatId === null ? {} : { chat_id: opts.chatId ?? h.sandbox.p2pChatFor("ou_liuyang").chatId }), chat_type: "p2p", message_type: "text", content: JSON.stringify({ text: opts.text ?? "/发起 @市监局 核查营业执照" }), mentions: [] },
     },
   };
   const body = JSON.stringify({ encrypt: encryptEvent(JSON.stringify(envelope), encryptKey!) });
@@ -42,6 +42,7 @@ describe("the webhook only believes the platform", () => {
   it("accepts a correctly signed, fresh event", async () => {
     const before = await requests();
     expect((await post()).status).toBe(200);
+    await h.flush();
     expect(await requests()).toBe(before + 1);
   });
 
@@ -75,6 +76,55 @@ describe("the webhook only believes the platform", () => {
     await new Promise((r) => setTimeout(r, 700)); // the first redelivery is due after 300 ms
     await h.flush();
     expect(await requests()).toBe(before + 1);
+  });
+});
+
+describe("events that used to be lost or doubled", () => {
+  const botSaid = (openId: string) =>
+    h.sandbox
+      .messages({ receiveId: openId })
+      .filter((m) => m.sender.sender_type === "app")
+      .map((m) => String(JSON.parse(m.content).text ?? ""));
+
+  it("an event without header.event_id is refused with a clear answer, and nothing happens", async () => {
+    const before = await requests();
+    const res = await post({ eventId: null, text: "/发起 @市监局 核查某超市营业执照" });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.message).toMatch(/^事件缺少 header\.event_id，无法去重，已拒绝。正确示例：/);
+    await h.flush();
+    expect(await requests()).toBe(before);
+  });
+
+  it("an event without chat_id, delivered three times, creates one request and its sender is told once", async () => {
+    const before = await requests();
+    const said = botSaid("ou_liuyang").length;
+    const eventId = `ev_${randomBytes(6).toString("hex")}`;
+    for (let i = 0; i < 3; i++) {
+      expect((await post({ eventId, chatId: null, text: "/发起 @市监局 核查某药店营业执照" })).status).toBe(200);
+      await h.flush();
+    }
+    expect(await requests()).toBe(before + 1);
+    expect(botSaid("ou_liuyang").slice(said)).toEqual([expect.stringMatching(/^已发起协同事项 XT-2026-\d{6}：核查某药店营业执照/)]);
+  });
+
+  it("a redelivered card click answers the same and acts once", async () => {
+    await h.sandbox.sendUserMessage({ openId: "ou_liuyang", text: "/发起 @市监局 核查某餐馆营业执照" });
+    await h.flush();
+    const message = h.sandbox.messages({ chatId: "oc_city_amr" }).filter((m) => m.msg_type === "interactive").at(-1)!;
+    const taskId = Number(/"taskId":(\d+)/.exec(message.content)![1]);
+    const first = await h.sandbox.clickCard({ openId: "ou_zhangwei", messageId: message.message_id, value: { a: "accept", taskId } });
+    expect(first.body.toast).toEqual({ type: "success", content: "已签收" });
+    const again = await h.sandbox.redeliverLast();
+    expect(again).toEqual(first);
+    const accepted = await h.db.kysely.selectFrom("auditEvents").select("seq").where("taskId", "=", taskId).where("action", "=", "accept").execute();
+    expect(accepted).toHaveLength(1);
+    await h.flush(); // the requester's notice of the acceptance, before the next test counts messages
+  });
+
+  it("a body over 1 MB is refused before it is read", async () => {
+    const res = await fetch(`${h.base}/lark/events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ encrypt: "x".repeat(2 * 1024 * 1024) }) });
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.message).toBe("事件内容过大：不能超过 1 MB，飞书的事件通常只有几 KB。");
   });
 });
 

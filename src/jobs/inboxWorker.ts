@@ -1,0 +1,86 @@
+import { CommandFailed, inOneTransaction, type Deps } from "../commands/context";
+import { claimPendingEvent, markHandled, recordFailedAttempt, relockPendingEvent } from "../db/repositories/inbox";
+import { enqueueMessages, type OutgoingMessage } from "../db/repositories/outbox";
+import type { InboundEventRow } from "../db/tables";
+import { isDatabaseUnavailable } from "../db/unavailable";
+import { DomainError } from "../domain/types";
+
+/** After this many failed attempts an event is given up (and its sender told so). */
+export const MAX_ATTEMPTS = 5;
+
+/** What the inbox does with a stored event: the chat side (bot/lark/inbound.ts) implements it. */
+export interface InboxHandler {
+  /** Handles one event; deps.db is the event's transaction. Answers the messages to send (the reply). */
+  handle(deps: Deps, event: InboundEventRow): Promise<OutgoingMessage[]>;
+  /** The messages telling the sender that their event could not be handled, after MAX_ATTEMPTS. */
+  giveUp(event: InboundEventRow): OutgoingMessage[];
+}
+
+export interface InboxPass {
+  handled: number;
+  failed: number;
+}
+
+/**
+ * Handles pending inbox events, each in ONE transaction with its effects and its reply, marked handled in
+ * it: a crash at any point leaves the event pending (never half done), and its redelivery is only a
+ * duplicate row the inbox refuses. Safe on several servers at once (FOR UPDATE SKIP LOCKED).
+ * A refusal (DomainError) rolls back what the command wrote and commits the explaining reply alone; any
+ * other failure is retried with backoff, and after MAX_ATTEMPTS given up with a reply saying so.
+ */
+export async function perform(deps: Deps, handler: InboxHandler, opts: { limit?: number } = {}): Promise<InboxPass> {
+  const result: InboxPass = { handled: 0, failed: 0 };
+  for (let i = 0; i < (opts.limit ?? 100); i++) {
+    const outcome = await handleNext(deps, handler);
+    if (outcome === "none") break;
+    result[outcome]++;
+  }
+  return result;
+}
+
+async function handleNext(deps: Deps, handler: InboxHandler): Promise<"none" | "handled" | "failed"> {
+  let claimed: InboundEventRow | undefined;
+  try {
+    return await inOneTransaction(
+      deps,
+      async (bound, trx) => {
+        claimed = await claimPendingEvent(trx, deps.now());
+        return claimed ? await handler.handle(bound, claimed) : null;
+      },
+      async (trx, messages) => {
+        if (!claimed || !messages) return "none" as const;
+        await enqueueMessages(trx, messages, deps.now());
+        await markHandled(trx, claimed.eventId, deps.now());
+        return "handled" as const;
+      },
+    );
+  } catch (err) {
+    // Nothing claimed, or the database went away: nothing was recorded; the next pass tries again.
+    if (!claimed || isDatabaseUnavailable(err)) throw err;
+    const event = claimed;
+    const cause = err instanceof CommandFailed ? err.cause : err;
+    if (err instanceof CommandFailed && cause instanceof DomainError) {
+      await deps.db.transaction(async (trx) => {
+        if (!(await relockPendingEvent(trx, event.eventId))) return;
+        await enqueueMessages(trx, err.answer as OutgoingMessage[], deps.now());
+        await markHandled(trx, event.eventId, deps.now(), { error: cause.message });
+      });
+      return "handled";
+    }
+    if (isDatabaseUnavailable(cause)) throw cause;
+    console.error(`处理事件 ${event.eventId} 失败：`, cause);
+    const message = cause instanceof Error ? cause.message : String(cause);
+    await deps.db.transaction(async (trx) => {
+      const row = await relockPendingEvent(trx, event.eventId);
+      if (!row) return;
+      if (row.attempts + 1 >= MAX_ATTEMPTS) {
+        await enqueueMessages(trx, handler.giveUp(row), deps.now());
+        await recordFailedAttempt(trx, row.eventId, message, deps.now());
+        await markHandled(trx, row.eventId, deps.now());
+      } else {
+        await recordFailedAttempt(trx, row.eventId, message, new Date(deps.now().getTime() + 1000 * 2 ** row.attempts));
+      }
+    });
+    return "failed";
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Runs a job's passes on a timer, and at once when kicked; one pass at a time in this process (other
+ * processes are kept apart by SKIP LOCKED). A pass answers whether it did something: then it runs again.
+ * kick() resolves when nothing is left, which is what tests wait for.
+ */
+export function createJobLoop(name: string, pass: () => Promise<boolean>, intervalMs = 2000) {
+  let running: Promise<void> | null = null;
+  let again = false;
+  let timer: ReturnType<typeof setInterval> | null = null;
+
+  const run = async () => {
+    do {
+      again = false;
+      try {
+        if (await pass()) again = true;
+      } catch (err) {
+        console.error(`${name}出错：`, err);
+      }
+    } while (again);
+  };
+
+  const kick = (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = run().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+
+  return {
+    kick,
+    start() {
+      timer ??= setInterval(() => void kick(), intervalMs);
+      timer.unref?.();
+    },
+    async stop() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await running;
+    },
+  };
+}

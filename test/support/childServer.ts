@@ -1,0 +1,47 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+export interface ChildServer {
+  base: string;
+  process: ChildProcess;
+  /** whether the process is still running */
+  alive(): boolean;
+  /** what it printed, for failure messages */
+  output(): string;
+  /** sends the signal and waits for the process to end */
+  stop(signal: NodeJS.Signals): Promise<void>;
+}
+
+/** Starts test/support/serverEntry.ts in a process of its own and waits until it listens. */
+export async function startChildServer(env: Record<string, string>): Promise<ChildServer> {
+  const child = spawn(process.execPath, ["--import", "tsx", "test/support/serverEntry.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  let exited = false;
+  const ended = new Promise<void>((resolve) => child.once("exit", () => ((exited = true), resolve())));
+  const base = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /READY (\S+)/.exec(output);
+      if (m) resolve(m[1]!);
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", (chunk: Buffer) => void (output += chunk.toString()));
+    child.once("exit", (code) => reject(new Error(`服务进程启动失败（退出码 ${code}）：\n${output}`)));
+  });
+  return {
+    base,
+    process: child,
+    alive: () => !exited,
+    output: () => output,
+    stop: async (signal) => {
+      if (!exited) child.kill(signal);
+      await ended;
+    },
+  };
+}
