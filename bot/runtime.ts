@@ -12,6 +12,7 @@ import type { AppEnv, SignInExchanger } from "../src/http/env";
 import { loadLarkConfig, type LarkConfig } from "./lark/config";
 import { acceptEvent, createInboxHandler } from "./lark/inbound";
 import { createLarkSender } from "./lark/sender";
+import { platformFailure } from "./lark/platformError";
 import { larkWebhook } from "./lark/webhook";
 import { createSandbox, type Sandbox } from "./sandbox";
 import demoCity from "./sandbox/demo-city.json";
@@ -99,10 +100,14 @@ export function createBotRuntime(deps: Deps, env: Record<string, string | undefi
       async exchange(code) {
         if (!client) throw new DomainError("unavailable", "服务正在启动，请稍后再试。");
         const c = client;
-        const token = await withFreshToken(() => c.authen.v1.oidcAccessToken.create({ data: { grant_type: "authorization_code", code } }));
+        const token = await withFreshToken(() => c.authen.v1.oidcAccessToken.create({ data: { grant_type: "authorization_code", code } })).catch((err) => {
+          throw platformFailure(err, "登录");
+        });
         if (token.code === 20004) throw new DomainError("code_expired", "登录授权码已过期，请重新打开小程序。");
         if (token.code !== 0 || !token.data?.access_token) throw new DomainError("code_invalid", "登录授权码无效或已被使用，请重新打开小程序。");
-        const info = await client.authen.v1.userInfo.get({}, lark.withUserAccessToken(token.data.access_token));
+        const info = await client.authen.v1.userInfo.get({}, lark.withUserAccessToken(token.data.access_token)).catch((err) => {
+          throw platformFailure(err, "登录");
+        });
         if (!info.data?.open_id) throw new DomainError("code_invalid", "无法读取您的身份信息，请重新打开小程序。");
         return { openId: info.data.open_id };
       },

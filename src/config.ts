@@ -1,5 +1,12 @@
 import { z } from "zod";
 
+/** An on/off variable: 1/true/yes or 0/false/no. */
+const flag = (name: string) =>
+  z
+    .enum(["1", "true", "yes", "0", "false", "no"], { message: `${name} 只能是 1 或 0，例如 ${name}=1` })
+    .optional()
+    .transform((v) => v === "1" || v === "true" || v === "yes");
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   DATABASE_URL: z.string().url().optional(),
@@ -14,6 +21,16 @@ const schema = z.object({
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "下班时间格式为 HH:mm，例如 17:30")
     .default("17:30"),
   URGE_INTERVAL_HOURS: z.coerce.number().positive().default(4),
+  HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:-]+$/, "HOST 是监听地址（不带协议和端口），例如 127.0.0.1 或 0.0.0.0")
+    .optional(),
+  SANDBOX: flag("SANDBOX"),
+  TRUST_PROXY: flag("TRUST_PROXY"),
+  PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/\s]+(\/\S*)?$/, "PUBLIC_URL 是用户访问本服务的地址，以 http:// 或 https:// 开头，例如 https://xietong.example.gov.cn")
+    .optional(),
 });
 
 export interface AppConfig {
@@ -23,6 +40,14 @@ export interface AppConfig {
   requestNumberPrefix: string;
   deadline: { timeZone: string; endOfDay: string };
   urgeIntervalHours: number;
+  /** HOST as set; unset = chosen by listenHost() */
+  host: string | undefined;
+  /** SANDBOX=1: run the offline sandbox even against DATABASE_URL or on a non-loopback address */
+  sandboxOptIn: boolean;
+  /** TRUST_PROXY=1: a reverse proxy in front of us sets X-Forwarded-Proto / X-Forwarded-For; believe them */
+  trustProxy: boolean;
+  /** the address people use to reach this service, without a trailing slash */
+  publicUrl: string | undefined;
 }
 
 /** Reads configuration from the environment; a bad value stops start-up with a message naming the variable. */
@@ -40,5 +65,37 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     requestNumberPrefix: e.REQUEST_NUMBER_PREFIX,
     deadline: { timeZone: e.TIME_ZONE, endOfDay: e.END_OF_WORKDAY },
     urgeIntervalHours: e.URGE_INTERVAL_HOURS,
+    host: e.HOST,
+    sandboxOptIn: e.SANDBOX,
+    trustProxy: e.TRUST_PROXY,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ""),
   };
+}
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/i;
+
+/**
+ * The address the Node server listens on. A configured Lark app listens on every interface (0.0.0.0) unless HOST
+ * says otherwise: the platform or a reverse proxy must reach it. The offline sandbox signs anyone in as anyone, so it
+ * listens on loopback only, and refuses to start against a real database (DATABASE_URL) or on another address
+ * unless SANDBOX=1 asks for exactly that.
+ */
+export function listenHost(config: AppConfig, sandbox: boolean): string {
+  if (!sandbox) return config.host ?? "0.0.0.0";
+  const host = config.host ?? "127.0.0.1";
+  if (config.sandboxOptIn) return host;
+  if (config.databaseUrl) {
+    throw new Error(
+      "配置有误：未设置 LARK_APP_ID，将启用离线沙箱平台，而沙箱允许任何人以任何身份（包括管理员）登录，不能连接正式数据库（DATABASE_URL）。" +
+        "\n  正式部署：设置 LARK_APP_ID 与 LARK_APP_SECRET，例如 LARK_APP_ID=cli_xxx LARK_APP_SECRET=xxx npm start" +
+        "\n  确需在该数据库上运行沙箱（如测试库）：再设置 SANDBOX=1，例如 SANDBOX=1 DATABASE_URL=postgres://… npm start",
+    );
+  }
+  if (!LOOPBACK.test(host)) {
+    throw new Error(
+      `配置有误：离线沙箱允许任何人以任何身份（包括管理员）登录，默认只监听本机 127.0.0.1，不能监听 HOST=${host}。` +
+        "\n  去掉 HOST 即只在本机访问；确需让其他机器访问沙箱（如演示环境）：再设置 SANDBOX=1，例如 SANDBOX=1 HOST=0.0.0.0 npm start",
+    );
+  }
+  return host;
 }

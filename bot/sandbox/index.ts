@@ -41,6 +41,8 @@ export interface Sandbox {
   verifyUrl(): Promise<boolean>;
   messages(filter?: { chatId?: string; receiveId?: string }): SandboxMessage[];
   failSends(spec: FailureSpec): void;
+  /** makes the next sign-in code exchanges fail as the platform can (500, 429, or an answer too late) */
+  failSignIns(spec: FailureSpec): void;
   issueAuthCode(openId: string, validForMs?: number): string;
   setDepartments(list: Array<{ id: string; name: string; parentId: string | null; leaderOpenId?: string }>): void;
   users(): SandboxUser[];
@@ -153,6 +155,9 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     },
     failSends: (spec) => {
       store.failures = { ...spec };
+    },
+    failSignIns: (spec) => {
+      store.signInFailures = { ...spec };
     },
     issueAuthCode: (openId, validForMs = 3 * 60_000) => {
       const code = id("code_");

@@ -162,6 +162,10 @@ export function openApiRoutes(store: SandboxStore, opts: OpenApiOptions) {
   });
 
   app.post("/authen/v1/oidc/access_token", async (c) => {
+    const failure = store.takeFailure("signInFailures");
+    if (failure?.status === 429) return larkError(c, 429, 99991400, "request trigger frequency limit");
+    if (failure?.status === 500) return larkError(c, 500, 1, "internal error");
+    if (failure?.status === "timeout") await new Promise((r) => setTimeout(r, opts.timeoutHoldMs));
     const body = await c.req.json().catch(() => ({}));
     const entry = store.authCodes.get(body.code);
     if (body.grant_type !== "authorization_code" || !entry || entry.used) return c.json({ code: 20003, msg: "授权码无效或已被使用" });
@@ -180,7 +184,8 @@ export function openApiRoutes(store: SandboxStore, opts: OpenApiOptions) {
     const token = /^Bearer (.+)$/.exec(c.req.header("authorization") ?? "")?.[1];
     const entry = token ? store.userTokens.get(token) : undefined;
     if (!entry || entry.expiresAt < opts.now()) return larkError(c, 400, 99991668, "Invalid user access token");
-    const u = store.users.get(entry.openId)!;
+    // A code always belongs to someone the platform knows; the sandbox may not have their name.
+    const u = store.users.get(entry.openId) ?? { openId: entry.openId, name: entry.openId };
     return c.json({
       code: 0,
       msg: "success",

@@ -5,8 +5,10 @@ import type { Sandbox } from "./index";
 
 export function sandboxPage(sandbox: Sandbox, opts: { botOpenId: string; botName: string; miniAppLoginPath: string | null }) {
   const app = new Hono();
-  const page = PAGE.replaceAll("__BOT_NAME__", opts.botName)
-    .replace("__LOGIN__", opts.miniAppLoginPath ?? "")
+  // Server-side values enter the page escaped for where they land: HTML text, or a JSON literal in the script.
+  // (Replacer functions, so that a "$&" in a value stays literal.)
+  const page = PAGE.replaceAll("__BOT_NAME__", () => escapeHtml(opts.botName))
+    .replace("__CONFIG__", () => scriptJson({ botName: opts.botName, login: opts.miniAppLoginPath ?? "" }))
     .replace("__LOGIN_STYLE__", opts.miniAppLoginPath ? "" : "display:none");
   app.get("/", (c) => c.html(page));
   app.get("/api/users", (c) => c.json(sandbox.users()));
@@ -22,7 +24,7 @@ export function sandboxPage(sandbox: Sandbox, opts: { botOpenId: string; botName
     );
   });
   app.post("/api/send", async (c) => {
-    const b = await c.req.json();
+    const b = await c.req.json().catch(() => ({}));
     try {
       const r = await sandbox.sendUserMessage({ openId: b.openId, chatId: b.chatId, text: String(b.text ?? ""), mentionBot: b.mentionBot !== false });
       return c.json({ ok: true, delivery: r.delivery.status });
@@ -31,7 +33,7 @@ export function sandboxPage(sandbox: Sandbox, opts: { botOpenId: string; botName
     }
   });
   app.post("/api/click", async (c) => {
-    const b = await c.req.json();
+    const b = await c.req.json().catch(() => ({}));
     try {
       const r = await sandbox.clickCard({ openId: b.openId, messageId: b.messageId, value: b.value ?? {}, name: b.name, formValue: b.formValue ?? {} });
       return c.json({ ok: r.status === 200, toast: r.body?.toast ?? null, status: r.status });
@@ -40,11 +42,21 @@ export function sandboxPage(sandbox: Sandbox, opts: { botOpenId: string; botName
     }
   });
   app.post("/api/login-code", async (c) => {
-    const b = await c.req.json();
-    return c.json({ code: sandbox.issueAuthCode(String(b.openId)) });
+    const b = await c.req.json().catch(() => ({}));
+    const openId = typeof b?.openId === "string" ? b.openId : "";
+    if (!sandbox.users().some((u) => u.openId === openId)) {
+      const error = openId ? `沙箱中没有用户 ${openId}：请从「当前用户」中选择一位演示用户。` : '请填写 openId，例如 {"openId":"ou_liuyang"}';
+      return c.json({ error: { code: openId ? "not_found" : "invalid_input", message: error } }, openId ? 404 : 400);
+    }
+    return c.json({ code: sandbox.issueAuthCode(openId) });
   });
   return app;
 }
+
+const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch]!);
+/** JSON that cannot end the <script> element it sits in. */
+const scriptJson = (v: unknown) => JSON.stringify(v).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
 
 const PAGE = `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -74,29 +86,29 @@ form.send{display:flex;gap:8px;padding:8px;background:#fff;border-top:1px solid 
 <label id="atwrap"><input type="checkbox" id="at" checked>@__BOT_NAME__</label><button>发送</button></form></section></main>
 <div id="toast"></div>
 <script>
-const $=s=>document.querySelector(s);const B=location.pathname.replace(/[/]+$/,"")+"/";let me="",chat="",chats=[],lastSig="";
-const esc=s=>String(s).replace(/[&<>"]/g,c=>({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;"}[c]));
+const CFG=__CONFIG__;const $=s=>document.querySelector(s);const B=location.pathname.replace(/[/]+$/,"")+"/";let me="",chat="",chats=[],lastSig="";
+const esc=s=>String(s??"").replace(/[&<>"']/g,c=>({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;","'":"&#39;"}[c]));
 const mdown=s=>esc(s).replace(/\\*\\*(.+?)\\*\\*/g,"<b>$1</b>").split("\\n").map(l=>l.startsWith("&gt; ")?"<blockquote>"+l.slice(5)+"</blockquote>":l).join("\\n");
 function toast(t){const e=$("#toast");e.textContent=t;e.style.display="block";setTimeout(()=>e.style.display="none",2500)}
 async function j(u,b){const r=await fetch(B+u,b?{method:"POST",headers:{"content-type":"application/json"},body:JSON.stringify(b)}:{});return r.json()}
-async function loadUsers(){const us=await j("api/users");$("#user").innerHTML=us.map(u=>'<option value="'+u.openId+'">'+esc(u.name)+'</option>').join("");me=new URLSearchParams(location.search).get("user")||us[0]?.openId||"";$("#user").value=me;await loadChats()}
+async function loadUsers(){const us=await j("api/users");$("#user").innerHTML=us.map(u=>'<option value="'+esc(u.openId)+'">'+esc(u.name)+'</option>').join("");me=new URLSearchParams(location.search).get("user")||us[0]?.openId||"";$("#user").value=me;await loadChats()}
 async function loadChats(){chats=await j("api/chats?openId="+encodeURIComponent(me));if(!chats.find(c=>c.chatId===chat))chat=chats[0]?.chatId||"";
-$("#chats").innerHTML=chats.map(c=>'<div data-id="'+c.chatId+'" class="'+(c.chatId===chat?"on":"")+'">'+(c.type==="p2p"?"与__BOT_NAME__私聊":esc(c.name))+'</div>').join("");
+$("#chats").innerHTML=chats.map(c=>'<div data-id="'+esc(c.chatId)+'" class="'+(c.chatId===chat?"on":"")+'">'+esc(c.type==="p2p"?"与"+CFG.botName+"私聊":c.name)+'</div>').join("");
 $("#atwrap").style.display=chats.find(c=>c.chatId===chat)?.type==="group"?"":"none";lastSig="";await loadMessages()}
 function renderEl(el,mid){if(!el)return"";switch(el.tag){case"markdown":return'<div class="md">'+mdown(el.content)+"</div>";
 case"input":return'<input data-name="'+esc(el.name)+'" placeholder="'+esc(el.placeholder?.content||"")+'">';
-case"button":{const v=el.behaviors?.find(b=>b.type==="callback")?.value||{};return'<button type="button" class="'+esc(el.type||"")+'" data-mid="'+mid+'" data-name="'+esc(el.name||"")+'" data-value="'+esc(JSON.stringify(v))+'">'+esc(el.text?.content||"")+"</button>"}
+case"button":{const v=el.behaviors?.find(b=>b.type==="callback")?.value||{};return'<button type="button" class="'+esc(el.type||"")+'" data-mid="'+esc(mid)+'" data-name="'+esc(el.name||"")+'" data-value="'+esc(JSON.stringify(v))+'">'+esc(el.text?.content||"")+"</button>"}
 case"form":return'<div class="form">'+(el.elements||[]).map(e=>renderEl(e,mid)).join("")+"</div>";default:return""}}
 function renderCard(card,mid){const h=card.header||{};return'<div class="card"><div class="hd '+esc(h.template||"blue")+'">'+esc(h.title?.content||"")+'</div><div class="bd">'+((card.body?.elements)||[]).map(e=>renderEl(e,mid)).join("")+"</div></div>"}
 async function loadMessages(){if(!chat)return;const ms=await j("api/messages?chatId="+encodeURIComponent(chat));const sig=ms.map(m=>m.message_id+m.update_time).join();if(sig===lastSig)return;lastSig=sig;
 $("#log").innerHTML=ms.map(m=>{let c={};try{c=JSON.parse(m.content)}catch{};const mine=m.sender.id===me;
 const inner=m.msg_type==="interactive"?renderCard(c,m.message_id):'<div class="bubble">'+esc(c.text||"")+"</div>";
 return'<div class="msg'+(mine?" mine":"")+'"><div class="who">'+esc(m.senderName)+(m.updated?" · 已更新":"")+"</div>"+inner+"</div>"}).join("");$("#log").scrollTop=1e9}
-$("#user").onchange=e=>{me=e.target.value;history.replaceState(null,"","?user="+me);loadChats()};
+$("#user").onchange=e=>{me=e.target.value;history.replaceState(null,"","?user="+encodeURIComponent(me));loadChats()};
 $("#chats").onclick=e=>{const id=e.target.dataset?.id;if(id){chat=id;loadChats()}};
 $("#send").onsubmit=async e=>{e.preventDefault();const t=$("#text").value.trim();if(!t)return;$("#text").value="";const r=await j("api/send",{openId:me,chatId:chat,text:t,mentionBot:$("#at").checked});if(!r.ok)toast(r.error||"发送失败");setTimeout(loadMessages,300)};
 $("#log").onclick=async e=>{const b=e.target.closest("button[data-mid]");if(!b)return;const form=b.closest(".form");const fv={};if(form)form.querySelectorAll("input[data-name]").forEach(i=>{if(i.value)fv[i.dataset.name]=i.value});
 const r=await j("api/click",{openId:me,messageId:b.dataset.mid,value:JSON.parse(b.dataset.value),name:b.dataset.name||undefined,formValue:fv});toast(r.toast?.content||r.error||(r.ok?"已处理":"处理失败"));lastSig="";loadMessages()};
-$("#login").onclick=async e=>{e.preventDefault();const r=await j("api/login-code",{openId:me});location.href="__LOGIN__?code="+encodeURIComponent(r.code)};
+$("#login").onclick=async e=>{e.preventDefault();const r=await j("api/login-code",{openId:me});if(!r.code)return toast(r.error?.message||"登录失败");location.href=CFG.login+"?code="+encodeURIComponent(r.code)};
 loadUsers();setInterval(loadMessages,1000);
 </script></body></html>`;

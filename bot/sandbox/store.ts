@@ -50,6 +50,8 @@ export class SandboxStore {
   /** card update tokens handed out with clicks: 30 minutes, two uses */
   readonly cardTokens = new Map<string, { messageId: string; expiresAt: number; uses: number }>();
   failures: FailureSpec | null = null;
+  /** failures injected into sign-in (the code exchange), apart from those of sends */
+  signInFailures: FailureSpec | null = null;
 
   constructor(readonly botOpenId: string, readonly appId: string) {}
 
@@ -68,11 +70,11 @@ export class SandboxStore {
   }
 
   /** Takes one injected failure, if any is left. */
-  takeFailure(): FailureSpec | null {
-    if (!this.failures || this.failures.count <= 0) return null;
-    this.failures.count--;
-    const f = this.failures;
-    if (f.count === 0) this.failures = null;
+  takeFailure(kind: "failures" | "signInFailures" = "failures"): FailureSpec | null {
+    const f = this[kind];
+    if (!f || f.count <= 0) return null;
+    f.count--;
+    if (f.count === 0) this[kind] = null;
     return f;
   }
 }

@@ -7,6 +7,7 @@ import { viewRoutes } from "./routes/api/views";
 import { authRoutes } from "./routes/auth";
 import { errorBody, handleError } from "./errors";
 import { openApiDocument, renderDocsPage, type OpenApiDocument } from "./openapi";
+import { trustedProxy } from "./middleware/trusted-proxy";
 import { describe } from "./validation";
 import { adminRoutes, outboxRoutes } from "./routes/admin/admin";
 
@@ -20,6 +21,7 @@ export function createApp(deps: Deps, extra?: { routes: Hono<AppEnv>; signIn?: S
     c.set("deps", deps);
     await next();
   });
+  app.use("*", trustedProxy({ trust: deps.config.trustProxy, publicUrl: deps.config.publicUrl }));
   app.onError(handleError);
   app.notFound((c) => c.json(errorBody("not_found", `没有这个接口：${c.req.method} ${c.req.path}`), 404));
 

@@ -13,5 +13,7 @@ export interface AppEnv {
     actor: Actor;
     /** the session's CSRF token, when signed in by cookie */
     csrfToken: string | undefined;
+    /** the person's connection is encrypted (see middleware/trusted-proxy): cookies get Secure */
+    secure: boolean;
   };
 }

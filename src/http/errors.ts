@@ -17,6 +17,10 @@ const STATUS: Record<string, ContentfulStatusCode> = {
   not_allowed: 409,
   rate_limited: 429,
   unauthorized: 401,
+  // the chat platform failed us: it answered with an error, or could not be reached (or we are not connected)
+  platform_error: 502,
+  platform_unreachable: 503,
+  unavailable: 503,
 };
 
 export function errorBody(code: string, message: string, extra: Record<string, unknown> = {}) {

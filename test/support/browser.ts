@@ -1,13 +1,14 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { CHROMIUM } from "./ensureBrowser.mjs";
 
-/** Debian's Chromium (installed by .ci/run), driven by playwright-core; never a downloaded browser. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** Debian's Chromium (installed by `npm test` before the tests, see ensureBrowser.mjs), driven by playwright-core; never a downloaded browser. */
+export { CHROMIUM };
 
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`没有找到 Chromium（${CHROMIUM}）：请运行 apt-get install chromium fonts-wqy-microhei，或 bash .ci/run。`);
+    throw new Error(`没有找到 Chromium（${CHROMIUM}）：运行 node test/support/ensureBrowser.mjs 安装（npm test 会先运行它）。`);
   }
   return chromium.launch({
     executablePath: CHROMIUM,

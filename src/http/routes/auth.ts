@@ -21,8 +21,15 @@ export function authRoutes(signIn: SignInExchanger | undefined) {
         tag: "登录",
         auth: "public",
         summary: "用平台授权码登录",
-        description: "小程序中 tt.requestAccess（或 tt.requestAuthCode）得到的授权码，经平台换成人员身份，签发会话 Cookie（HttpOnly、SameSite=Lax，12 小时）与 csrfToken。",
-        responses: { 200: { description: "已登录", schema: SignedInSchema }, 403: { description: "此人未登记在协同系统中" }, 503: { description: "未连接聊天平台" } },
+        description:
+          "小程序中 tt.requestAccess（或 tt.requestAuthCode）得到的授权码，经平台换成人员身份，签发会话 Cookie（HttpOnly、SameSite=Lax，12 小时；经 HTTPS 访问时带 Secure：请求本身是 HTTPS、PUBLIC_URL 是 https://，或可信反向代理（TRUST_PROXY=1）传来 X-Forwarded-Proto: https）与 csrfToken。",
+        responses: {
+          200: { description: "已登录", schema: SignedInSchema },
+          403: { description: "此人未登记在协同系统中（not_registered）" },
+          422: { description: "授权码无效、已被使用（code_invalid）或已过期（code_expired）：请重新打开小程序" },
+          502: { description: "飞书开放平台返回错误（platform_error）：稍后重试，问题持续请联系管理员" },
+          503: { description: "暂时无法连接飞书开放平台（platform_unreachable），或本服务未连接聊天平台（unavailable）：稍后重试" },
+        },
       }),
       jsonBody(body, { code: "<授权码>" }),
       async (c) => {
@@ -36,7 +43,7 @@ export function authRoutes(signIn: SignInExchanger | undefined) {
           httpOnly: true,
           sameSite: "Lax",
           path: "/",
-          secure: new URL(c.req.url).protocol === "https:",
+          secure: c.get("secure"),
           maxAge: SESSION_HOURS * 3600,
         });
         return c.json({ me: await presentMe(deps.db.kysely, person), csrfToken: s.csrfToken, expiresAt: s.expiresAt.toISOString() });
@@ -45,7 +52,7 @@ export function authRoutes(signIn: SignInExchanger | undefined) {
     .post("/logout", describe({ tag: "登录", auth: "public", summary: "退出登录", description: "结束会话并清除 Cookie。", responses: { 200: { description: "已退出", schema: OkSchema } } }), async (c) => {
       const sid = getCookie(c, SESSION_COOKIE);
       if (sid) await deleteSession(c.get("deps").db.kysely, sid);
-      deleteCookie(c, SESSION_COOKIE, { path: "/" });
+      deleteCookie(c, SESSION_COOKIE, { path: "/", secure: c.get("secure") });
       return c.json({ ok: true as const });
     });
 }

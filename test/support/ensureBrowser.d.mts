@@ -1,0 +1,2 @@
+/** The Chromium the browser tests drive: Debian's, or CHROMIUM_PATH (see ensureBrowser.mjs). */
+export declare const CHROMIUM: string;
