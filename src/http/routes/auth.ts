@@ -22,7 +22,12 @@ export function authRoutes(signIn: SignInExchanger | undefined) {
         auth: "public",
         summary: "用平台授权码登录",
         description: "小程序中 tt.requestAccess（或 tt.requestAuthCode）得到的授权码，经平台换成人员身份，签发会话 Cookie（HttpOnly、SameSite=Lax，12 小时）与 csrfToken。",
-        responses: { 200: { description: "已登录", schema: SignedInSchema }, 403: { description: "此人未登记在协同系统中" }, 503: { description: "未连接聊天平台" } },
+        responses: {
+          200: { description: "已登录", schema: SignedInSchema },
+          403: { description: "此人未登记在协同系统中" },
+          422: { description: "授权码无效、已被使用或已过期" },
+          503: { description: "未连接聊天平台" },
+        },
       }),
       jsonBody(body, { code: "<授权码>" }),
       async (c) => {
