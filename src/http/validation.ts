@@ -48,12 +48,13 @@ export function hasUnstorableText(s: string): boolean {
 export const UNSTORABLE_TEXT = "含有不允许的字符（空字符 U+0000 或不成对的代理项），请删除后重试";
 
 /**
- * Reads a JSON body: `{ok: true, value}` (a missing body is `{}`), or `{ok: false, answer}` with the 400 to send
- * when the text is not JSON or holds characters no text column can store. `example` is a correct body.
+ * Reads a JSON body: `{ok: true, value}`, or `{ok: false, answer}` with the 400 to send when the text is not JSON
+ * or holds characters no text column can store. A missing body is `{}` unless `emptyIsJson` is false (then it is
+ * not JSON). `example` is a correct body.
  */
-export async function readJsonBody(c: Context<AppEnv>, example: string): Promise<{ ok: true; value: unknown } | { ok: false; answer: Response }> {
+export async function readJsonBody(c: Context<AppEnv>, example: string, emptyIsJson = true): Promise<{ ok: true; value: unknown } | { ok: false; answer: Response }> {
   const text = await c.req.text();
-  if (text.trim() === "") return { ok: true, value: {} };
+  if (text.trim() === "" && emptyIsJson) return { ok: true, value: {} };
   let value: unknown;
   try {
     value = JSON.parse(text);

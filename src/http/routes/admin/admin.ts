@@ -42,7 +42,8 @@ export const adminRoutes = new Hono<AppEnv>()
       { body: { schema: importDocument, example: JSON.parse(IMPORT_EXAMPLE) } },
     ),
     async (c) => {
-      const body = await readJsonBody(c, IMPORT_EXAMPLE);
+      // An empty body is refused, not read as an empty document (which would import nothing and say "applied").
+      const body = await readJsonBody(c, IMPORT_EXAMPLE, false);
       if (!body.ok) return body.answer;
       // The importer checks every item itself, so that the report can list each rejected one with its reason.
       const report = await runCommand(c.get("deps"), c.get("actor"), orgImporter, body.value);
