@@ -8,6 +8,8 @@ import { authRoutes } from "./routes/auth";
 import { errorBody, handleError } from "./errors";
 import { openApiDocument, renderDocsPage, type OpenApiDocument } from "./openapi";
 import { trustedProxy } from "./middleware/trusted-proxy";
+import { cleanUrl } from "./middleware/clean-url";
+import { HealthSchema, OpenApiSchema } from "./schemas";
 import { describe } from "./validation";
 import { adminRoutes, outboxRoutes } from "./routes/admin/admin";
 
@@ -23,9 +25,16 @@ export function createApp(deps: Deps, extra?: { routes: Hono<AppEnv>; signIn?: S
   });
   app.use("*", trustedProxy({ trust: deps.config.trustProxy, publicUrl: deps.config.publicUrl }));
   app.onError(handleError);
+  app.use("/api/*", cleanUrl({ example: "/api/requests/XT-2026-000001" }));
   app.notFound((c) => c.json(errorBody("not_found", `没有这个接口：${c.req.method} ${c.req.path}`), 404));
 
-  app.get("/healthz", describe({ tag: "运维", auth: "public", summary: "健康检查", description: "服务与数据库是否正常，以及数据库类型（pglite 或 postgres）。" }), async (c) => {
+  app.get("/healthz", describe({
+      tag: "运维",
+      auth: "public",
+      summary: "健康检查",
+      description: "服务与数据库是否正常，以及数据库类型（pglite 或 postgres）。",
+      responses: { 200: { description: "正常", schema: HealthSchema } },
+    }), async (c) => {
     const started = Date.now();
     await deps.db.kysely.selectFrom("departments").select((eb) => eb.fn.countAll().as("n")).executeTakeFirst();
     return c.json({ ok: true, database: deps.db.kind, latencyMs: Date.now() - started });
@@ -42,7 +51,13 @@ export function createApp(deps: Deps, extra?: { routes: Hono<AppEnv>; signIn?: S
   // The API's own documentation, built once from the routes above on first request.
   let doc: OpenApiDocument | undefined;
   const documentation = () => (doc ??= openApiDocument(app));
-  app.get("/api/openapi.json", describe({ tag: "运维", auth: "public", summary: "本文档（OpenAPI 3.1）", description: "机器可读的接口文档，可导入 Postman、生成客户端。" }), (c) =>
+  app.get("/api/openapi.json", describe({
+      tag: "运维",
+      auth: "public",
+      summary: "本文档（OpenAPI 3.1）",
+      description: "机器可读的接口文档，可导入 Postman、生成客户端。",
+      responses: { 200: { description: "OpenAPI 3.1 文档", schema: OpenApiSchema } },
+    }), (c) =>
     c.json(documentation()),
   );
   app.get("/api/docs", describe({ tag: "运维", auth: "public", summary: "本文档（网页）", description: "给人读的接口文档。", responses: { 200: { description: "HTML 页面" } } }), (c) =>

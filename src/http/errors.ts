@@ -36,6 +36,8 @@ export function handleError(err: Error, c: Context) {
     if ("report" in err) extra.report = (err as { report: unknown }).report;
     return c.json(errorBody(err.code, err.message, extra), STATUS[err.code] ?? 422);
   }
+  const refused = databaseRefusal(err);
+  if (refused) return c.json(errorBody("invalid_input", refused), 400);
   if (err instanceof HTTPException) {
     return c.json(errorBody(err.status === 401 ? "unauthorized" : "http_error", err.message), err.status as ContentfulStatusCode);
   }
@@ -46,6 +48,26 @@ export function handleError(err: Error, c: Context) {
   }
   console.error(err);
   return c.json(errorBody("internal_error", "服务器内部错误，请稍后重试；如果问题持续，请联系管理员。"), 500);
+}
+
+/**
+ * The last resort for input that got past validation: PostgreSQL refusing a value (SQLSTATE class 22, "data
+ * exception": a NUL byte, an invalid byte sequence, a number or date out of range, text too long) is the
+ * caller's input, not a fault of the server. The validators should have caught it; this keeps it a 400.
+ */
+const DATA_EXCEPTIONS: Record<string, string> = {
+  "22P05": "输入中含有数据库无法保存的字符（如空字符 U+0000），请删除后重试。",
+  "22021": "输入中含有无效的字符编码，请使用 UTF-8 文本后重试。",
+  "22003": "输入的数字超出范围：编号、id 须为 1 到 2147483647 的整数。",
+  "22008": "输入的日期时间超出范围，请使用形如 2026-09-30T10:00:00+08:00 的时间。",
+  "22007": "输入的日期时间格式有误，请使用形如 2026-09-30T10:00:00+08:00 的时间。",
+  "22001": "输入的文字过长，请缩短后重试。",
+  "22P02": "输入的值格式有误，请检查数字、日期等参数。",
+};
+function databaseRefusal(err: Error): string | undefined {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== "string" || !code.startsWith("22")) return undefined;
+  return DATA_EXCEPTIONS[code] ?? "输入的值无法保存，请检查后重试。";
 }
 
 /** zod validation hook for @hono-free validation: answers 400 with the issues in Chinese. */

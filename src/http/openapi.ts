@@ -1,6 +1,7 @@
 import type { Hono } from "hono";
 import { html } from "hono/html";
 import { z } from "zod";
+import { ImportReportSchema } from "./schemas";
 
 // The OpenAPI 3.1 document of the JSON API, built from the routes as registered: every route's validators and
 // `describe(...)` middleware carry their part (see validation.ts), so the document cannot drift from the code.
@@ -28,6 +29,7 @@ export interface OperationPart {
   };
   body?: { schema: z.ZodType; example: unknown };
   query?: { schema: z.ZodObject; example: string };
+  path?: { schema: z.ZodObject; example: string };
 }
 
 export const TAGS: Array<{ name: string; description: string }> = [
@@ -46,6 +48,7 @@ export const ErrorSchema = z.object({
     message: z.string().meta({ description: "给人看的中文说明" }),
     example: z.string().optional().meta({ description: "一个正确的输入示例" }),
     candidates: z.array(z.object({ code: z.string(), name: z.string() })).optional().meta({ description: "部门不明确或不存在时的候选部门" }),
+    report: ImportReportSchema.optional().meta({ description: "导入未执行时：每一项的结果，rejected 列出被拒绝的项及原因" }),
   }),
 });
 
@@ -126,12 +129,13 @@ export function openApiDocument(app: Hono<any, any, any>, version = "0.1.0"): Op
   for (const { method, path, part: merged } of collectOperations(app)) {
     const { path: apiPath, params } = convertPath(path);
     const info = merged.info;
+    const validated = merged.path ? ((jsonSchema(merged.path.schema, "input") as { properties?: Record<string, Schema> }).properties ?? {}) : {};
     const parameters: Schema[] = params.map((p) => ({
       name: p.name,
       in: "path",
       required: true,
       description: info?.params?.[p.name],
-      schema: p.values ? { type: "string", enum: p.values } : p.pattern ? { type: "string", pattern: p.pattern } : { type: "string" },
+      schema: validated[p.name] ?? (p.values ? { type: "string", enum: p.values } : p.pattern ? { type: "string", pattern: p.pattern } : { type: "string" }),
     }));
     if (merged.query) {
       const qs = jsonSchema(merged.query.schema, "input") as { properties?: Record<string, Schema>; required?: string[] };
@@ -141,21 +145,25 @@ export function openApiDocument(app: Hono<any, any, any>, version = "0.1.0"): Op
       }
     }
     const responses: Record<string, Schema> = {};
+    const errorContent = { "application/json": { schema: { $ref: "#/components/schemas/Error" } } };
     for (const [status, r] of Object.entries(info?.responses ?? { 200: { description: "成功" } })) {
       responses[status] = {
         description: r.description,
         ...(r.schema || r.example !== undefined
           ? { content: { "application/json": { ...(r.schema ? { schema: jsonSchema(r.schema, "output") } : {}), ...(r.example !== undefined ? { example: r.example } : {}) } } }
-          : {}),
+          : Number(status) >= 400
+            ? { content: errorContent }
+            : {}),
       };
     }
     const errors = [
-      ...(merged.body || merged.query ? [400] : []),
+      // Every address under /api is checked for broken encoding and NUL bytes (middleware/clean-url.ts).
+      ...(merged.body || merged.query || merged.path || path.startsWith("/api/") ? [400] : []),
       ...(info?.auth && info.auth !== "public" ? [401, 403] : []),
       ...(params.length > 0 ? [404] : []),
       ...(method === "post" && info?.tag === "操作" ? [409, 422] : []),
     ];
-    for (const s of errors) responses[String(s)] ??= { description: STANDARD_ERRORS[s], content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
+    for (const s of errors) responses[String(s)] ??= { description: STANDARD_ERRORS[s], content: errorContent };
     const operation: Operation = {
       operationId: `${method}${apiPath.replace(/[{}]/g, "").replace(/[^A-Za-z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ? ch.toUpperCase() : ""))}`,
       ...(info ? { summary: info.summary } : {}),

@@ -132,3 +132,32 @@ export const PlanSchema = z.strictObject({
   missingYears: z.array(z.number().int()),
   explanation: z.string(),
 });
+
+const importEntry = z.strictObject({ kind: z.string().meta({ description: "department、user、rule 或 holiday" }), key: z.string().meta({ description: "编码、openId 或日期" }) });
+export const ImportReportSchema = z.strictObject({
+  applied: z.boolean().meta({ description: "是否已生效；有任何一项被拒绝时为 false，且不做任何改动" }),
+  created: z.array(importEntry),
+  updated: z.array(importEntry),
+  unchanged: z.array(importEntry),
+  rejected: z.array(importEntry.extend({ reason: z.string() })),
+});
+
+export const HealthSchema = z.strictObject({ ok: z.literal(true), database: z.enum(["pglite", "postgres"]), latencyMs: z.number().int() });
+
+export const ParkedSchema = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      id: z.number().int(),
+      topic: z.string(),
+      recipient: z.strictObject({ type: z.enum(["open_id", "chat_id"]), id: z.string() }),
+      requestId: z.number().int().nullable(),
+      attempts: z.number().int(),
+      lastError: z.string().nullable(),
+      parkedAt: iso.nullable(),
+      createdAt: iso,
+    }),
+  ),
+});
+
+/** The OpenAPI document itself (its parts are described by the OpenAPI 3.1 specification). */
+export const OpenApiSchema = z.looseObject({ openapi: z.literal("3.1.0"), info: z.record(z.string(), z.unknown()), paths: z.record(z.string(), z.unknown()) });

@@ -73,6 +73,15 @@ describe("the API documentation", () => {
     expect(inbox.security).toEqual([{ session: [], csrf: [] }, { bearer: [] }]);
     const decision = doc.paths["/api/requests/{number}/{decision}"]!.post!;
     expect(decision.parameters.find((p) => p.name === "decision")).toMatchObject({ in: "path", required: true, schema: { enum: ["approve", "reject"] } });
+    // The statuses routes really answer, each error with the error schema (the import's report inside it).
+    const statuses = (path: string, method: string) => Object.keys((doc.paths[path] as Record<string, { responses: object }>)[method]!.responses);
+    expect(statuses("/api/inbox", "get")).toEqual(expect.arrayContaining(["400", "404"]));
+    expect(statuses("/api/outbox", "get")).toEqual(expect.arrayContaining(["400", "404"]));
+    expect(statuses("/api/admin/routing/dry-run", "post")).toEqual(expect.arrayContaining(["400", "422"]));
+    expect(statuses("/api/auth/code", "post")).toEqual(expect.arrayContaining(["400", "403", "422"]));
+    expect(doc.paths["/api/admin/import"]!.post!.responses["422"]).toMatchObject({ content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } });
+    expect((doc.components as any).schemas.Error.properties.error.properties.report.properties.rejected).toMatchObject({ type: "array" });
+    expect(doc.paths["/api/tasks/{id}/accept"]!.post!.parameters.find((p) => p.name === "id")).toMatchObject({ schema: { type: "integer", minimum: 1, maximum: 2147483647 } });
     expect(doc.paths["/api/tasks/{id}/return"]!.post!.requestBody).toMatchObject({
       content: { "application/json": { schema: { required: ["reason"] }, example: { reason: "不属于本部门职责，建议转税务局" } } },
     });
@@ -182,6 +191,25 @@ describe("real answers have the documented shape", () => {
     expect((to.json.error as { message: string }).message).toBe("找不到承办部门 nowhere：请使用部门编码，可从 GET /api/departments 获取。");
     const notATask = await fetch(`${h.base}/api/tasks/abc/accept`, { method: "POST", headers: { authorization: `Bearer ${member}` } });
     expect(notATask.status).toBe(404);
+    // Text no database column can hold, ids past PostgreSQL's integer, and forged cursors are refused in Chinese.
+    const nul = await call(member, "POST", "/api/requests", { text: "@市监局 核查\u0000营业执照" });
+    expect(nul.status).toBe(400);
+    expect(nul.json.error).toEqual({
+      code: "invalid_input",
+      message: "请求参数有误：text 含有不允许的字符（空字符 U+0000 或不成对的代理项），请删除后重试。",
+      example: '{"text":"@市监局 核查某公司营业执照 截止:3个工作日"}',
+    });
+    const surrogate = await call(member, "POST", "/api/requests/XT-2026-000001/comments", { body: "企业联系人\ud800" });
+    expect((surrogate.json.error as { message: string }).message).toContain("body 含有不允许的字符");
+    expect((await call(member, "GET", "/api/requests/XT-2026-%00")).status).toBe(400);
+    const hugeId = await call(member, "POST", "/api/tasks/2147483648/accept", {});
+    expect(hugeId.status).toBe(400);
+    expect(hugeId.json.error).toMatchObject({ code: "invalid_input", message: "请求参数有误：id: id 须为 1 到 2147483647 的整数", example: "/api/tasks/42/accept" });
+    for (const forged of ["|2147483648", "2026-11-23T02:00:00.000Z|1", "|1"]) {
+      const path = forged === "|1" ? "/api/inbox" : "/api/mine";
+      const res = await call(member, "GET", `${path}?cursor=${Buffer.from(forged).toString("base64url")}`);
+      expect(res.json.error, `${path} ${forged}`).toMatchObject({ code: "invalid_cursor" });
+    }
     const rating = await call(member, "POST", "/api/tasks/1/evaluate", { score: "五" });
     expect(rating.json.error).toMatchObject({ code: "invalid_input", message: "请求参数有误：score: score 须为 1 到 5 的整数", example: '{"score":5,"comment":"办理及时"}' });
   });

@@ -79,6 +79,23 @@ describe("POST /api/admin/import", () => {
     expect(body.error.code).toBe("invalid_import");
     expect(body.error.example).toContain('"departments"');
     expect((await post("/api/admin/import", "{not json")).status).toBe(400);
+    expect((await (await post("/api/admin/import", "")).json()).error.code).toBe("invalid_json");
+  });
+
+  it("text no database column can hold is refused before anything is checked, naming where it is", async () => {
+    const res = await post("/api/admin/import", { departments: [{ code: "city-new", name: "市新设局\u0000" }] });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatchObject({ code: "invalid_input", message: "请求参数有误：departments[0].name 含有不允许的字符（空字符 U+0000 或不成对的代理项），请删除后重试。" });
+    const surrogate = await post("/api/admin/import", '{"users":[{"openId":"ou_\\udc00","name":"无名","department":"city-amr"}]}');
+    expect((await surrogate.json()).error.message).toContain("users[0].openId 含有不允许的字符");
+  });
+
+  it("a parked message's id past PostgreSQL's integer is a 400, an unknown one a 404", async () => {
+    const huge = await app.request("/api/admin/outbox/2147483648/retry", { method: "POST", headers: { authorization: `Bearer ${admin}` } });
+    expect(huge.status).toBe(400);
+    expect((await huge.json()).error.message).toBe("请求参数有误：id: id 须为 1 到 2147483647 的整数");
+    const unknown = await app.request("/api/admin/outbox/2147483647/retry", { method: "POST", headers: { authorization: `Bearer ${admin}` } });
+    expect(unknown.status).toBe(404);
   });
 
   it("needs an admin token", async () => {

@@ -37,7 +37,7 @@ export async function inboundTasks(
   q: ListFilters & { departmentId: number; states: readonly TaskState[]; fromDepartmentId?: number },
 ) {
   const limit = Math.min(q.limit ?? 20, PAGE_MAX);
-  const after = decodeCursor(q.cursor);
+  const after = decodeCursor(q.cursor, "dueAt");
   const rows = await db
     .selectFrom("tasks")
     .innerJoin("requests", "requests.id", "tasks.requestId")
@@ -92,7 +92,7 @@ export async function outboundRequests(
   },
 ) {
   const limit = Math.min(q.limit ?? 20, PAGE_MAX);
-  const after = decodeCursor(q.cursor);
+  const after = decodeCursor(q.cursor, "none");
   const rows = await db
     .selectFrom("requests")
     .select(["id", "number", "title", "status", "dueAt", "createdAt", "classification", "requesterId", "fromDepartmentId", "category", "priority"])
@@ -162,14 +162,25 @@ function encodeCursor(key: string, id: number): string {
   return Buffer.from(`${key}|${id}`).toString("base64url");
 }
 
-function decodeCursor(cursor: string | null | undefined): { key: string; id: number } | null {
+const ID_MAX = 2_147_483_647;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * Only what `encodeCursor` wrote is accepted: re-encoding gives the same text, the id is a PostgreSQL integer,
+ * and the key is what this list sorts by (an instant as toISOString writes it, or nothing). Anything else is
+ * answered "invalid cursor" rather than reaching the database.
+ */
+function decodeCursor(cursor: string | null | undefined, key: "dueAt" | "none"): { key: string; id: number } | null {
   if (!cursor) return null;
-  const [key, id, ...rest] = Buffer.from(cursor, "base64url").toString().split("|");
+  const text = Buffer.from(cursor, "base64url").toString();
+  const [k, id, ...rest] = text.split("|");
   const n = Number(id);
-  if (key === undefined || rest.length > 0 || !Number.isSafeInteger(n) || n <= 0 || (key !== "" && Number.isNaN(Date.parse(key)))) {
+  const keyOk = key === "none" ? k === "" : k !== undefined && ISO_INSTANT.test(k) && !Number.isNaN(Date.parse(k)) && new Date(k).toISOString() === k;
+  const canonical = Buffer.from(text).toString("base64url") === cursor && String(n) === id;
+  if (!canonical || !keyOk || rest.length > 0 || !Number.isInteger(n) || n < 1 || n > ID_MAX) {
     throw new DomainError("invalid_cursor", "翻页参数 cursor 无效：请原样使用上一页返回的 next 值，或去掉 cursor 从第一页开始。", {
       example: "cursor=<上一页应答中的 next>",
     });
   }
-  return { key, id: n };
+  return { key: k!, id: n };
 }

@@ -11,8 +11,8 @@ import { presentPlan } from "../../../presenters/plan";
 import type { AppEnv } from "../../env";
 import { errorBody } from "../../errors";
 import { bearerAuth } from "../../middleware/bearer-auth";
-import { OkSchema, PlanSchema } from "../../schemas";
-import { describe, jsonBody } from "../../validation";
+import { ImportReportSchema, OkSchema, ParkedSchema, PlanSchema } from "../../schemas";
+import { describe, idParam, jsonBody, pathParams, readJsonBody } from "../../validation";
 
 const dryRunBody = z.object({
   text: z.string({ message: "请填写 text：/发起 之后的内容" }).trim().min(1, "text 不能为空：填写 /发起 之后的内容"),
@@ -22,14 +22,6 @@ const dryRunBody = z.object({
   submittedAt: z.iso.datetime({ offset: true, message: "submittedAt 须为 ISO 时间，例如 2026-09-30T10:00:00+08:00" }).optional(),
 });
 const DRY_RUN_EXAMPLE = { text: "@市监局 核查某公司营业执照 截止:3个工作日", fromDepartment: "dh-binjiang" };
-
-const ImportReportSchema = z.object({
-  applied: z.boolean(),
-  created: z.array(z.object({ kind: z.string(), key: z.string() })),
-  updated: z.array(z.object({ kind: z.string(), key: z.string() })),
-  unchanged: z.array(z.object({ kind: z.string(), key: z.string() })),
-  rejected: z.array(z.object({ kind: z.string(), key: z.string(), reason: z.string() })),
-});
 
 /** Admin API: configuration in, routing answers out. */
 export const adminRoutes = new Hono<AppEnv>()
@@ -42,19 +34,19 @@ export const adminRoutes = new Hono<AppEnv>()
         auth: "admin",
         summary: "导入组织",
         description: "部门、人员与角色、路由规则、节假日调整，格式见 domain.md。全部成功才生效：有任何一项有误则不做任何改动，422 答复中列出每一项的原因。按 code / openId 更新已有的；改动的路由规则成为新版本。",
-        responses: { 200: { description: "已导入", schema: ImportReportSchema }, 422: { description: "未导入：error.report 列出被拒绝的项及原因" } },
+        responses: {
+          200: { description: "已导入", schema: ImportReportSchema },
+          422: { description: "未导入：文件格式有误（invalid_import），或有项目被拒绝（import_rejected，error.report 列出每一项及原因）" },
+        },
       },
       { body: { schema: importDocument, example: JSON.parse(IMPORT_EXAMPLE) } },
     ),
     async (c) => {
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch {
-        return c.json(errorBody("invalid_json", "请求体不是合法的 JSON。", { example: IMPORT_EXAMPLE }), 400);
-      }
+      // An empty body is refused, not read as an empty document (which would import nothing and say "applied").
+      const body = await readJsonBody(c, IMPORT_EXAMPLE, false);
+      if (!body.ok) return body.answer;
       // The importer checks every item itself, so that the report can list each rejected one with its reason.
-      const report = await runCommand(c.get("deps"), c.get("actor"), orgImporter, body);
+      const report = await runCommand(c.get("deps"), c.get("actor"), orgImporter, body.value);
       return c.json(report, 200);
     },
   )
@@ -65,7 +57,7 @@ export const adminRoutes = new Hono<AppEnv>()
       auth: "admin",
       summary: "路由试算",
       description: "给出发起部门与 /发起 的内容，答复承办部门、命中的规则及版本、办理要求与截止时间，不写入任何数据。",
-      responses: { 200: { description: "试算结果", schema: PlanSchema } },
+      responses: { 200: { description: "试算结果", schema: PlanSchema }, 422: { description: "无法试算：部门不存在或不明确、没有可路由的承办部门等，附候选部门" } },
     }),
     jsonBody(dryRunBody, DRY_RUN_EXAMPLE),
     async (c) => {
@@ -81,7 +73,13 @@ export const outboxRoutes = new Hono<AppEnv>()
   .use("*", bearerAuth({ roles: ["admin"] }))
   .get(
     "/parked",
-    describe({ tag: "管理", auth: "admin", summary: "搁置的消息", description: "平台多次拒收、已停止重试的外发消息，含最后一次错误。" }),
+    describe({
+      tag: "管理",
+      auth: "admin",
+      summary: "搁置的消息",
+      description: "平台多次拒收、已停止重试的外发消息，含最后一次错误。",
+      responses: { 200: { description: "搁置的消息，最近搁置的在前", schema: ParkedSchema } },
+    }),
     async (c) => {
       const rows = await listParked(c.get("deps"));
       return c.json({ items: rows.map(presentParked) });
@@ -90,10 +88,11 @@ export const outboxRoutes = new Hono<AppEnv>()
   .post(
     "/:id{[0-9]+}/retry",
     describe({ tag: "管理", auth: "admin", summary: "重发搁置的消息", description: "排除原因后，把一条搁置的消息放回发送队列。", params: { id: "消息 id" }, responses: { 200: { description: "已放回队列", schema: OkSchema } } }),
+    pathParams(z.object({ id: idParam }), "/api/admin/outbox/42/retry"),
     async (c) => {
-      const id = Number(c.req.param("id"));
+      const { id } = c.req.valid("param");
       if (!(await retryParked(c.get("deps"), id))) {
-        return c.json(errorBody("not_found", `没有编号为 ${c.req.param("id")} 的搁置消息。`), 404);
+        return c.json(errorBody("not_found", `没有编号为 ${id} 的搁置消息。`), 404);
       }
       return c.json({ ok: true as const });
     },

@@ -19,6 +19,7 @@ import type { AppEnv } from "../../env";
 import { sessionAuth } from "../../middleware/session-auth";
 import { CommentedSchema, RequestResultSchema, TaskResultSchema, UrgedSchema } from "../../schemas";
 import { describe, jsonBody } from "../../validation";
+import { taskPath } from "./paths";
 
 // Every other action of the mini-app: the same commands and policies as the chat, one thin route each.
 
@@ -36,6 +37,7 @@ const numberParams = { number: "事项编号，如 XT-2026-000001" };
 const taskAnswer = { 200: { description: "任务的新状态", schema: TaskResultSchema } };
 const requestAnswer = { 200: { description: "事项的新状态", schema: RequestResultSchema } };
 
+// The id is checked by `taskPath` (1 to 2147483647) before any handler runs.
 const taskId = (c: Context<AppEnv>) => ({ taskId: Number(c.req.param("id")) });
 const numberOf = (c: Context<AppEnv>) => c.req.param("number") ?? "";
 
@@ -52,6 +54,7 @@ export const actionRoutes = new Hono<AppEnv>()
     `${TASK}/assign`,
     describe({ tag: "操作", auth: "session", summary: "指派经办人（分办）", description: "承办部门负责人或收件员为已签收的任务指定或更换经办人；新经办人收到通知，原经办人被告知无需再办。", params: taskParams, responses: taskAnswer }),
     auth,
+    taskPath,
     jsonBody(z.object({ assigneeOpenId: z.string({ message: "请填写 assigneeOpenId：经办人的 openId（可从 GET /api/departments/<编码>/people 获取）" }).trim().min(1, "请填写 assigneeOpenId") }), {
       assigneeOpenId: "ou_wangfang",
     }),
@@ -61,6 +64,7 @@ export const actionRoutes = new Hono<AppEnv>()
     `${TASK}/return`,
     describe({ tag: "操作", auth: "session", summary: "退回", description: "不属于本部门职责时退回发起人，须写明原因。同一任务连续被两个部门退回后，由督查指定责任部门。", params: taskParams, responses: taskAnswer }),
     auth,
+    taskPath,
     jsonBody(z.object({ reason: required("退回原因") }), { reason: "不属于本部门职责，建议转税务局" }),
     (c) => onTask(c, taskReturner, { task: taskId(c), reason: c.req.valid("json").reason }),
   )
@@ -68,6 +72,7 @@ export const actionRoutes = new Hono<AppEnv>()
     `${TASK}/transfer`,
     describe({ tag: "操作", auth: "session", summary: "转办", description: "转给另一个部门办理（最多转办 3 次，再转需管理员），须写明原因。", params: taskParams, responses: taskAnswer }),
     auth,
+    taskPath,
     jsonBody(z.object({ department: departmentCode, reason: required("转办原因") }), { department: "city-tax", reason: "属税务职责" }),
     (c) => onTask(c, taskTransferrer, { task: taskId(c), toDepartment: c.req.valid("json").department, reason: c.req.valid("json").reason }),
   )
@@ -75,6 +80,7 @@ export const actionRoutes = new Hono<AppEnv>()
     `${TASK}/request-info`,
     describe({ tag: "操作", auth: "session", summary: "要求补正", description: "请发起人补充材料；补正期间截止时间暂停计算。", params: taskParams, responses: taskAnswer }),
     auth,
+    taskPath,
     jsonBody(z.object({ question: required("需要补正的内容") }), { question: "请补充统一社会信用代码" }),
     (c) => onTask(c, infoRequester, { task: taskId(c), question: c.req.valid("json").question }),
   )
@@ -82,6 +88,7 @@ export const actionRoutes = new Hono<AppEnv>()
     `${TASK}/supply-info`,
     describe({ tag: "操作", auth: "session", summary: "补正（发起人补充材料）", description: "发起人答复承办部门的补正要求，任务回到办理中，截止时间顺延暂停的时长。", params: taskParams, responses: taskAnswer }),
     auth,
+    taskPath,
     jsonBody(z.object({ content: required("补充的内容") }), { content: "统一社会信用代码：91330100MA2XXXXXX" }),
     (c) => onTask(c, infoSupplier, { task: taskId(c), content: c.req.valid("json").content }),
   )
@@ -96,6 +103,7 @@ export const actionRoutes = new Hono<AppEnv>()
       responses: taskAnswer,
     }),
     auth,
+    taskPath,
     jsonBody(z.object({ result: required("办理结果", 4000) }), { result: "经核查，营业执照真实有效" }),
     (c) => onTask(c, taskCompleter, { task: taskId(c), result: c.req.valid("json").result }),
   )
@@ -103,6 +111,7 @@ export const actionRoutes = new Hono<AppEnv>()
     `${TASK}/review`,
     describe({ tag: "操作", auth: "session", summary: "办结审核", description: "承办部门负责人确认办结（confirm）或退回重办（sendBack，须写意见）。", params: taskParams, responses: taskAnswer }),
     auth,
+    taskPath,
     jsonBody(z.object({ decision: z.enum(["confirm", "sendBack"], { message: "decision 只能是 confirm（确认办结）或 sendBack（退回重办）" }), comment: z.string().trim().max(2000).optional() }), {
       decision: "confirm",
     }),
@@ -112,6 +121,7 @@ export const actionRoutes = new Hono<AppEnv>()
     `${TASK}/resubmit`,
     describe({ tag: "操作", auth: "session", summary: "重新提交（被退回后）", description: "发起人修改后重新提交给原部门，或改投另一个部门。", params: taskParams, responses: taskAnswer }),
     auth,
+    taskPath,
     jsonBody(z.object({ department: z.string().trim().min(1).optional(), note: z.string().trim().max(2000).optional() }), { note: "已补充企业地址" }),
     (c) => onTask(c, requestResubmitter, { task: taskId(c), toDepartment: c.req.valid("json").department, note: c.req.valid("json").note }),
   )
@@ -119,6 +129,7 @@ export const actionRoutes = new Hono<AppEnv>()
     `${TASK}/arbitrate`,
     describe({ tag: "操作", auth: "session", summary: "督查指定责任部门", description: "任务连续被两个部门退回后，督查指定由哪个部门办理，该部门不能再退回或转办。", params: taskParams, responses: taskAnswer }),
     auth,
+    taskPath,
     jsonBody(z.object({ department: departmentCode, comment: required("指定理由") }), { department: "city-hrss", comment: "依职责由人社局办理" }),
     (c) => onTask(c, taskArbitrator, { task: taskId(c), department: c.req.valid("json").department, comment: c.req.valid("json").comment }),
   )
@@ -126,6 +137,7 @@ export const actionRoutes = new Hono<AppEnv>()
     `${TASK}/evaluate`,
     describe({ tag: "操作", auth: "session", summary: "评价", description: "发起人对已办结的任务打 1 到 5 分；2 分及以下须写明意见。", params: taskParams, responses: taskAnswer }),
     auth,
+    taskPath,
     jsonBody(z.object({ score: z.number({ message: "score 须为 1 到 5 的整数" }).int("score 须为 1 到 5 的整数"), comment: z.string().trim().max(2000).optional() }), {
       score: 5,
       comment: "办理及时",

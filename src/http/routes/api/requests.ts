@@ -28,6 +28,7 @@ import {
   TaskResultSchema,
 } from "../../schemas";
 import { describe, jsonBody, queryParams } from "../../validation";
+import { taskPath } from "./paths";
 
 /** The filters of 部门收件 and 部门发件 (and the board's cells): the same words in both lists. */
 export const listQuery = z.object({
@@ -159,7 +160,7 @@ export const requestRoutes = new Hono<AppEnv>()
       auth: "session",
       summary: "部门收件",
       description: "发给本部门的任务，按截止时间先后；可按状态、超期/临期、类别、发起部门、文字或编号筛选，用 cursor 翻页。",
-      responses: { 200: { description: "一页任务", schema: page(InboxItemSchema) } },
+      responses: { 200: { description: "一页任务", schema: page(InboxItemSchema) }, 404: { description: "没有 from 所指的发起部门" } },
     }),
     auth,
     queryParams(listQuery, "/api/inbox?state=pending_accept,in_progress&due=overdue&limit=20"),
@@ -192,7 +193,7 @@ export const requestRoutes = new Hono<AppEnv>()
       auth: "session",
       summary: "部门发件",
       description: "本部门发起的事项，最新的在前；可按状态、超期/临期、类别、承办部门、文字或编号筛选，用 cursor 翻页。",
-      responses: { 200: { description: "一页事项", schema: page(RequestItemSchema) } },
+      responses: { 200: { description: "一页事项", schema: page(RequestItemSchema) }, 404: { description: "没有 to 所指的承办部门" } },
     }),
     auth,
     queryParams(listQuery, "/api/outbox?state=in_progress&to=city-amr&limit=20"),
@@ -252,6 +253,7 @@ export const requestRoutes = new Hono<AppEnv>()
       responses: { 200: { description: "任务的新状态", schema: TaskResultSchema } },
     }),
     auth,
+    taskPath,
     jsonBody(accept, { assigneeOpenId: "ou_wangfang" }),
     async (c) => {
       const b = c.req.valid("json");

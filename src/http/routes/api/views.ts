@@ -86,7 +86,7 @@ export const viewRoutes = new Hono<AppEnv>()
       auth: "session",
       summary: "看板格子里的任务",
       description: "某发起部门发给某承办部门、尚未办结的任务，按截止时间先后，用 cursor 翻页。",
-      responses: { 200: { description: "一页任务", schema: page(InboxItemSchema) } },
+      responses: { 200: { description: "一页任务", schema: page(InboxItemSchema) }, 404: { description: "没有 from 或 to 所指的部门" } },
     }),
     auth,
     queryParams(cellQuery, "/api/board/cell?from=dh-binjiang&to=city-amr"),
