@@ -39,7 +39,7 @@ describe("task policies", () => {
   });
 
   it("explains refusals with who may act", () => {
-    expect(() => authorize(handler, "accept", subject(null))).toThrow("您无权签收：只有承办部门收件员、承办部门负责人可以签收。");
+    expect(() => authorize(handler, "accept", subject(null))).toThrow("您无权签收：只有承办部门收件员或承办部门负责人可以签收。您的身份：承办部门经办人。");
     expect(() => authorize(requester, "approve", subject(null))).toThrow("只有发起部门负责人可以审批同意");
     expect(can(streetHead, "approve", subject(null))).toBe(true);
   });

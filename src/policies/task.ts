@@ -1,4 +1,4 @@
-import { PARTY_LABELS, TRANSITIONS, type Party, type TaskAction, type TaskFlags } from "../domain/taskTransitions";
+import { actionExample, hasChatCommand, PARTY_LABELS, TRANSITIONS, type Party, type TaskAction, type TaskFlags } from "../domain/taskTransitions";
 import { DomainError, type Classification, type TaskState } from "../domain/types";
 import { hasDepartmentRole, hasGlobalRole, type Actor } from "./actor";
 
@@ -37,12 +37,34 @@ export function can(actor: Actor, action: TaskAction, s: TaskSubject): boolean {
   });
 }
 
-export function authorize(actor: Actor, action: TaskAction, s: TaskSubject): void {
+/**
+ * Refuses an action the actor's roles do not allow, naming the roles that may take it, who the actor is on
+ * this request, and (as the correct example) something the actor may do on it instead.
+ */
+export function authorize(actor: Actor, action: TaskAction, s: TaskSubject | TaskWithState, number = "XT-2026-000001"): void {
   if (can(actor, action, s)) return;
   const t = TRANSITIONS[action];
-  const who = t.parties.map((p) => PARTY_LABELS[p]).join("、");
-  throw new DomainError("forbidden", `您无权${t.label}：只有${who}可以${t.label}。`);
+  const needed = t.parties.filter((p) => !(p === "assignee" && t.parties.includes("targetHandler")));
+  // A long list (who may comment) reads better as what they have in common.
+  const who = needed.length > 4 ? ["该事项的参与人"] : needed.map((p) => PARTY_LABELS[p]);
+  const mine = [...partiesOf(actor, s)].filter((p) => p !== "admin");
+  const handledByOther = mine.includes("targetHandler") && t.parties.includes("assignee") && s.task.assigneeId !== null;
+  const youAre = handledByOther
+    ? "该任务已指派给其他经办人办理。"
+    : mine.length > 0
+      ? `您的身份：${mine.filter((p) => !(p === "assignee" && mine.includes("targetHandler"))).map((p) => PARTY_LABELS[p]).join("、")}。`
+      : "您不是该事项的参与人。";
+  const open = "state" in s.task ? availableActions(actor, s as TaskWithState, INSTEAD) : [];
+  const youCan = open.length > 0 ? `您可以${open.map((a) => TRANSITIONS[a].label).join("、")}。` : "";
+  throw new DomainError("forbidden", `您无权${t.label}：只有${who.slice(0, -1).join("、")}${who.length > 1 ? "或" : ""}${who.at(-1)}可以${t.label}。${youAre}${youCan}`, {
+    example: open[0] ? actionExample(open[0], number) : `/查询 ${number}`,
+  });
 }
+
+/** What a refused person is pointed to instead, most useful first (chat commands only). */
+const INSTEAD: readonly TaskAction[] = (
+  ["approve", "accept", "complete", "supplyInfo", "evaluate", "urge", "return", "transfer", "withdraw", "reject", "comment"] as const
+).filter(hasChatCommand);
 
 /**
  * May the actor see this request at all? Sensitive requests only to participants, heads of involved

@@ -153,7 +153,10 @@ describe("every other action through the API", () => {
     const other = await h.as("ou_liuyang", requestCreator, { text: "@市监局 核查另一家店铺", source: "miniapp" });
     const outsider = await post(head, `/api/requests/${other.request.number}/withdraw`, { reason: "我来撤" });
     expect(outsider.status).toBe(403);
-    expect((await outsider.json()).error.message).toBe("您无权撤回：只有发起人可以撤回。");
+    expect((await outsider.json()).error).toMatchObject({
+      message: "您无权撤回：只有发起人可以撤回。您的身份：承办部门负责人。您可以签收、退回、转办、补充说明。",
+      example: `/签收 ${other.request.number}`,
+    });
     expect(await (await post(member, `/api/requests/${other.request.number}/withdraw`, { reason: "企业已迁出" })).json()).toMatchObject({ status: "cancelled" });
   });
 });
