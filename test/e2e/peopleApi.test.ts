@@ -119,8 +119,14 @@ describe("actions", () => {
     expect(again.status).toBe(409);
     expect((await again.json()).error.message).toBe("该任务已由 赵敏 审批同意，当前状态为「待签收」，无需重复操作。");
     const member = await signIn("ou_chenjing");
+    // Someone who may not decide is told so, whatever the state.
     const refused = await post(member, `/api/requests/${request.number}/reject`, { comment: "不行" });
-    expect(refused.status).toBe(409);
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error).toEqual({
+      code: "forbidden",
+      message: "您无权审批驳回：只有发起部门负责人可以审批驳回。您不是该事项的参与人。",
+      example: `/查询 ${request.number}`,
+    });
   });
 });
 
