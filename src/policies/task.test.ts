@@ -44,6 +44,19 @@ describe("task policies", () => {
     expect(can(streetHead, "approve", subject(null))).toBe(true);
   });
 
+  it("tells a handler refused because a colleague was named who may act, and points to what they can do", () => {
+    const working = { ...subject(handler.id), task: { ...subject(handler.id).task, state: "in_progress" as const, reviewPending: false, arbitrationPending: false, arbitrated: false, transferCount: 0 } };
+    expect(() => authorize(otherHandler, "complete", working, "XT-2026-000007")).toThrow(
+      "您无权办结：只有该任务的经办人或承办部门负责人可以办结。该任务已指派给其他经办人办理。",
+    );
+    try {
+      authorize(requester, "complete", working, "XT-2026-000007");
+    } catch (err) {
+      expect(err).toMatchObject({ message: "您无权办结：只有承办部门经办人或承办部门负责人可以办结。您的身份：发起人。您可以催办、撤回、补充说明。", example: "/催办 XT-2026-000007" });
+    }
+    expect.assertions(2);
+  });
+
   it("shows sensitive requests only to participants, involved heads and supervisors", () => {
     const s = subject(handler.id, "sensitive");
     expect(canView(requester, s.request, [s.task])).toBe(true);

@@ -44,11 +44,12 @@ export function can(actor: Actor, action: TaskAction, s: TaskSubject): boolean {
 export function authorize(actor: Actor, action: TaskAction, s: TaskSubject | TaskWithState, number = "XT-2026-000001"): void {
   if (can(actor, action, s)) return;
   const t = TRANSITIONS[action];
-  const needed = t.parties.filter((p) => !(p === "assignee" && t.parties.includes("targetHandler")));
+  const mine = [...partiesOf(actor, s)].filter((p) => p !== "admin");
+  // A handler refused because a colleague was named for the task is told the task's own handler may act.
+  const handledByOther = mine.includes("targetHandler") && t.parties.includes("assignee") && s.task.assigneeId !== null;
+  const needed = t.parties.filter((p) => (handledByOther ? p !== "targetHandler" : !(p === "assignee" && t.parties.includes("targetHandler"))));
   // A long list (who may comment) reads better as what they have in common.
   const who = needed.length > 4 ? ["该事项的参与人"] : needed.map((p) => PARTY_LABELS[p]);
-  const mine = [...partiesOf(actor, s)].filter((p) => p !== "admin");
-  const handledByOther = mine.includes("targetHandler") && t.parties.includes("assignee") && s.task.assigneeId !== null;
   const youAre = handledByOther
     ? "该任务已指派给其他经办人办理。"
     : mine.length > 0
