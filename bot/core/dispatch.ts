@@ -47,6 +47,7 @@ async function preview(deps: Deps, actor: UserActor, text: string): Promise<BotR
       card: previewCard({
         text,
         key: randomBytes(12).toString("base64url"),
+        owner: actor.openId,
         targets: plan.targets.map((d) => d.name),
         joint: plan.targets.length > 1,
         dueAt: plan.dueAt.toISOString(),
@@ -102,7 +103,7 @@ export async function handleCardAction(deps: Deps, event: BotCardActionEvent, re
         return { toast: { type: "success", content: "感谢您的评价" }, card: await render.completion(r.task.id) };
       }
       case "preview_confirm": {
-        const decision = { key: previewKey(v, event), text: str(v.text) };
+        const decision = previewDecision(v, event);
         const cancelled = previewCard({ ...NOTHING_PREVIEWED, text: decision.text, dueAt: deps.now().toISOString(), status: "cancelled" });
         const r = await runCommand(deps, actor, previewConfirmer, decision).catch((err: unknown) => {
           if (err instanceof DomainError && err.code === "preview_cancelled") return err;
@@ -117,7 +118,7 @@ export async function handleCardAction(deps: Deps, event: BotCardActionEvent, re
       case "preview_edit":
         return { toast: { type: "info", content: `请修改后重新发送，例如：/发起 @部门 ${str(v.text)}` } };
       case "preview_cancel": {
-        const decision = { key: previewKey(v, event), text: str(v.text) };
+        const decision = previewDecision(v, event);
         const r = await runCommand(deps, actor, previewCanceller, decision);
         if (r.status === "confirmed") {
           return {
@@ -138,10 +139,18 @@ export async function handleCardAction(deps: Deps, event: BotCardActionEvent, re
 
 const NOTHING_PREVIEWED = { targets: [], joint: false, ruleName: null, explanation: "" };
 
-/** The key a preview card is used once by: the one it carries, or for cards sent before keys, the message itself. */
-function previewKey(v: Record<string, unknown>, event: BotCardActionEvent): string {
-  if (typeof v.p === "string" && v.p) return v.p;
-  if (event.messageId) return `msg:${event.messageId}`;
+/**
+ * What a click on a preview card decides on: the key the card is used once by (the one it carries, or for cards
+ * sent before keys, the message itself) and its text. Only the person who sent the text may decide (in a group
+ * others see the card too).
+ */
+function previewDecision(v: Record<string, unknown>, event: BotCardActionEvent): { key: string; text: string } {
+  const text = typeof v.text === "string" ? v.text : "";
+  if (typeof v.o === "string" && v.o !== event.operatorOpenId) {
+    throw new DomainError("not_yours", "这张预览卡片不是您发送的内容，只有发送者可以确认或取消。如需发起，请自己发送。", { example: `/发起 ${text}` });
+  }
+  if (typeof v.p === "string" && v.p) return { key: v.p, text };
+  if (event.messageId) return { key: `msg:${event.messageId}`, text };
   throw new DomainError("preview_expired", "这个预览已失效，请重新发送内容。", { example: "/发起 @市监局 核查某公司营业执照" });
 }
 

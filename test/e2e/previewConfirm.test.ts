@@ -81,6 +81,19 @@ describe("确认发起 on a preview card", () => {
     expect(await requests()).toBe(before);
   });
 
+  it("only the person who sent the text may confirm its card", async () => {
+    const p = await preview("请人社局出具孙七的社保参保证明");
+    const before = await requests();
+    const other = await h.sandbox.clickCard({ openId: "ou_chenjing", messageId: p.messageId, value: p.confirm });
+    expect(other.body.toast).toEqual({
+      type: "error",
+      content: "这张预览卡片不是您发送的内容，只有发送者可以确认或取消。如需发起，请自己发送。\n正确示例：/发起 请人社局出具孙七的社保参保证明",
+    });
+    expect(await requests()).toBe(before);
+    expect((await click(p.messageId, p.confirm)).body.toast.type).toBe("success");
+    expect(await requests()).toBe(before + 1);
+  });
+
   it("two previews of the same text are two cards: each may be confirmed once", async () => {
     const a = await preview("请人社局出具赵六的社保参保证明");
     const b = await preview("请人社局出具赵六的社保参保证明");
