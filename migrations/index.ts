@@ -2,10 +2,12 @@ import type { Migration } from "kysely";
 import * as initial from "./2026_11_22_1200_initial";
 import * as sessions from "./2026_11_22_1300_sessions";
 import * as inbox from "./2026_12_01_2101_inbox";
+import * as chatPreviews from "./2026_12_01_2107_chat_previews";
 
 /** Every migration, in order. An explicit list (no folder scan) so the Worker bundle has them too. */
 export const migrations: Record<string, Migration> = {
   "2026_11_22_1200_initial": initial,
   "2026_11_22_1300_sessions": sessions,
   "2026_12_01_2101_inbox": inbox,
+  "2026_12_01_2107_chat_previews": chatPreviews,
 };

@@ -1,8 +1,8 @@
 import { runCommand } from "../../src/commands/context";
-import { taskAccepter } from "../../src/commands/taskAccepter";
+import { taskAccepter, type Assignee } from "../../src/commands/taskAccepter";
 import type { ChatCommand } from "../core/types";
 import { takeDepartment, takeNumber } from "./args";
-import { departmentCode } from "./lookup";
+import { departmentCodeIfAny } from "./lookup";
 
 export const acceptCommand: ChatCommand = {
   names: ["签收", "accept"],
@@ -12,12 +12,14 @@ export const acceptCommand: ChatCommand = {
   async run({ deps, actor, event }, args) {
     const { number, rest } = takeNumber(args, this.examples[0]!);
     const person = event.mentions[0];
-    // "@部门" is only needed when a joint request has several tasks this person could accept.
-    const dept = person ? null : takeDepartment(rest).department;
-    const { task } = await runCommand(deps, actor, taskAccepter, {
-      task: { requestNumber: number, departmentCode: dept ? await departmentCode(deps, dept) : undefined },
-      assignee: person ? { openId: person.openId } : undefined,
-    });
-    return { text: `已签收 ${number}${person ? `，交由 ${person.name} 办理` : task.assigneeId === actor.id ? "，由您办理" : ""}。发起人已收到通知。` };
+    // "@X" typed as text (not a mention the platform resolved) names a department when it is one (a joint
+    // request with several tasks this person could accept), and otherwise the handler, by name; the command
+    // checks the person may accept before it looks for either.
+    const typed = person ? null : takeDepartment(rest).department;
+    const dept = typed ? await departmentCodeIfAny(deps, typed) : undefined;
+    const assignee: Assignee | undefined = person ? { openId: person.openId } : typed && !dept ? { name: typed } : undefined;
+    const { task } = await runCommand(deps, actor, taskAccepter, { task: { requestNumber: number, departmentCode: dept }, assignee });
+    const named = person?.name ?? (assignee && "name" in assignee ? assignee.name : null);
+    return { text: `已签收 ${number}${named ? `，交由 ${named} 办理` : task.assigneeId === actor.id ? "，由您办理" : ""}。发起人已收到通知。` };
   },
 };

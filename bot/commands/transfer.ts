@@ -3,7 +3,6 @@ import { taskTransferrer } from "../../src/commands/taskTransferrer";
 import { DomainError } from "../../src/domain/types";
 import type { ChatCommand } from "../core/types";
 import { takeDepartment, takeNumber } from "./args";
-import { departmentCode } from "./lookup";
 
 export const transferCommand: ChatCommand = {
   names: ["转办", "transfer"],
@@ -15,8 +14,8 @@ export const transferCommand: ChatCommand = {
     const { number, rest } = takeNumber(args, example);
     const { department, rest: reason } = takeDepartment(rest);
     if (!department) throw new DomainError("missing_department", "请用 @部门 写明转给哪个部门。", { example });
-    const code = await departmentCode(deps, department);
-    await runCommand(deps, actor, taskTransferrer, { task: { requestNumber: number }, toDepartment: code, reason });
+    // The command resolves the name after checking the person may transfer at all.
+    await runCommand(deps, actor, taskTransferrer, { task: { requestNumber: number }, toDepartment: department, reason });
     return { text: `已将 ${number} 转办至 ${department}，对方部门和发起人已收到通知。` };
   },
 };

@@ -1,7 +1,9 @@
+import { randomBytes } from "node:crypto";
 import type { Deps } from "../../src/commands/context";
 import { runCommand } from "../../src/commands/context";
 import { requestApprover } from "../../src/commands/requestApprover";
-import { requestCreator } from "../../src/commands/requestCreator";
+import { previewCanceller } from "../../src/commands/previewCanceller";
+import { previewConfirmer } from "../../src/commands/previewConfirmer";
 import { planRequest } from "../../src/commands/requestPlanner";
 import { taskAccepter } from "../../src/commands/taskAccepter";
 import { taskEvaluator } from "../../src/commands/taskEvaluator";
@@ -44,6 +46,8 @@ async function preview(deps: Deps, actor: UserActor, text: string): Promise<BotR
     return {
       card: previewCard({
         text,
+        key: randomBytes(12).toString("base64url"),
+        owner: actor.openId,
         targets: plan.targets.map((d) => d.name),
         joint: plan.targets.length > 1,
         dueAt: plan.dueAt.toISOString(),
@@ -99,25 +103,30 @@ export async function handleCardAction(deps: Deps, event: BotCardActionEvent, re
         return { toast: { type: "success", content: "感谢您的评价" }, card: await render.completion(r.task.id) };
       }
       case "preview_confirm": {
-        const r = await runCommand(deps, actor, requestCreator, { text: str(v.text), source: "chat" });
+        const decision = previewDecision(v, event);
+        const cancelled = previewCard({ ...NOTHING_PREVIEWED, text: decision.text, dueAt: deps.now().toISOString(), status: "cancelled" });
+        const r = await runCommand(deps, actor, previewConfirmer, decision).catch((err: unknown) => {
+          if (err instanceof DomainError && err.code === "preview_cancelled") return err;
+          throw err;
+        });
+        if (r instanceof DomainError) return { toast: { type: "error", content: explain(r) }, card: cancelled };
         return {
-          toast: { type: "success", content: `已发起 ${r.request.number}` },
-          card: previewCard({
-            text: str(v.text),
-            targets: r.plan.targets.map((d) => d.name),
-            joint: r.plan.targets.length > 1,
-            dueAt: r.plan.dueAt.toISOString(),
-            ruleName: r.plan.rule?.name ?? null,
-            explanation: r.plan.explanation,
-            status: "confirmed",
-            number: r.request.number,
-          }),
+          toast: r.created ? { type: "success", content: `已发起 ${r.number}` } : { type: "info", content: `该预览已发起为 ${r.number}，未重复发起。` },
+          card: previewCard({ text: decision.text, ...r.summary, status: "confirmed", number: r.number }),
         };
       }
       case "preview_edit":
         return { toast: { type: "info", content: `请修改后重新发送，例如：/发起 @部门 ${str(v.text)}` } };
       case "preview_cancel": {
-        const card = previewCard({ text: str(v.text), targets: [], joint: false, dueAt: deps.now().toISOString(), ruleName: null, explanation: "", status: "cancelled" });
+        const decision = previewDecision(v, event);
+        const r = await runCommand(deps, actor, previewCanceller, decision);
+        if (r.status === "confirmed") {
+          return {
+            toast: { type: "error", content: `该预览已发起为 ${r.number}，不能取消。如需撤回，请发送：/撤回 ${r.number} 撤回原因` },
+            card: previewCard({ text: decision.text, ...r.summary, status: "confirmed", number: r.number }),
+          };
+        }
+        const card = previewCard({ ...NOTHING_PREVIEWED, text: decision.text, dueAt: deps.now().toISOString(), status: "cancelled" });
         return { toast: { type: "info", content: "已取消" }, card };
       }
       default:
@@ -126,6 +135,23 @@ export async function handleCardAction(deps: Deps, event: BotCardActionEvent, re
   } catch (err) {
     return { toast: { type: "error", content: explain(err) } };
   }
+}
+
+const NOTHING_PREVIEWED = { targets: [], joint: false, ruleName: null, explanation: "" };
+
+/**
+ * What a click on a preview card decides on: the key the card is used once by (the one it carries, or for cards
+ * sent before keys, the message itself) and its text. Only the person who sent the text may decide (in a group
+ * others see the card too).
+ */
+function previewDecision(v: Record<string, unknown>, event: BotCardActionEvent): { key: string; text: string } {
+  const text = typeof v.text === "string" ? v.text : "";
+  if (typeof v.o === "string" && v.o !== event.operatorOpenId) {
+    throw new DomainError("not_yours", "这张预览卡片不是您发送的内容，只有发送者可以确认或取消。如需发起，请自己发送。", { example: `/发起 ${text}` });
+  }
+  if (typeof v.p === "string" && v.p) return { key: v.p, text };
+  if (event.messageId) return { key: `msg:${event.messageId}`, text };
+  throw new DomainError("preview_expired", "这个预览已失效，请重新发送内容。", { example: "/发起 @市监局 核查某公司营业执照" });
 }
 
 /** Renders the current state of the cards a click may change (bot/lark/render.ts implements it). */

@@ -172,6 +172,10 @@ export interface PreviewView {
   explanation: string;
   status?: "open" | "confirmed" | "cancelled";
   number?: string;
+  /** the key that makes the card confirm at most once (minted when the preview is shown) */
+  key?: string;
+  /** the openId of the person who sent the text: only they may confirm or cancel */
+  owner?: string;
 }
 
 /** Free text that reads as a request: what would happen, with 确认 / 修改 / 取消. */
@@ -189,9 +193,10 @@ export function previewCard(v: PreviewView): Card {
   ];
   const status = v.status ?? "open";
   if (status === "open") {
-    elements.push(button("确认发起", "primary", { a: "preview_confirm", text: v.text }));
-    elements.push(button("修改", "default", { a: "preview_edit", text: v.text }));
-    elements.push(button("取消", "danger", { a: "preview_cancel", text: v.text }));
+    const key = { ...(v.key ? { p: v.key } : {}), ...(v.owner ? { o: v.owner } : {}) };
+    elements.push(button("确认发起", "primary", { a: "preview_confirm", text: v.text, ...key }));
+    elements.push(button("修改", "default", { a: "preview_edit", text: v.text, ...key }));
+    elements.push(button("取消", "danger", { a: "preview_cancel", text: v.text, ...key }));
   } else {
     elements.push(md(status === "confirmed" ? `已发起，编号 **${v.number}**。` : "已取消，未发起。"));
   }

@@ -3,7 +3,7 @@ import { insertComment } from "../db/repositories/comments";
 import { enqueueMessages } from "../db/repositories/outbox";
 import { DomainError } from "../domain/types";
 import { actorUserId } from "../policies/actor";
-import { can } from "../policies/task";
+import { authorize, can } from "../policies/task";
 import { canView } from "../policies/visibility";
 import type { Command, CommandContext } from "./context";
 import { requireText } from "./inputs";
@@ -26,10 +26,8 @@ export const commentAdder: Command<CommentInput, { commentId: number }> = async 
   if (!canView(ctx.actor, request, tasks)) {
     throw new DomainError("not_found", `找不到编号为 ${input.requestNumber} 的协同事项，请检查编号。`, { example: `/查询 ${NUMBER_EXAMPLE}` });
   }
+  if (!tasks.some((task) => can(ctx.actor, "comment", { request, task }))) authorize(ctx.actor, "comment", { request, task: tasks[0]! }, request.number);
   const body = requireText(input.body, "补充内容", `/补充 ${request.number} 企业联系人电话 0571-8888xxxx`);
-  if (!tasks.some((task) => can(ctx.actor, "comment", { request, task }))) {
-    throw new DomainError("forbidden", "您不是该协同事项的参与人，不能补充说明。");
-  }
   const isRequester = ctx.actor.kind === "user" && ctx.actor.id === request.requesterId;
   const waiting = tasks.filter((t) => t.state === "awaiting_info");
   if (isRequester && waiting.length > 0) {

@@ -2,7 +2,7 @@ import { enqueueMessages } from "../db/repositories/outbox";
 import type { Command } from "./context";
 import { requireText } from "./inputs";
 import { announceTask, messageFor, peopleRecipients, userRecipient } from "./notifications";
-import { applyTransition, lockRequest, lockRequestByNumber, type LockedTask } from "./taskStep";
+import { applyTransition, assertMayAct, lockRequest, lockRequestByNumber, type LockedTask } from "./taskStep";
 
 export interface ApprovalInput {
   request: { requestNumber: string } | { requestId: number };
@@ -19,12 +19,13 @@ export const requestApprover: Command<ApprovalInput, LockedTask> = async (deps, 
     "requestId" in input.request ? input.request.requestId : (await lockRequestByNumber(ctx, input.request.requestNumber)).id;
   const { request, tasks } = await lockRequest(ctx, requestId);
   const approve = input.decision === "approve";
+  const waiting = tasks.filter((t) => t.state === "pending_approval");
+  // With nothing waiting, the first task carries the refusal ("already approved by X"), after the role's.
+  const locked: LockedTask = { request, task: waiting[0] ?? tasks[0]!, tasks };
+  await assertMayAct(ctx, locked, approve ? "approve" : "reject");
   const comment = approve
     ? input.comment?.trim() || null
     : requireText(input.comment, "驳回理由", `/驳回 ${request.number} 请补充企业统一社会信用代码后再发起`);
-  const waiting = tasks.filter((t) => t.state === "pending_approval");
-  // With nothing waiting, the first task carries the refusal ("already approved by X").
-  const locked: LockedTask = { request, task: tasks[0]!, tasks };
   for (const task of waiting.length > 0 ? waiting : [tasks[0]!]) {
     locked.task = task;
     await applyTransition(deps, ctx, locked, {

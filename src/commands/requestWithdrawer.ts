@@ -2,7 +2,7 @@ import { isOpenState } from "../domain/taskTransitions";
 import type { Command } from "./context";
 import { requireText } from "./inputs";
 import { inboundCardKey, messageFor, departmentRecipients } from "./notifications";
-import { applyTransition, lockRequest, lockRequestByNumber, type LockedTask } from "./taskStep";
+import { applyTransition, assertMayAct, lockRequest, lockRequestByNumber, type LockedTask } from "./taskStep";
 
 export interface WithdrawInput {
   request: { requestNumber: string } | { requestId: number };
@@ -14,9 +14,10 @@ export const requestWithdrawer: Command<WithdrawInput, LockedTask> = async (deps
   const requestId =
     "requestId" in input.request ? input.request.requestId : (await lockRequestByNumber(ctx, input.request.requestNumber)).id;
   const { request, tasks } = await lockRequest(ctx, requestId);
-  const reason = requireText(input.reason, "撤回原因", `/撤回 ${request.number} 企业已自行提交材料，无需核查`);
   const unfinished = tasks.filter((t) => isOpenState(t.state) || t.state === "returned");
   const locked: LockedTask = { request, task: unfinished[0] ?? tasks[0]!, tasks };
+  await assertMayAct(ctx, locked, "withdraw");
+  const reason = requireText(input.reason, "撤回原因", `/撤回 ${request.number} 企业已自行提交材料，无需核查`);
   for (const task of unfinished.length > 0 ? unfinished : [tasks[0]!]) {
     locked.task = task;
     const wasAnnounced = task.state !== "pending_approval";

@@ -1,14 +1,17 @@
 import { DomainError } from "../domain/types";
 import { hasDepartmentRole } from "../policies/actor";
-import { loadUserActor } from "../db/repositories/org";
+import { findDepartmentById, loadUserActor, usersWithRole } from "../db/repositories/org";
 import type { Command, CommandContext } from "./context";
 import { messageFor, userRecipient } from "./notifications";
 import { applyTransition, lockTask, type LockedTask, type TaskRef } from "./taskStep";
 
 export interface AcceptInput {
   task: TaskRef;
-  /** the handler who will work on it; defaults to the accepting person when they are a handler, else nobody yet */
-  assignee?: { openId: string } | { userId: number } | undefined;
+  /**
+   * the handler who will work on it (a name as typed in chat after "@" when it was not a real mention);
+   * defaults to the accepting person when they are a handler, else nobody yet
+   */
+  assignee?: Assignee | undefined;
 }
 
 /** 签收: the target department takes the task and names its handler. */
@@ -17,7 +20,7 @@ export const taskAccepter: Command<AcceptInput, LockedTask> = async (deps, ctx, 
   const deptId = locked.task.departmentId;
   let assigneeId: number | null = null;
   if (input.assignee) {
-    assigneeId = await handlerOf(ctx, input.assignee, deptId);
+    assigneeId = await handlerOf(ctx, input.assignee, deptId, `/签收 ${locked.request.number} @`);
   } else if (ctx.actor.kind === "user" && hasDepartmentRole(ctx.actor, "handler", deptId)) {
     // A handler accepting takes the work; a head or dispatcher accepting leaves it to any handler until assigned.
     assigneeId = ctx.actor.id;
@@ -42,11 +45,28 @@ export const taskAccepter: Command<AcceptInput, LockedTask> = async (deps, ctx, 
   return locked;
 };
 
-/** The person named as handler, who must be a handler or the head of the task's department. */
-export async function handlerOf(ctx: CommandContext, who: { openId: string } | { userId: number }, departmentId: number): Promise<number> {
-  const person = await loadUserActor(ctx.trx, "openId" in who ? { openId: who.openId } : { id: who.userId });
-  if (!person || !(hasDepartmentRole(person, "handler", departmentId) || hasDepartmentRole(person, "head", departmentId))) {
-    throw new DomainError("invalid_assignee", "指定的经办人不是本部门的经办人或负责人，请重新选择。");
-  }
-  return person.id;
+export type Assignee = { openId: string } | { userId: number } | { name: string };
+
+/**
+ * The person named as handler, who must be a handler or the head of the task's department. Anyone else, or a
+ * name nobody there has, is refused with the people who can be named (`example` ends where a name goes).
+ */
+export async function handlerOf(ctx: CommandContext, who: Assignee, departmentId: number, example: string): Promise<number> {
+  const handlers = await usersWithRole(ctx.trx, departmentId, ["handler"]);
+  const heads = (await usersWithRole(ctx.trx, departmentId, ["head"])).filter((p) => !handlers.some((x) => x.id === p.id));
+  const eligible = [...handlers, ...heads];
+  const person =
+    "name" in who
+      ? eligible.find((p) => p.name === who.name.trim())
+      : await loadUserActor(ctx.trx, "openId" in who ? { openId: who.openId } : { id: who.userId });
+  if (person && eligible.some((p) => p.id === person.id)) return person.id;
+  const dept = await findDepartmentById(ctx.trx, departmentId);
+  const names = eligible.map((p) => p.name);
+  const refusal =
+    "name" in who
+      ? `${dept.name}没有名为「${who.name.trim()}」的经办人或负责人。`
+      : `${person?.name ?? "指定的人"}不是${dept.name}的经办人或负责人，不能指定为经办人。`;
+  throw new DomainError("invalid_assignee", `${refusal}${names.length ? `可以指定：${names.join("、")}。` : "该部门尚未登记经办人，请联系管理员。"}`, {
+    example: `${example}${names[0] ?? "经办人姓名"}`,
+  });
 }

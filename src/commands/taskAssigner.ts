@@ -1,18 +1,18 @@
 import { DomainError } from "../domain/types";
 import type { Command } from "./context";
 import { messageFor, userRecipient } from "./notifications";
-import { handlerOf } from "./taskAccepter";
+import { handlerOf, type Assignee } from "./taskAccepter";
 import { applyTransition, lockTask, type LockedTask, type TaskRef } from "./taskStep";
 
 export interface AssignInput {
   task: TaskRef;
-  assignee: { openId: string } | { userId: number };
+  assignee: Assignee;
 }
 
 /** 分办: the department's head or dispatcher names (or changes) the handler of a task it has accepted. */
 export const taskAssigner: Command<AssignInput, LockedTask> = async (deps, ctx, input) => {
   const locked = await lockTask(ctx, input.task, "assign");
-  const assigneeId = await handlerOf(ctx, input.assignee, locked.task.departmentId);
+  const assigneeId = await handlerOf(ctx, input.assignee, locked.task.departmentId, `在小程序中打开 ${locked.request.number}，点「指派经办人」，选择 `);
   const previous = locked.task.assigneeId;
   if (previous === assigneeId) throw new DomainError("already_done", "该任务已由此人经办，无需重新指派。");
   await applyTransition(deps, ctx, locked, {

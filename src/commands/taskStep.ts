@@ -5,7 +5,7 @@ import { enqueueMessages, type OutgoingMessage } from "../db/repositories/outbox
 import { inboundCardKey, refreshInboundCard } from "./notifications";
 import type { RequestRow, TaskRow, TaskUpdate } from "../db/tables";
 import { actorName, actorUserId } from "../policies/actor";
-import { authorize, can } from "../policies/task";
+import { authorize, can, canView } from "../policies/task";
 import type { CommandContext, Deps } from "./context";
 
 /**
@@ -32,28 +32,54 @@ export async function lockTask(ctx: CommandContext, ref: TaskRef, action: TaskAc
   let requestId: number;
   if ("taskId" in ref) {
     const t = await trx.selectFrom("tasks").select("requestId").where("id", "=", ref.taskId).executeTakeFirst();
-    if (!t) throw new DomainError("not_found", `找不到任务 ${ref.taskId}。`);
+    if (!t) throw new DomainError("not_found", TASK_NOT_FOUND(ref.taskId));
     requestId = t.requestId;
   } else {
     requestId = (await lockRequestByNumber(ctx, ref.requestNumber)).id;
   }
-  const { request, tasks } = await lockRequest(ctx, requestId);
+  const { request, tasks } = await lockRequest(ctx, requestId, "taskId" in ref ? ref : undefined);
   const task = "taskId" in ref ? tasks.find((t) => t.id === ref.taskId)! : await pickTask(ctx, request, tasks, ref, action);
-  return { request, task, tasks };
+  const locked = { request, task, tasks };
+  await assertMayAct(ctx, locked, action);
+  return locked;
+}
+
+/**
+ * The checks every task command makes before it looks at its input, in this order: may the actor's role take
+ * the action (the refusal names the role needed), then does the task's state allow it (naming who moved it
+ * there), then the table's guards. Commands check their own rules (lead/supporting order, limits) after this.
+ */
+export async function assertMayAct(ctx: CommandContext, locked: LockedTask, action: TaskAction): Promise<void> {
+  const { request, task } = locked;
+  authorize(ctx.actor, action, { request, task }, request.number);
+  try {
+    assertTransition(action, task.state, task);
+  } catch (err) {
+    throw await withWhoDidIt(ctx, task, action, err);
+  }
+}
+
+/** The answer for a request that does not exist and for one the person may not see: the same, so nothing leaks. */
+function notFound(number: string): DomainError {
+  return new DomainError("not_found", `找不到编号为 ${number} 的协同事项，或您无权查看。`, { example: `/查询 ${NUMBER_EXAMPLE}` });
 }
 
 export async function lockRequestByNumber(ctx: CommandContext, number: string): Promise<RequestRow> {
   const normalized = number.trim().toUpperCase();
   const r = await ctx.trx.selectFrom("requests").selectAll().where("number", "=", normalized).executeTakeFirst();
-  if (!r) {
-    throw new DomainError("not_found", `找不到编号为 ${number} 的协同事项，请检查编号。`, { example: `/查询 ${NUMBER_EXAMPLE}` });
-  }
+  if (!r) throw notFound(number);
   return r;
 }
 
-export async function lockRequest(ctx: CommandContext, requestId: number): Promise<{ request: RequestRow; tasks: TaskRow[] }> {
+const TASK_NOT_FOUND = (id: number) => `找不到任务 ${id}，或您无权查看。`;
+
+/** Locks a request and its tasks; a person who may not see it is told it is not found (jobs and tokens see all). */
+export async function lockRequest(ctx: CommandContext, requestId: number, ref?: { taskId: number }): Promise<{ request: RequestRow; tasks: TaskRow[] }> {
   const request = await ctx.trx.selectFrom("requests").selectAll().where("id", "=", requestId).forUpdate().executeTakeFirstOrThrow();
   const tasks = await ctx.trx.selectFrom("tasks").selectAll().where("requestId", "=", requestId).orderBy("id").forUpdate().execute();
+  if (ctx.actor.kind === "user" && !canView(ctx.actor, request, tasks)) {
+    throw ref ? new DomainError("not_found", TASK_NOT_FOUND(ref.taskId)) : notFound(request.number);
+  }
   return { request, tasks };
 }
 
@@ -110,12 +136,12 @@ export interface TransitionSpec {
 export async function applyTransition(deps: Deps, ctx: CommandContext, locked: LockedTask, spec: TransitionSpec): Promise<TaskRow> {
   const { request, task } = locked;
   const at = deps.now();
+  if (!spec.authorized) authorize(ctx.actor, spec.action, { request, task }, request.number);
   try {
     assertTransition(spec.action, task.state, task);
   } catch (err) {
     throw await withWhoDidIt(ctx, task, spec.action, err);
   }
-  if (!spec.authorized) authorize(ctx.actor, spec.action, { request, task });
   const to = spec.to ?? TRANSITIONS[spec.action].to ?? task.state;
   const updated = await ctx.trx
     .updateTable("tasks")
@@ -162,6 +188,8 @@ export async function refreshRequestStatus(ctx: CommandContext, locked: LockedTa
     .executeTakeFirstOrThrow();
 }
 
+const STAYING_ACTIONS = (Object.keys(TRANSITIONS) as TaskAction[]).filter((a) => TRANSITIONS[a].to === null);
+
 /** Turns a bare "wrong state" refusal into "already done by X" when someone else just moved the task. */
 async function withWhoDidIt(ctx: CommandContext, task: TaskRow, attempted: TaskAction, err: unknown): Promise<unknown> {
   if (!(err instanceof DomainError) || err.code !== "invalid_state") return err;
@@ -170,6 +198,8 @@ async function withWhoDidIt(ctx: CommandContext, task: TaskRow, attempted: TaskA
     .select(["actorName", "action", "createdAt"])
     .where("taskId", "=", task.id)
     .where("toState", "=", task.state)
+    // Who moved it, not who last urged or commented on it where it stands.
+    .where("action", "not in", STAYING_ACTIONS)
     .orderBy("seq", "desc")
     .limit(1)
     .executeTakeFirst();

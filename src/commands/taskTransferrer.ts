@@ -1,6 +1,7 @@
 import { MAX_TRANSFERS_WITHOUT_ADMIN } from "../domain/taskTransitions";
 import { DomainError } from "../domain/types";
-import { findDepartmentByCode, findDepartmentById } from "../db/repositories/org";
+import { resolveDepartmentOrThrow } from "../domain/departmentResolver";
+import { findDepartmentByCode, findDepartmentById, listDepartments, toDepartmentRef } from "../db/repositories/org";
 import { hasGlobalRole } from "../policies/actor";
 import type { Command } from "./context";
 import { requireText } from "./inputs";
@@ -9,7 +10,7 @@ import { applyTransition, lockTask, type LockedTask, type TaskRef } from "./task
 
 export interface TransferInput {
   task: TaskRef;
-  /** department code of the department that really owns the task */
+  /** the department that really owns the task: its code, or (from chat) its name, alias or a fragment */
   toDepartment: string;
   reason: string;
 }
@@ -22,7 +23,11 @@ export const taskTransferrer: Command<TransferInput, LockedTask> = async (deps, 
   const locked = await lockTask(ctx, input.task, "transfer");
   const example = `/转办 ${locked.request.number} @市税务局 涉及欠税核查，属税务部门职责`;
   const reason = requireText(input.reason, "转办原因", example);
-  const target = await findDepartmentByCode(ctx.trx, input.toDepartment);
+  // Named only after the role and state checks, so a person who may not transfer is told that first.
+  const byCode = await findDepartmentByCode(ctx.trx, input.toDepartment);
+  const target = byCode?.active
+    ? byCode
+    : await findDepartmentByCode(ctx.trx, resolveDepartmentOrThrow(input.toDepartment, (await listDepartments(ctx.trx)).map(toDepartmentRef)).code);
   if (!target || !target.active) throw new DomainError("unknown_department", `找不到部门 ${input.toDepartment}。`, { example });
   const from = await findDepartmentById(ctx.trx, locked.task.departmentId);
   if (target.id === from.id) throw new DomainError("same_department", "不能转办给本部门。", { example });

@@ -1,7 +1,7 @@
 import { isOpenState, TRANSITIONS } from "../domain/taskTransitions";
 import { DomainError } from "../domain/types";
 import { findDepartmentByCode } from "../db/repositories/org";
-import { can } from "../policies/task";
+import { authorize, can } from "../policies/task";
 import type { Command } from "./context";
 import { departmentRecipients, messageFor, userRecipient } from "./notifications";
 import { applyTransition, lockRequest, lockRequestByNumber, type LockedTask } from "./taskStep";
@@ -15,6 +15,8 @@ export interface UrgeInput {
 /** 催办: nudges the departments still working on a request; at most once per task per URGE_INTERVAL_HOURS. */
 export const taskUrger: Command<UrgeInput, { urged: number }> = async (deps, ctx, input) => {
   const { request, tasks } = await lockRequest(ctx, (await lockRequestByNumber(ctx, input.requestNumber)).id);
+  // Who may urge is decided by the request (requester, their head, supervisors), before any state or limit.
+  if (!tasks.some((task) => can(ctx.actor, "urge", { request, task }))) authorize(ctx.actor, "urge", { request, task: tasks[0]! }, request.number);
   let candidates = tasks.filter((t) => TRANSITIONS.urge.from.includes(t.state));
   if (input.departmentCode) {
     const d = await findDepartmentByCode(ctx.trx, input.departmentCode);
@@ -24,9 +26,6 @@ export const taskUrger: Command<UrgeInput, { urged: number }> = async (deps, ctx
     throw new DomainError("invalid_state", `协同事项 ${request.number} 没有可催办的任务（已办结、已退回或已撤回的任务无需催办）。`);
   }
   const locked: LockedTask = { request, task: candidates[0]!, tasks };
-  if (!candidates.some((task) => can(ctx.actor, "urge", { request, task }))) {
-    await applyTransition(deps, ctx, locked, { action: "urge" }); // throws the policy's refusal
-  }
   const now = deps.now();
   const intervalMs = deps.config.urgeIntervalHours * 3600_000;
   const due = candidates.filter((t) => !t.lastUrgedAt || now.getTime() - new Date(t.lastUrgedAt).getTime() >= intervalMs);

@@ -209,6 +209,26 @@ export interface SessionTable {
   createdAt: CreatedAt;
 }
 
+/** What a confirmed preview card showed, to show it again when the card is clicked once more. */
+export interface PreviewSummary {
+  targets: string[];
+  joint: boolean;
+  dueAt: string;
+  ruleName: string | null;
+  explanation: string;
+}
+
+export interface ChatPreviewTable {
+  id: Generated<number>;
+  /** the random key the card carries (or "msg:<message id>" for cards from before keys) */
+  previewKey: string;
+  userId: number;
+  status: "confirmed" | "cancelled";
+  requestId: number | null;
+  summary: Json<PreviewSummary> | null;
+  createdAt: CreatedAt;
+}
+
 export interface Database {
   sessions: SessionTable;
   departments: DepartmentTable;
@@ -225,6 +245,7 @@ export interface Database {
   inboundEvents: InboundEventTable;
   calendarOverrides: CalendarOverrideTable;
   apiTokens: ApiTokenTable;
+  chatPreviews: ChatPreviewTable;
 }
 
 export type Department = Selectable<DepartmentTable>;

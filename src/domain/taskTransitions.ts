@@ -152,6 +152,35 @@ export const PARTY_LABELS: Record<Party, string> = {
 };
 
 /**
+ * How a person takes each action in chat, `{n}` standing for the request number; actions the chat has no
+ * command for are taken in the mini-app. Refusals show these as their correct example.
+ */
+const CHAT_EXAMPLES: Partial<Record<TaskAction, string>> = {
+  approve: "/同意 {n}",
+  reject: "/驳回 {n} 请补充企业统一社会信用代码后再发起",
+  accept: "/签收 {n}",
+  return: "/退回 {n} 该事项不属于本部门职责，建议转市税务局",
+  transfer: "/转办 {n} @市税务局 涉及欠税核查，属税务职责",
+  complete: "/办结 {n} 经核查，该公司营业执照真实有效",
+  supplyInfo: "/补充 {n} 统一社会信用代码 91330100MA2XXXXX",
+  withdraw: "/撤回 {n} 企业已自行提交材料",
+  urge: "/催办 {n}",
+  comment: "/补充 {n} 企业联系人电话 0571-8888xxxx",
+  evaluate: "/评价 {n} 5 办理及时",
+};
+
+/** A correct way to take the action on this request: the chat command, or where to find it in the mini-app. */
+export function actionExample(action: TaskAction, number: string): string {
+  const chat = CHAT_EXAMPLES[action];
+  return chat ? chat.replace("{n}", number) : `在小程序中打开 ${number}，点「${TRANSITIONS[action].label}」`;
+}
+
+/** Whether the chat has a command for the action (else it is a mini-app button). */
+export function hasChatCommand(action: TaskAction): boolean {
+  return CHAT_EXAMPLES[action] !== undefined;
+}
+
+/**
  * Checks state and flags (not the actor: see policies). Throws a DomainError whose message says why, in Chinese.
  * `alreadyBy` names who moved the task to where it is, for the "already approved by X" answers of races.
  */

@@ -39,9 +39,22 @@ describe("task policies", () => {
   });
 
   it("explains refusals with who may act", () => {
-    expect(() => authorize(handler, "accept", subject(null))).toThrow("您无权签收：只有承办部门收件员、承办部门负责人可以签收。");
+    expect(() => authorize(handler, "accept", subject(null))).toThrow("您无权签收：只有承办部门收件员或承办部门负责人可以签收。您的身份：承办部门经办人。");
     expect(() => authorize(requester, "approve", subject(null))).toThrow("只有发起部门负责人可以审批同意");
     expect(can(streetHead, "approve", subject(null))).toBe(true);
+  });
+
+  it("tells a handler refused because a colleague was named who may act, and points to what they can do", () => {
+    const working = { ...subject(handler.id), task: { ...subject(handler.id).task, state: "in_progress" as const, reviewPending: false, arbitrationPending: false, arbitrated: false, transferCount: 0 } };
+    expect(() => authorize(otherHandler, "complete", working, "XT-2026-000007")).toThrow(
+      "您无权办结：只有该任务的经办人或承办部门负责人可以办结。该任务已指派给其他经办人办理。",
+    );
+    try {
+      authorize(requester, "complete", working, "XT-2026-000007");
+    } catch (err) {
+      expect(err).toMatchObject({ message: "您无权办结：只有承办部门经办人或承办部门负责人可以办结。您的身份：发起人。您可以催办、撤回、补充说明。", example: "/催办 XT-2026-000007" });
+    }
+    expect.assertions(2);
   });
 
   it("shows sensitive requests only to participants, involved heads and supervisors", () => {

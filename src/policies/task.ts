@@ -1,4 +1,4 @@
-import { PARTY_LABELS, TRANSITIONS, type Party, type TaskAction, type TaskFlags } from "../domain/taskTransitions";
+import { actionExample, hasChatCommand, PARTY_LABELS, TRANSITIONS, type Party, type TaskAction, type TaskFlags } from "../domain/taskTransitions";
 import { DomainError, type Classification, type TaskState } from "../domain/types";
 import { hasDepartmentRole, hasGlobalRole, type Actor } from "./actor";
 
@@ -37,15 +37,38 @@ export function can(actor: Actor, action: TaskAction, s: TaskSubject): boolean {
   });
 }
 
-export function authorize(actor: Actor, action: TaskAction, s: TaskSubject): void {
+/**
+ * Refuses an action the actor's roles do not allow, naming the roles that may take it, who the actor is on
+ * this request, and (as the correct example) something the actor may do on it instead.
+ */
+export function authorize(actor: Actor, action: TaskAction, s: TaskSubject | TaskWithState, number = "XT-2026-000001"): void {
   if (can(actor, action, s)) return;
   const t = TRANSITIONS[action];
-  const who = t.parties.map((p) => PARTY_LABELS[p]).join("、");
-  throw new DomainError("forbidden", `您无权${t.label}：只有${who}可以${t.label}。`);
+  const mine = [...partiesOf(actor, s)].filter((p) => p !== "admin");
+  // A handler refused because a colleague was named for the task is told the task's own handler may act.
+  const handledByOther = mine.includes("targetHandler") && t.parties.includes("assignee") && s.task.assigneeId !== null;
+  const needed = t.parties.filter((p) => (handledByOther ? p !== "targetHandler" : !(p === "assignee" && t.parties.includes("targetHandler"))));
+  // A long list (who may comment) reads better as what they have in common.
+  const who = needed.length > 4 ? ["该事项的参与人"] : needed.map((p) => PARTY_LABELS[p]);
+  const youAre = handledByOther
+    ? "该任务已指派给其他经办人办理。"
+    : mine.length > 0
+      ? `您的身份：${mine.filter((p) => !(p === "assignee" && mine.includes("targetHandler"))).map((p) => PARTY_LABELS[p]).join("、")}。`
+      : "您不是该事项的参与人。";
+  const open = "state" in s.task ? availableActions(actor, s as TaskWithState, INSTEAD) : [];
+  const youCan = open.length > 0 ? `您可以${open.map((a) => TRANSITIONS[a].label).join("、")}。` : "";
+  throw new DomainError("forbidden", `您无权${t.label}：只有${who.slice(0, -1).join("、")}${who.length > 1 ? "或" : ""}${who.at(-1)}可以${t.label}。${youAre}${youCan}`, {
+    example: open[0] ? actionExample(open[0], number) : `/查询 ${number}`,
+  });
 }
 
 // Visibility (密级) is one rule of its own; re-exported here for the callers that know it as a task policy.
 export { canView } from "./visibility";
+
+/** What a refused person is pointed to instead, most useful first (chat commands only). */
+const INSTEAD: readonly TaskAction[] = (
+  ["approve", "accept", "complete", "supplyInfo", "evaluate", "urge", "return", "transfer", "withdraw", "reject", "comment"] as const
+).filter(hasChatCommand);
 
 /** Who may raise requests from a department: its members, handlers, dispatchers and heads. */
 export function canRaiseFrom(actor: Actor, departmentId: number): boolean {

@@ -43,7 +43,9 @@ describe("chat commands", () => {
     await say("ou_liuyang", "/发起 另一企业申请注销");
     const todo = await say("ou_zhaomin", "/待办");
     expect(todo).toMatch(/^待我审批（2）：\n· XT-2026-000003 某企业申请注销｜/);
-    expect(await say("ou_liuyang", "/同意 XT-2026-000003")).toBe("您无权审批同意：只有发起部门负责人可以审批同意。");
+    expect(await say("ou_liuyang", "/同意 XT-2026-000003")).toBe(
+      "您无权审批同意：只有发起部门负责人可以审批同意。您的身份：发起人。您可以催办、撤回、补充说明。\n正确示例：/催办 XT-2026-000003",
+    );
     expect(await say("ou_zhaomin", "/approve XT-2026-000003 同意")).toBe("已同意 XT-2026-000003，已发送至承办部门。");
     expect(await say("ou_zhaomin", "/驳回 XT-2026-000004")).toBe("请填写驳回理由。\n正确示例：/驳回 XT-2026-000004 请补充企业统一社会信用代码后再发起");
     expect(await say("ou_zhaomin", "/reject XT-2026-000004 重复申请")).toBe("已驳回 XT-2026-000004，发起人已收到通知。");

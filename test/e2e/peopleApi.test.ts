@@ -119,8 +119,14 @@ describe("actions", () => {
     expect(again.status).toBe(409);
     expect((await again.json()).error.message).toBe("该任务已由 赵敏 审批同意，当前状态为「待签收」，无需重复操作。");
     const member = await signIn("ou_chenjing");
+    // Someone who may not decide is told so, whatever the state.
     const refused = await post(member, `/api/requests/${request.number}/reject`, { comment: "不行" });
-    expect(refused.status).toBe(409);
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error).toEqual({
+      code: "forbidden",
+      message: "您无权审批驳回：只有发起部门负责人可以审批驳回。您不是该事项的参与人。",
+      example: `/查询 ${request.number}`,
+    });
   });
 });
 
@@ -153,7 +159,10 @@ describe("every other action through the API", () => {
     const other = await h.as("ou_liuyang", requestCreator, { text: "@市监局 核查另一家店铺", source: "miniapp" });
     const outsider = await post(head, `/api/requests/${other.request.number}/withdraw`, { reason: "我来撤" });
     expect(outsider.status).toBe(403);
-    expect((await outsider.json()).error.message).toBe("您无权撤回：只有发起人可以撤回。");
+    expect((await outsider.json()).error).toMatchObject({
+      message: "您无权撤回：只有发起人可以撤回。您的身份：承办部门负责人。您可以签收、退回、转办、补充说明。",
+      example: `/签收 ${other.request.number}`,
+    });
     expect(await (await post(member, `/api/requests/${other.request.number}/withdraw`, { reason: "企业已迁出" })).json()).toMatchObject({ status: "cancelled" });
   });
 });

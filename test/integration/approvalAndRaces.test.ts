@@ -30,7 +30,7 @@ describe("outbound approval", () => {
   it("only a head of the requesting department approves; then the task reaches its department", async () => {
     const { request } = await h.as("ou_member", requestCreator, { text: "查询某企业欠税情况", source: "chat" });
     await expect(h.as("ou_member", requestApprover, { request: { requestNumber: request.number }, decision: "approve" })).rejects.toThrow(
-      "您无权审批同意：只有发起部门负责人可以审批同意。",
+      "您无权审批同意：只有发起部门负责人可以审批同意。您的身份：发起人。您可以催办、撤回、补充说明。",
     );
     await expect(h.as("ou_taxhead", requestApprover, { request: { requestNumber: request.number }, decision: "approve" })).rejects.toThrow(/您无权/);
     const { request: after, tasks } = await h.as("ou_streethead", requestApprover, { request: { requestNumber: request.number }, decision: "approve" });

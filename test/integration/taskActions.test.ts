@@ -61,10 +61,10 @@ describe("assigning a handler after 签收 (分办)", () => {
       "无法指派经办人：该任务当前状态为「待签收」，只有处于「办理中」「待补正」状态时才能指派经办人。",
     );
     await expect(h.as("ou_amrhandler", taskAssigner, { task: { requestNumber: r.number }, assignee: { openId: "ou_amrhandler" } })).rejects.toThrow(
-      "您无权指派经办人：只有承办部门收件员、承办部门负责人可以指派经办人。",
+      "您无权指派经办人：只有承办部门收件员或承办部门负责人可以指派经办人。您的身份：承办部门经办人。您可以办结、补充说明。",
     );
     await expect(h.as("ou_amrdisp", taskAssigner, { task: { requestNumber: r.number }, assignee: { openId: "ou_taxdisp" } })).rejects.toThrow(
-      "指定的经办人不是本部门的经办人或负责人，请重新选择。",
+      "吴敏不是市市场监督管理局的经办人或负责人，不能指定为经办人。可以指定：王芳、孙强、张伟。",
     );
     await h.as("ou_amrdisp", taskAssigner, { task: { requestNumber: r.number }, assignee: { openId: "ou_amrhandler" } });
     await expect(h.as("ou_amrdisp", taskAssigner, { task: { requestNumber: r.number }, assignee: { openId: "ou_amrhandler" } })).rejects.toThrow("该任务已由此人经办，无需重新指派。");
@@ -238,7 +238,7 @@ describe("urge, comment and withdraw", () => {
 
   it("comments reach the other side; outsiders may not comment", async () => {
     const r = await raise("@市监局 核查营业执照");
-    await expect(h.as("ou_taxdisp", commentAdder, { requestNumber: r.number, body: "我也想看看" })).rejects.toThrow(/不是该协同事项的参与人/);
+    await expect(h.as("ou_taxdisp", commentAdder, { requestNumber: r.number, body: "我也想看看" })).rejects.toThrow("您无权补充说明：只有该事项的参与人可以补充说明。您不是该事项的参与人。");
     await h.as("ou_amrdisp", commentAdder, { requestNumber: r.number, body: "已收到，正在安排" });
     expect(await topics(r.id)).toContain("request.commented>ou_member");
   });
@@ -256,7 +256,7 @@ describe("urge, comment and withdraw", () => {
   });
 
   it("unknown request numbers get a clear answer with an example", async () => {
-    await expect(h.as("ou_member", taskUrger, { requestNumber: "XT-2026-999999" })).rejects.toThrow("找不到编号为 XT-2026-999999 的协同事项，请检查编号。");
+    await expect(h.as("ou_member", taskUrger, { requestNumber: "XT-2026-999999" })).rejects.toThrow("找不到编号为 XT-2026-999999 的协同事项，或您无权查看。");
   });
 
   it("an API token that is no person cannot act on tasks", async () => {
