@@ -60,7 +60,7 @@ beforeAll(async () => {
     tokens.set(openId, (await issueApiToken(h.db.kysely, { name: `测试-${openId}`, role, userId: user.id })).token);
   }
   await h.flush();
-}, 60_000);
+}, 600_000);
 afterAll(() => h?.close());
 
 const get = async (openId: string, path: string) => {
