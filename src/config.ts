@@ -14,6 +14,8 @@ const schema = z.object({
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "下班时间格式为 HH:mm，例如 17:30")
     .default("17:30"),
   URGE_INTERVAL_HOURS: z.coerce.number().positive().default(4),
+  AUDIT_HMAC_KEY: z.string().min(32, "审计检查点密钥至少 32 个字符，例如用 openssl rand -hex 32 生成").optional(),
+  ADMIN_CHAT_ID: z.string().regex(/^oc_\w+$/, "管理员群的 chat_id 以 oc_ 开头，例如 oc_admins").optional(),
 });
 
 export interface AppConfig {
@@ -23,6 +25,12 @@ export interface AppConfig {
   requestNumberPrefix: string;
   deadline: { timeZone: string; endOfDay: string };
   urgeIntervalHours: number;
+  audit: {
+    /** signs audit checkpoints; kept outside the database. Unset: Node fills in a key generated in DATA_DIR. */
+    hmacKey: string | undefined;
+    /** where checkpoint digests are posted; unset = to each admin in private chat */
+    adminChatId: string | undefined;
+  };
 }
 
 /** Reads configuration from the environment; a bad value stops start-up with a message naming the variable. */
@@ -40,5 +48,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     requestNumberPrefix: e.REQUEST_NUMBER_PREFIX,
     deadline: { timeZone: e.TIME_ZONE, endOfDay: e.END_OF_WORKDAY },
     urgeIntervalHours: e.URGE_INTERVAL_HOURS,
+    audit: { hmacKey: e.AUDIT_HMAC_KEY, adminChatId: e.ADMIN_CHAT_ID },
   };
 }
