@@ -44,10 +44,6 @@ export function hmacMatches(key: string, row: AuditCheckpointRow): boolean {
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
-export async function latestCheckpoint(db: Executor): Promise<AuditCheckpointRow | undefined> {
-  return db.selectFrom("auditCheckpoints").selectAll().orderBy("seq", "desc").limit(1).executeTakeFirst();
-}
-
 export async function listCheckpoints(db: Executor): Promise<AuditCheckpointRow[]> {
   return db.selectFrom("auditCheckpoints").selectAll().orderBy("seq").execute();
 }
@@ -61,7 +57,13 @@ export async function takeCheckpoint(trx: Executor, key: string, at: Date): Prom
   // A checkpoint waits for appenders; it never makes them wait long (it is retried on the next run).
   await sql`set local lock_timeout = '10s'`.execute(trx);
   await holdAppends(trx);
-  const prev = await latestCheckpoint(trx);
+  // Not the heads: the first checkpoint lists every chain.
+  const prev = await trx
+    .selectFrom("auditCheckpoints")
+    .select(["seq", "chainCount", "recordCount", "lastEventId", "digest", "hmac"])
+    .orderBy("seq", "desc")
+    .limit(1)
+    .executeTakeFirst();
   const since = prev?.lastEventId ?? 0;
   const added = await trx
     .selectFrom("auditEvents")

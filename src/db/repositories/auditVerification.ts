@@ -60,7 +60,8 @@ export async function verifyAudit(db: Executor, key: string | undefined): Promis
     let q = db.selectFrom("auditEvents").selectAll().orderBy("chain").orderBy("seq").limit(BATCH);
     if (after) {
       const { chain, seq } = after;
-      q = q.where((eb) => eb.or([eb("chain", ">", chain), eb.and([eb("chain", "=", chain), eb("seq", ">", seq)])]));
+      // A row comparison, so that each batch is a range scan of the (chain, seq) index.
+      q = q.where((eb) => eb(eb.refTuple("chain", "seq"), ">", eb.tuple(chain, seq)));
     }
     const rows = await q.execute();
     for (const row of rows) {
