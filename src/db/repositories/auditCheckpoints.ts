@@ -54,7 +54,8 @@ export async function listCheckpoints(db: Executor): Promise<AuditCheckpointRow[
  * to its last_event_id; several machines running it at once take turns on the same lock.
  */
 export async function takeCheckpoint(trx: Executor, key: string, at: Date): Promise<AuditCheckpointRow | null> {
-  // A checkpoint waits for appenders; it never makes them wait long (it is retried on the next run).
+  // Appends that start meanwhile wait for the checkpoint; it waits at most 10 s for those under way, else it
+  // gives up until the next run.
   await sql`set local lock_timeout = '10s'`.execute(trx);
   await holdAppends(trx);
   // Not the heads: the first checkpoint lists every chain.
