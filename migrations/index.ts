@@ -3,6 +3,7 @@ import * as initial from "./2026_11_22_1200_initial";
 import * as sessions from "./2026_11_22_1300_sessions";
 import * as inbox from "./2026_12_01_2101_inbox";
 import * as chatPreviews from "./2026_12_01_2107_chat_previews";
+import * as auditCheckpoints from "./2026_12_01_2106_audit_checkpoints";
 
 /** Every migration, in order. An explicit list (no folder scan) so the Worker bundle has them too. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_1300_sessions": sessions,
   "2026_12_01_2101_inbox": inbox,
   "2026_12_01_2107_chat_previews": chatPreviews,
+  "2026_12_01_2106_audit_checkpoints": auditCheckpoints,
 };

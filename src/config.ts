@@ -31,6 +31,8 @@ const schema = z.object({
     .string()
     .regex(/^https?:\/\/[^/\s]+(\/\S*)?$/, "PUBLIC_URL 是用户访问本服务的地址，以 http:// 或 https:// 开头，例如 https://xietong.example.gov.cn")
     .optional(),
+  AUDIT_HMAC_KEY: z.string().min(32, "审计检查点密钥至少 32 个字符，例如用 openssl rand -hex 32 生成").optional(),
+  ADMIN_CHAT_ID: z.string().regex(/^oc_\w+$/, "管理员群的 chat_id 以 oc_ 开头，例如 oc_admins").optional(),
 });
 
 export interface AppConfig {
@@ -48,6 +50,12 @@ export interface AppConfig {
   trustProxy: boolean;
   /** the address people use to reach this service, without a trailing slash */
   publicUrl: string | undefined;
+  audit: {
+    /** signs audit checkpoints; kept outside the database. Unset: Node fills in a key generated in DATA_DIR. */
+    hmacKey: string | undefined;
+    /** where checkpoint digests are posted; unset = to each admin in private chat */
+    adminChatId: string | undefined;
+  };
 }
 
 /** Reads configuration from the environment; a bad value stops start-up with a message naming the variable. */
@@ -69,6 +77,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sandboxOptIn: e.SANDBOX,
     trustProxy: e.TRUST_PROXY,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ""),
+    audit: { hmacKey: e.AUDIT_HMAC_KEY, adminChatId: e.ADMIN_CHAT_ID },
   };
 }
 

@@ -6,6 +6,7 @@ import { bootstrap } from "./bootstrap";
 import { listenHost, loadConfig } from "./config";
 import { createApp } from "./http/app";
 import { miniappRoutes } from "./http/routes/miniappStatic";
+import { jobs } from "./jobs";
 
 // Node entry point: `npm start`. Without LARK_APP_ID the bot talks to the built-in sandbox platform.
 async function main() {
@@ -30,7 +31,11 @@ async function main() {
       console.log(`已连接飞书应用 ${bot.config.appId}（${bot.config.mode === "ws" ? "长连接模式" : `事件订阅地址：${events}`}）`);
     }
   });
+  // Each job once at start, then on its interval; a failed run is logged and tried again next time.
+  const runJob = (job: (typeof jobs)[number]) => job.perform(deps).catch((err) => console.error(`定时任务 ${job.name} 出错：`, err));
+  const timers = jobs.map((job) => (void runJob(job), setInterval(() => void runJob(job), job.intervalMs)));
   const stop = () => {
+    timers.forEach(clearInterval);
     server.close();
     bot
       .stop()

@@ -36,6 +36,8 @@ export function renderOutboxMessage(row: OutboxRow): RenderedMessage {
       return asCard(
         completionCard({ ...taskViewOf(p, row.topic), result: p.result ?? "", supportingResults: p.supportingResults ?? [], rating: p.rating ?? null }),
       );
+    case "audit.checkpoint":
+      return asText(p.text);
     default:
       return asText(`【${p.number}】${p.title}\n${p.text}`);
   }

@@ -195,7 +195,7 @@ export function Detail({ number }: { number: string }) {
         {d.timeline.map((e) => (
           <li>
             <span class="when">{when(e.at)}</span> {e.actor} {e.action}
-            {e.department ? `（${e.department}）` : ""}
+            {e.toDepartment ? `（从 ${e.department ?? "原部门"} 转至 ${e.toDepartment}）` : e.department ? `（${e.department}）` : ""}
             {e.to && e.from !== e.to ? ` → ${e.to}` : ""}
             {e.note ? `：${e.note}` : ""}
           </li>

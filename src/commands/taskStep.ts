@@ -1,6 +1,7 @@
 import { assertTransition, deriveRequestStatus, isOpenState, TRANSITIONS, type TaskAction } from "../domain/taskTransitions";
 import { DomainError, TASK_STATE_LABELS, type TaskState } from "../domain/types";
 import { appendAudit, requestChain } from "../db/repositories/audit";
+import { findDepartmentById } from "../db/repositories/org";
 import { enqueueMessages, type OutgoingMessage } from "../db/repositories/outbox";
 import { inboundCardKey, refreshInboundCard } from "./notifications";
 import type { RequestRow, TaskRow, TaskUpdate } from "../db/tables";
@@ -161,7 +162,7 @@ export async function applyTransition(deps: Deps, ctx: CommandContext, locked: L
     action: spec.action,
     fromState: task.state,
     toState: to,
-    data: spec.data ?? {},
+    data: { ...spec.data, ...(await departmentsOfStep(ctx, task, updated)) },
     at,
   });
   const messages = spec.messages ? await spec.messages(updated, locked.request) : [];
@@ -173,6 +174,17 @@ export async function applyTransition(deps: Deps, ctx: CommandContext, locked: L
   }
   await enqueueMessages(ctx.trx, messages, at);
   return updated;
+}
+
+/**
+ * The department the task was with when the step was taken (and the one it moved to, for 转办 and 指定), as
+ * named then: the trail shows each entry as it was, whatever the task's department and names become later.
+ */
+async function departmentsOfStep(ctx: CommandContext, before: TaskRow, after: TaskRow): Promise<Record<string, string>> {
+  const from = await findDepartmentById(ctx.trx, before.departmentId);
+  if (after.departmentId === before.departmentId) return { departmentCode: from.code, departmentName: from.name };
+  const to = await findDepartmentById(ctx.trx, after.departmentId);
+  return { departmentCode: from.code, departmentName: from.name, toDepartmentCode: to.code, toDepartmentName: to.name };
 }
 
 export async function refreshRequestStatus(ctx: CommandContext, locked: LockedTask, at: Date): Promise<void> {

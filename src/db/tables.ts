@@ -129,6 +129,22 @@ export interface AuditEventTable {
   hash: string;
 }
 
+/** One anchor of the audit trail: the chain heads that moved since the previous checkpoint, keyed (HMAC). */
+export interface AuditCheckpointTable {
+  id: Generated<number>;
+  seq: number;
+  takenAt: Timestamp;
+  chainCount: number;
+  recordCount: number;
+  lastEventId: number;
+  /** chain -> [seq, hash] of its head, for the chains that moved */
+  heads: Json<Record<string, [number, string]>>;
+  digest: string;
+  prevHmac: string;
+  hmac: string;
+  keyId: string;
+}
+
 export interface CommentTable {
   id: Generated<number>;
   requestId: number;
@@ -239,6 +255,7 @@ export interface Database {
   requests: RequestTable;
   tasks: TaskTable;
   auditEvents: AuditEventTable;
+  auditCheckpoints: AuditCheckpointTable;
   comments: CommentTable;
   evaluations: EvaluationTable;
   outbox: OutboxTable;
@@ -257,4 +274,5 @@ export type NewRequest = Insertable<RequestTable>;
 export type TaskRow = Selectable<TaskTable>;
 export type TaskUpdate = Updateable<TaskTable>;
 export type AuditEventRow = Selectable<AuditEventTable>;
+export type AuditCheckpointRow = Selectable<AuditCheckpointTable>;
 export type OutboxRow = Selectable<OutboxTable>;

@@ -12,6 +12,7 @@ import { cleanUrl } from "./middleware/clean-url";
 import { HealthSchema, OpenApiSchema } from "./schemas";
 import { describe } from "./validation";
 import { adminRoutes, outboxRoutes } from "./routes/admin/admin";
+import { auditRoutes } from "./routes/admin/audit";
 
 /**
  * The whole HTTP surface, runtime-neutral (Node and Workers). `deps` are built by the entry point and handed
@@ -40,6 +41,7 @@ export function createApp(deps: Deps, extra?: { routes: Hono<AppEnv>; signIn?: S
     return c.json({ ok: true, database: deps.db.kind, latencyMs: Date.now() - started });
   });
   app.route("/api/admin/outbox", outboxRoutes);
+  app.route("/api/admin/audit", auditRoutes);
   app.route("/api/admin", adminRoutes);
   app.route("/api/auth", authRoutes(extra?.signIn));
   app.route("/api", requestRoutes);

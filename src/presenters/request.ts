@@ -1,12 +1,11 @@
 import type { RequestDetail, requestTimeline } from "../db/repositories/views";
-import { TRANSITIONS, type TaskAction } from "../domain/taskTransitions";
-import { EVALUATION_LABELS, TASK_STATE_LABELS, type Classification, type Priority, type TaskState } from "../domain/types";
+import type { TaskAction } from "../domain/taskTransitions";
+import { EVALUATION_LABELS, type Classification, type Priority, type TaskState } from "../domain/types";
 import type { Actor } from "../policies/actor";
 import { availableActions } from "../policies/task";
+import { presentTimeline } from "./timeline";
 
 type Timeline = Awaited<ReturnType<typeof requestTimeline>>;
-const label = (action: string) => (action === "create" ? "发起" : (TRANSITIONS[action as TaskAction]?.label ?? action));
-const stateLabel = (s: string | null) => (s ? (TASK_STATE_LABELS[s as TaskState] ?? s) : null);
 
 /** Actions on one department's task; the others concern the whole request and are listed once. */
 const TASK_LEVEL: readonly TaskAction[] = ["accept", "assign", "return", "transfer", "resubmit", "arbitrate", "requestInfo", "supplyInfo", "complete", "confirmCompletion", "sendBack", "evaluate"];
@@ -48,16 +47,7 @@ export function presentRequestDetail(d: RequestDetail, timeline: Timeline | unde
       evaluation: t.evaluationScore === null ? null : { score: t.evaluationScore, label: EVALUATION_LABELS[t.evaluationScore] ?? String(t.evaluationScore), comment: t.evaluationComment },
       actions: actionsOn({ ...t, evaluated: t.evaluationScore !== null }, t.reviewPending ? REVIEW_FIRST : TASK_LEVEL),
     })),
-    timeline: (timeline?.events ?? []).map((e) => ({
-      seq: e.seq,
-      at: new Date(e.createdAt).toISOString(),
-      actor: e.actorName,
-      action: label(e.action),
-      department: e.departmentName,
-      from: stateLabel(e.fromState),
-      to: stateLabel(e.toState),
-      note: (e.data.reason ?? e.data.result ?? e.data.comment ?? e.data.question ?? e.data.content ?? null) as string | null,
-    })),
+    timeline: timeline ? presentTimeline(timeline) : [],
     comments: (timeline?.comments ?? []).map((x) => ({ id: x.id, kind: x.kind, body: x.body, author: x.authorName, at: new Date(x.createdAt).toISOString() })),
   };
 }

@@ -55,7 +55,7 @@ describe("outbound approval", () => {
     expect(after.status).toBe("rejected");
     const trail = await listAudit(h.db.kysely, request.id);
     expect(trail.at(-1)).toMatchObject({ action: "reject", actorName: "赵敏", fromState: "pending_approval", toState: "rejected" });
-    expect(trail.at(-1)!.data).toEqual({ comment: "请先补充企业信用代码" });
+    expect(trail.at(-1)!.data).toEqual({ comment: "请先补充企业信用代码", departmentCode: "tax", departmentName: "市税务局" });
   });
 
   it("a head raising a request needs no approval of their own", async () => {

@@ -24,10 +24,25 @@ export function requestChain(requestId: number): string {
 }
 
 /**
+ * The two-key advisory lock every appender holds shared and a checkpoint takes exclusively: once the
+ * checkpoint holds it, every record with an id already assigned has committed (ids are handed out before
+ * commit, so without it a record could commit later under an id the checkpoint believed it had covered).
+ * Two-key locks live apart from the one-key per-chain locks below.
+ */
+const APPEND_LOCK = sql`7424, 2106`;
+
+/** For audit checkpoints: waits until no transaction is appending, and holds new appends until commit. */
+export async function holdAppends(trx: Executor): Promise<void> {
+  await sql`select pg_advisory_xact_lock(${APPEND_LOCK})`.execute(trx);
+}
+
+/**
  * Appends one record to its chain. A transaction-scoped advisory lock on the chain serializes writers, so
- * two concurrent appends can never fork it; the lock is released at commit.
+ * two concurrent appends can never fork it; the lock is released at commit. The shared append lock is taken
+ * first, always in that order, so a waiting checkpoint cannot deadlock two appenders.
  */
 export async function appendAudit(trx: Executor, input: AuditRecordInput): Promise<AuditEventRow> {
+  await sql`select pg_advisory_xact_lock_shared(${APPEND_LOCK})`.execute(trx);
   await sql`select pg_advisory_xact_lock(hashtext(${input.chain}))`.execute(trx);
   const last = await trx
     .selectFrom("auditEvents")
@@ -99,16 +114,45 @@ export interface ChainVerification {
   brokenAt?: { seq: number; reason: string };
 }
 
+/**
+ * Checks one chain record by record, in seq order, without holding the chain in memory (verifying every
+ * chain streams them through one checker each). Reports the first break only: after it nothing links.
+ */
+export class ChainChecker {
+  records = 0;
+  brokenAt: { seq: number; reason: string } | undefined;
+  lastSeq = 0;
+  private prev = GENESIS_HASH;
+
+  constructor(readonly chain: string) {}
+
+  add(row: AuditEventRow): void {
+    this.records++;
+    const expected = this.lastSeq + 1;
+    this.lastSeq = row.seq;
+    if (this.brokenAt) return;
+    const reason =
+      row.seq !== expected
+        ? "序号不连续（有记录被删除）"
+        : row.prevHash !== this.prev
+          ? "与上一条记录的哈希不衔接"
+          : hashRecord(row) !== row.hash
+            ? "记录内容与其哈希不符（被篡改）"
+            : null;
+    if (reason) this.brokenAt = { seq: row.seq, reason };
+    this.prev = row.hash;
+  }
+
+  result(): ChainVerification {
+    return this.brokenAt ? { ok: false, records: this.records, brokenAt: this.brokenAt } : { ok: true, records: this.records };
+  }
+}
+
 export async function verifyChain(db: Executor, chain: string): Promise<ChainVerification> {
   const rows = await db.selectFrom("auditEvents").selectAll().where("chain", "=", chain).orderBy("seq").execute();
-  let prev = GENESIS_HASH;
-  for (const [i, row] of rows.entries()) {
-    if (row.seq !== i + 1) return { ok: false, records: rows.length, brokenAt: { seq: row.seq, reason: "序号不连续（有记录被删除）" } };
-    if (row.prevHash !== prev) return { ok: false, records: rows.length, brokenAt: { seq: row.seq, reason: "与上一条记录的哈希不衔接" } };
-    if (hashRecord(row) !== row.hash) return { ok: false, records: rows.length, brokenAt: { seq: row.seq, reason: "记录内容与其哈希不符（被篡改）" } };
-    prev = row.hash;
-  }
-  return { ok: true, records: rows.length };
+  const checker = new ChainChecker(chain);
+  for (const row of rows) checker.add(row);
+  return checker.result();
 }
 
 export async function listAudit(db: Executor, requestId: number): Promise<AuditEventRow[]> {

@@ -180,16 +180,27 @@ function dedupe<T extends { number: string }>(rows: T[]): T[] {
   return rows.filter((r) => (seen.has(r.number) ? false : (seen.add(r.number), true)));
 }
 
-/** The trail of a request as people read it: who did what, when, from which state to which, and the comments. */
+/**
+ * The trail of a request as people read it: who did what, when, from which state to which, and the comments.
+ * Each entry is shown from what it recorded, never from the task as it is now (a 转办 later must not move an
+ * earlier 审批同意 to the new department). For entries older than the recorded department names, the
+ * department codes the trail recorded (发起's targets, 转办's from and to) are named here.
+ */
 export async function requestTimeline(db: Executor, requestId: number) {
   const events = await db
     .selectFrom("auditEvents")
-    .leftJoin("tasks", "tasks.id", "auditEvents.taskId")
-    .leftJoin("departments", "departments.id", "tasks.departmentId")
-    .select(["auditEvents.seq", "auditEvents.action", "auditEvents.actorName", "auditEvents.fromState", "auditEvents.toState", "auditEvents.data", "auditEvents.createdAt", "departments.name as departmentName"])
-    .where("auditEvents.chain", "=", `request:${requestId}`)
-    .orderBy("auditEvents.seq")
+    .select(["seq", "action", "actorName", "fromState", "toState", "data", "createdAt", "taskId"])
+    .where("chain", "=", `request:${requestId}`)
+    .orderBy("seq")
     .execute();
+  const taskIds = (await db.selectFrom("tasks").select("id").where("requestId", "=", requestId).orderBy("id").execute()).map((t) => t.id);
+  const codes = new Set<string>();
+  for (const e of events) {
+    const d = e.data as Record<string, unknown>;
+    for (const v of [d.fromDepartment, d.toDepartment, d.department, ...(Array.isArray(d.targets) ? d.targets : [])]) if (typeof v === "string") codes.add(v);
+  }
+  const named = codes.size ? await db.selectFrom("departments").select(["code", "name"]).where("code", "in", [...codes]).execute() : [];
+  const departmentNames = Object.fromEntries(named.map((d) => [d.code, d.name]));
   const comments = await db
     .selectFrom("comments")
     .innerJoin("users", "users.id", "comments.authorId")
@@ -197,7 +208,7 @@ export async function requestTimeline(db: Executor, requestId: number) {
     .where("requestId", "=", requestId)
     .orderBy("comments.id")
     .execute();
-  return { events, comments };
+  return { events, comments, taskIds, departmentNames };
 }
 
 /**
