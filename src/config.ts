@@ -46,7 +46,7 @@ export interface AppConfig {
   host: string | undefined;
   /** SANDBOX=1: run the offline sandbox even against DATABASE_URL or on a non-loopback address */
   sandboxOptIn: boolean;
-  /** TRUST_PROXY=1: a reverse proxy in front of us sets X-Forwarded-Proto / X-Forwarded-For; believe them */
+  /** TRUST_PROXY=1: a reverse proxy in front of us sets X-Forwarded-Proto; believe it (nothing reads X-Forwarded-For yet) */
   trustProxy: boolean;
   /** the address people use to reach this service, without a trailing slash */
   publicUrl: string | undefined;

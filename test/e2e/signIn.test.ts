@@ -14,7 +14,7 @@ let h: BotHarness;
 beforeAll(async () => {
   h = await createBotHarness("2026-11-23T10:00:00+08:00");
 });
-afterAll(() => h.close());
+afterAll(() => h?.close());
 
 /** The product as deployed with these settings, served in-process. */
 const appWith = (config: Partial<AppConfig>) => createApp({ ...h.deps, config: { ...h.deps.config, ...config } }, { routes: h.bot.routes, signIn: h.bot.signIn });
