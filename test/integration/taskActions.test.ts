@@ -80,8 +80,8 @@ describe("assigning a handler after 签收 (分办)", () => {
     expect(sent).toEqual(expect.arrayContaining(["task.assigned>ou_amrhandler", "task.assigned>ou_amrhandler2", "task.unassigned>ou_amrhandler"]));
     const trail = (await listAudit(h.db.kysely, r.id)).filter((e) => e.action === "assign");
     expect(trail.map((e) => [e.actorName, e.fromState, e.toState, e.data])).toEqual([
-      ["李娜", "in_progress", "in_progress", { from: null, to: wang.kind === "user" ? wang.id : -1 }],
-      ["张伟", "in_progress", "in_progress", { from: wang.kind === "user" ? wang.id : -1, to: sun.kind === "user" ? sun.id : -1 }],
+      ["李娜", "in_progress", "in_progress", { from: null, to: wang.kind === "user" ? wang.id : -1, departmentCode: "amr", departmentName: "市市场监督管理局" }],
+      ["张伟", "in_progress", "in_progress", { from: wang.kind === "user" ? wang.id : -1, to: sun.kind === "user" ? sun.id : -1, departmentCode: "amr", departmentName: "市市场监督管理局" }],
     ]);
     expect((await verifyChain(h.db.kysely, `request:${r.id}`)).ok).toBe(true);
     // The handler no longer assigned cannot complete it; the new one can.
