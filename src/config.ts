@@ -14,6 +14,7 @@ const schema = z.object({
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "下班时间格式为 HH:mm，例如 17:30")
     .default("17:30"),
   URGE_INTERVAL_HOURS: z.coerce.number().positive().default(4),
+  OUTBOX_PARK_AFTER_HOURS: z.coerce.number().positive("OUTBOX_PARK_AFTER_HOURS 须为正数，例如 24").default(24),
 });
 
 export interface AppConfig {
@@ -23,6 +24,8 @@ export interface AppConfig {
   requestNumberPrefix: string;
   deadline: { timeZone: string; endOfDay: string };
   urgeIntervalHours: number;
+  /** an outgoing message that keeps failing for real this long is parked for an admin */
+  outboxParkAfterHours: number;
 }
 
 /** Reads configuration from the environment; a bad value stops start-up with a message naming the variable. */
@@ -40,5 +43,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     requestNumberPrefix: e.REQUEST_NUMBER_PREFIX,
     deadline: { timeZone: e.TIME_ZONE, endOfDay: e.END_OF_WORKDAY },
     urgeIntervalHours: e.URGE_INTERVAL_HOURS,
+    outboxParkAfterHours: e.OUTBOX_PARK_AFTER_HOURS,
   };
 }

@@ -8,7 +8,8 @@ import { authRoutes } from "./routes/auth";
 import { errorBody, handleError } from "./errors";
 import { openApiDocument, renderDocsPage, type OpenApiDocument } from "./openapi";
 import { describe } from "./validation";
-import { adminRoutes, outboxRoutes } from "./routes/admin/admin";
+import { adminRoutes } from "./routes/admin/admin";
+import { outboxRoutes } from "./routes/admin/outbox";
 
 /**
  * The whole HTTP surface, runtime-neutral (Node and Workers). `deps` are built by the entry point and handed
