@@ -165,7 +165,7 @@ async function record(deps: Deps, s: Settings, message: OutboxRow, outcome: Send
   const parkReason = !outcome.retryable
     ? `平台拒收，重试也不会成功，已停止发送：${outcome.error}`
     : at.getTime() - firstFailedAt.getTime() >= s.parkAfterMs
-      ? `连续 ${formatHours(s.parkAfterMs)} 发送失败（共 ${attempts} 次），已停止发送；最后一次：${outcome.error}`
+      ? `连续 ${formatHours(s.parkAfterMs)}发送失败（共 ${attempts} 次），已停止发送；最后一次：${outcome.error}`
       : null;
   await markFailed(db, message.id, {
     at,
