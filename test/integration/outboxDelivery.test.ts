@@ -90,7 +90,7 @@ describe("outbox delivery", () => {
     [row] = await rowsTo("oc_down");
     expect(row!.parkedAt).not.toBeNull();
     expect(row!.parkReason).toBe(`连续 24 小时发送失败（共 ${row!.attempts} 次），已停止发送；最后一次：500 internal error`);
-    expect(new Date(row!.firstFailedAt!).getTime()).toBe(start);
+    expect(new Date(row!.firstFailedAt!).getTime() - start).toBeLessThan(1000); // the first try, three hours before
   });
 
   it("parks at once what the platform refuses for good; an admin puts every parked message back at once, audited", async () => {
@@ -134,7 +134,9 @@ describe("outbox delivery", () => {
     const a = { delivered: 0 };
     const b = { delivered: 0 };
     await drain(h, async () => {
-      const [x, y] = await Promise.all([deliverOutbox(h.deps, platform, opts), deliverOutbox(h.deps, platform, opts)]);
+      // Five recipients at a time each: eleven recipients need both.
+      const each = { ...opts, concurrency: 5 };
+      const [x, y] = await Promise.all([deliverOutbox(h.deps, platform, each), deliverOutbox(h.deps, platform, each)]);
       a.delivered += x.delivered;
       b.delivered += y.delivered;
     });

@@ -50,9 +50,11 @@ export async function leaseDueRecipients(db: Db, r: LeaseRequest): Promise<Recip
       where h.next_attempt_at <= ${r.now}
         and (q.scope is null or ((q.lease_owner is null or q.lease_until <= ${r.now}) and q.next_send_at <= ${horizon}))
       order by h.id
-      limit ${r.limit}`.execute(trx);
+      limit ${r.limit * 4}`.execute(trx);
     if (rows.length === 0) return [];
-    const scopes = rows.map((x) => x.scope).sort(); // one insertion order for every worker: no deadlock
+    // More candidates than wanted: a worker leasing at this very moment takes some of them.
+    const oldestFirst = rows.map((x) => x.scope);
+    const scopes = [...oldestFirst].sort(); // one insertion order for every worker: no deadlock
     await trx
       .insertInto("sendQuotas")
       .values(scopes.map((scope) => ({ scope, nextSendAt: new Date(0) })))
@@ -68,6 +70,8 @@ export async function leaseDueRecipients(db: Db, r: LeaseRequest): Promise<Recip
           .where("scope", "in", scopes)
           .where((w) => w.or([w("leaseOwner", "is", null), w("leaseUntil", "<=", r.now)]))
           .where("nextSendAt", "<=", horizon)
+          .orderBy(sql`array_position(${oldestFirst}::text[], scope)`)
+          .limit(r.limit)
           .forUpdate()
           .skipLocked(),
       )
@@ -76,7 +80,7 @@ export async function leaseDueRecipients(db: Db, r: LeaseRequest): Promise<Recip
     const byScope = new Map(rows.map((x) => [x.scope, x]));
     return leased
       .map((l) => ({ ...byScope.get(l.scope)!, nextSendAt: new Date(l.nextSendAt) }))
-      .sort((a, b) => rows.indexOf(byScope.get(a.scope)!) - rows.indexOf(byScope.get(b.scope)!));
+      .sort((a, b) => oldestFirst.indexOf(a.scope) - oldestFirst.indexOf(b.scope));
   });
 }
 
