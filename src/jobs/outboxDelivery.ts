@@ -39,6 +39,11 @@ export interface DeliveryOptions {
   /** messages sent to one recipient before it is given back (so that others get their turn) */
   perLease?: number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * The clock of the platform's quotas and of the leases (ms), which `sleep` moves: real time by default. Tests
+   * that put time in their own hands pass the harness clock with a sleep that moves it.
+   */
+  clock?: () => number;
   /** asked between sends: true ends the pass early (the loop is stopping) */
   stopping?: () => boolean;
 }
@@ -77,6 +82,7 @@ export async function deliverOutbox(deps: Deps, sender: MessageSender, opts: Del
     leaseMs: opts.leaseMs ?? 60_000,
     perLease: opts.perLease ?? 20,
     sleep: opts.sleep ?? realSleep,
+    clock: opts.clock ?? (() => Date.now()),
     stopping: opts.stopping ?? (() => false),
   };
   const result: DeliveryResult = { delivered: 0, retried: 0, waited: 0, parked: 0 };
@@ -85,7 +91,8 @@ export async function deliverOutbox(deps: Deps, sender: MessageSender, opts: Del
     if (s.stopping() || lanes.size >= s.concurrency) return;
     const leases = await leaseDueRecipients(deps.db, {
       owner: s.workerId,
-      now: deps.now(),
+      dueAt: deps.now(),
+      now: new Date(s.clock()),
       horizonMs: HORIZON_MS,
       leaseMs: s.leaseMs,
       limit: s.concurrency - lanes.size,
@@ -108,32 +115,28 @@ export async function deliverOutbox(deps: Deps, sender: MessageSender, opts: Del
 /** Sends one leased recipient's due messages in order, then gives the recipient back. */
 async function sendToRecipient(deps: Deps, sender: MessageSender, s: Settings, lease: RecipientLease, result: DeliveryResult): Promise<void> {
   const db = deps.db.kysely;
-  // The lane's own idea of the time: a clock that does not move while we sleep (a test's) still moves here.
-  let floor = 0;
-  const now = () => Math.max(deps.now().getTime(), floor);
+  const now = s.clock;
   const waitUntil = async (t: number) => {
     const ms = t - now();
-    if (ms <= 0) return;
-    await s.sleep(ms);
-    floor = Math.max(floor, t);
+    if (ms > 0) await s.sleep(ms);
   };
   let nextSendAt = lease.nextSendAt.getTime();
   try {
     for (const message of await queuedFor(db, lease, s.perLease)) {
       if (s.stopping()) break;
       // First in, first out: a message waiting for its retry holds back the ones behind it.
-      if (new Date(message.nextAttemptAt).getTime() > now()) break;
+      if (new Date(message.nextAttemptAt) > deps.now()) break;
       if (nextSendAt - now() > HORIZON_MS) break;
       await waitUntil(nextSendAt);
       if (!(await renewLease(db, lease.scope, s.workerId, new Date(now() + s.leaseMs)))) return;
       const slot = await takeAppSlot(db, new Date(now()), 1000 / s.appPerSecond, HORIZON_MS);
       if (!slot) break;
       await waitUntil(slot.getTime());
-      const startedAt = now();
+      const startedAt = Math.max(now(), nextSendAt, slot.getTime());
       const outcome = await sender.send(message).catch((err: Error): SendOutcome => ({ ok: false, retryable: true, error: err.message }));
-      const answeredAt = now();
+      const answeredAt = Math.max(now(), startedAt);
       nextSendAt = Math.max(startedAt + 1000 / s.perRecipientPerSecond, answeredAt + GAP_AFTER_ANSWER_MS);
-      const done = await record(deps, s, message, outcome, new Date(answeredAt));
+      const done = await record(deps, s, message, outcome, deps.now());
       result[done]++;
       if (done === "waited" && "wait" in outcome) {
         const until = answeredAt + (outcome.retryAfterMs ?? 1000);

@@ -14,8 +14,9 @@ import { drain, virtualSleep } from "../support/virtualTime";
 
 let h: BotHarness;
 const sleep = virtualSleep(() => h);
+const clock = () => h.deps.now().getTime();
 beforeAll(async () => {
-  h = await createBotHarness("2026-11-23T10:00:00+08:00", {}, { delivery: { sleep } });
+  h = await createBotHarness("2026-11-23T10:00:00+08:00", {}, { delivery: { sleep, clock } });
 });
 afterAll(() => h.close());
 
@@ -138,7 +139,7 @@ describe("two delivery workers on one database", () => {
     const client = new lark.Client({ appId: h.bot.config.appId, appSecret: h.bot.config.appSecret, domain: h.base, cache: new lark.DefaultCache(), loggerLevel: lark.LoggerLevel.error });
     const sender = createLarkSender(second.deps, client, { clear: () => undefined });
     let sentBySecond = 0;
-    const loop = createDeliveryLoop(second.deps, { send: (m) => (sentBySecond++, sender.send(m)) }, { sleep });
+    const loop = createDeliveryLoop(second.deps, { send: (m) => (sentBySecond++, sender.send(m)) }, { sleep, clock });
     const logFrom = h.sandbox.sendLog().length;
 
     await drain(h, () => Promise.all([h.bot.kick(), loop.kick()]));

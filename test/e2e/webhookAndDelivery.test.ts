@@ -99,6 +99,8 @@ describe("outgoing messages survive a failing platform", () => {
         const pending = await h.db.kysely.selectFrom("outbox").select("id").where("deliveredAt", "is", null).where("parkedAt", "is", null).execute();
         if (pending.length === 0) break;
         h.advanceHours(0.05);
+        // A 429 holds the whole app for its reset time, in real time: the quotas keep the platform's clock.
+        await new Promise((r) => setTimeout(r, 300));
       }
       const pending = await h.db.kysely.selectFrom("outbox").select(["topic", "lastError"]).where("deliveredAt", "is", null).execute();
       expect(pending).toEqual([]);

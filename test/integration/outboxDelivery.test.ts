@@ -28,7 +28,8 @@ function scriptedPlatform(script: (n: number, m: OutboxRow) => SendOutcome | nul
   };
   return Object.assign(platform, { attempts, shown });
 }
-const opts: DeliveryOptions = { sleep: virtualSleep(() => h) };
+// The quotas' clock is the harness clock, moved by the sleep: no real waiting.
+const opts: DeliveryOptions = { sleep: virtualSleep(() => h), clock: () => h.deps.now().getTime() };
 const queue = (n: number, to = "oc_amr") =>
   enqueueMessages(
     h.db.kysely,

@@ -22,6 +22,9 @@ export interface RecipientLease {
 
 export interface LeaseRequest {
   owner: string;
+  /** messages due by this time (the app's clock) */
+  dueAt: Date;
+  /** the quotas' and leases' clock */
   now: Date;
   /** recipients whose next send is at most this far ahead are leased (the worker waits the rest) */
   horizonMs: number;
@@ -47,7 +50,7 @@ export async function leaseDueRecipients(db: Db, r: LeaseRequest): Promise<Recip
         order by recipient_type, recipient_id, id
       ) h
       left join send_quotas q on q.scope = h.scope
-      where h.next_attempt_at <= ${r.now}
+      where h.next_attempt_at <= ${r.dueAt}
         and (q.scope is null or ((q.lease_owner is null or q.lease_until <= ${r.now}) and q.next_send_at <= ${horizon}))
       order by h.id
       limit ${r.limit * 4}`.execute(trx);
@@ -119,7 +122,10 @@ export async function holdApp(db: Executor, until: Date): Promise<void> {
     on conflict (scope) do update set next_send_at = greatest(send_quotas.next_send_at, excluded.next_send_at)`.execute(db);
 }
 
-/** When delivery next has something to do: the earliest due queue head, no earlier than its quotas allow. */
+/**
+ * When delivery next has something to do: the earliest due queue head, no earlier than its quotas allow (for a
+ * harness whose one clock is both the app's and the quotas').
+ */
 export async function nextDeliveryAt(db: Executor): Promise<Date | null> {
   const { rows } = await sql<{ at: Date | null }>`
     select min(greatest(h.next_attempt_at, coalesce(q.next_send_at, 'epoch'), coalesce(a.next_send_at, 'epoch'))) as at
