@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import type { Deps } from "../src/commands/context";
 import { runCommand } from "../src/commands/context";
 import { orgImporter } from "../src/commands/orgImporter";
-import { createDeliveryLoop } from "../src/jobs/deliveryLoop";
+import { createDeliveryLoop, type DeliveryLoopOptions } from "../src/jobs/deliveryLoop";
 import { perform as handleInbox } from "../src/jobs/inboxWorker";
 import { createJobLoop } from "../src/jobs/loop";
 import { DomainError } from "../src/domain/types";
@@ -37,7 +37,7 @@ export const SANDBOX_APP_ID = "cli_a1b2c3d4e5f60718";
  * The chat side of the product. With LARK_APP_ID the bot talks to Lark (webhook or long connection); without
  * it, a local sandbox platform is created and the bot talks to that through the same SDK calls.
  */
-export function createBotRuntime(deps: Deps, env: Record<string, string | undefined> = process.env, opts: { retryDelaysMs?: number[] } = {}): BotRuntime {
+export function createBotRuntime(deps: Deps, env: Record<string, string | undefined> = process.env, opts: { retryDelaysMs?: number[]; delivery?: DeliveryLoopOptions } = {}): BotRuntime {
   const configured = loadLarkConfig(env);
   const config: LarkConfig = configured ?? {
     appId: SANDBOX_APP_ID,
@@ -123,7 +123,7 @@ export function createBotRuntime(deps: Deps, env: Record<string, string | undefi
       // The SDK never times out on its own; a send that hangs must fail and be retried.
       lark.defaultHttpInstance.defaults.timeout = 3000;
       const tokens = cache;
-      loop = createDeliveryLoop(deps, createLarkSender(deps, client, { clear: () => cacheClear(tokens) }));
+      loop = createDeliveryLoop(deps, createLarkSender(deps, client, { clear: () => cacheClear(tokens) }), opts.delivery);
       loop.start();
       inbox.start();
       void inbox.kick(); // events stored before a restart

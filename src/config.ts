@@ -33,6 +33,7 @@ const schema = z.object({
     .optional(),
   AUDIT_HMAC_KEY: z.string().min(32, "审计检查点密钥至少 32 个字符，例如用 openssl rand -hex 32 生成").optional(),
   ADMIN_CHAT_ID: z.string().regex(/^oc_\w+$/, "管理员群的 chat_id 以 oc_ 开头，例如 oc_admins").optional(),
+  OUTBOX_PARK_AFTER_HOURS: z.coerce.number().positive("OUTBOX_PARK_AFTER_HOURS 须为正数，例如 24").default(24),
 });
 
 export interface AppConfig {
@@ -56,6 +57,8 @@ export interface AppConfig {
     /** where checkpoint digests are posted; unset = to each admin in private chat */
     adminChatId: string | undefined;
   };
+  /** an outgoing message that keeps failing for real this long is parked for an admin */
+  outboxParkAfterHours: number;
 }
 
 /** Reads configuration from the environment; a bad value stops start-up with a message naming the variable. */
@@ -78,6 +81,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ""),
     audit: { hmacKey: e.AUDIT_HMAC_KEY, adminChatId: e.ADMIN_CHAT_ID },
+    outboxParkAfterHours: e.OUTBOX_PARK_AFTER_HOURS,
   };
 }
 

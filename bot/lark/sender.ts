@@ -8,6 +8,8 @@ import { renderOutboxMessage } from "./render";
 const PERMANENT_CODES = new Set([230001, 230002, 230006, 230013, 230025, 230099, 99991672]);
 /** The message to reply to or patch is gone (withdrawn or deleted). */
 const MESSAGE_GONE = 230011;
+/** Too many messages to one chat or user (5/s, shared by all bots): wait, it is no failure. */
+const RECIPIENT_RATE_LIMITED = 230020;
 /** Token errors: the SDK never refreshes after them, so drop our cached token and retry. */
 const TOKEN_CODES = new Set([99991663, 99991664, 99991661]);
 
@@ -30,9 +32,10 @@ export function createLarkSender(deps: Deps, client: lark.Client, tokenCache: { 
             .where("id", "<", row.id)
             .orderBy("id")
             .executeTakeFirst();
-          // An update must not overtake the card it updates, or the card would appear twice.
+          // An update must not overtake the card it updates, or the card would appear twice. Waiting for it is
+          // no failure of this message.
           if (original && !original.deliveredAt && !original.parkedAt) {
-            return { ok: false, retryable: true, error: "等待原卡片先送达", retryAfterMs: 1000 };
+            return { ok: false, wait: "recipient", error: "等待原卡片先送达", retryAfterMs: 1000 };
           }
           if (original?.platformMessageId) {
             const res = await client.im.v1.message.patch({ path: { message_id: original.platformMessageId }, data: { content: msg.content } });
@@ -67,6 +70,7 @@ export function createLarkSender(deps: Deps, client: lark.Client, tokenCache: { 
 
   function failure(code: number | undefined, message: string | undefined): SendOutcome {
     if (code !== undefined && TOKEN_CODES.has(code)) tokenCache.clear();
+    if (code === RECIPIENT_RATE_LIMITED) return { ok: false, wait: "recipient", error: `${code} ${message ?? ""}`.trim(), retryAfterMs: 1000 };
     return { ok: false, retryable: !PERMANENT_CODES.has(code ?? 0), error: `${code ?? "?"} ${message ?? ""}`.trim() };
   }
 
@@ -75,9 +79,10 @@ export function createLarkSender(deps: Deps, client: lark.Client, tokenCache: { 
     const status = e.response?.status;
     if (!status) return { ok: false, retryable: true, error: `网络错误或超时：${e.code ?? ""} ${e.message ?? ""}`.trim() };
     const code = e.response?.data?.code;
+    // The app sends too fast: every worker waits until the platform's window resets (x-ogw-ratelimit-reset, seconds).
     if (status === 429 || code === 99991400) {
       const reset = Number(e.response?.headers?.["x-ogw-ratelimit-reset"]);
-      return { ok: false, retryable: true, error: `429 限流 ${code ?? ""}`.trim(), ...(reset > 0 ? { retryAfterMs: reset * 1000 } : {}) };
+      return { ok: false, wait: "app", error: `429 限流 ${code ?? ""}`.trim(), ...(reset > 0 ? { retryAfterMs: reset * 1000 } : {}) };
     }
     if (status >= 500) return { ok: false, retryable: true, error: `${status} ${e.response?.data?.msg ?? ""}`.trim() };
     return failure(code ?? status, e.response?.data?.msg);

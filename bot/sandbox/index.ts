@@ -3,9 +3,9 @@ import { createEventSender, type Delivery } from "./events";
 import { createLongConnectionHub } from "./longConnection";
 import { openApiRoutes } from "./openApi";
 import { sandboxPage } from "./page";
-import { id, SandboxStore, type FailureSpec, type SandboxChat, type SandboxMessage, type SandboxUser } from "./store";
+import { id, SandboxStore, type FailureSpec, type FaultSpan, type SandboxChat, type SandboxMessage, type SandboxUser, type SendRecord } from "./store";
 
-export type { SandboxChat, SandboxMessage, SandboxUser } from "./store";
+export type { FaultSpan, SandboxChat, SandboxMessage, SandboxUser, SendRecord } from "./store";
 
 export interface SandboxOptions {
   appId: string;
@@ -43,6 +43,10 @@ export interface Sandbox {
   failSends(spec: FailureSpec): void;
   /** makes the next sign-in code exchanges fail as the platform can (500, 429, or an answer too late) */
   failSignIns(spec: FailureSpec): void;
+  /** fails every send and patch with 429 or 500 while the platform's clock is in [from, until) */
+  failDuring(span: FaultSpan): void;
+  /** every send, reply and patch that reached the platform, with its time and answer */
+  sendLog(): SendRecord[];
   issueAuthCode(openId: string, validForMs?: number): string;
   setDepartments(list: Array<{ id: string; name: string; parentId: string | null; leaderOpenId?: string }>): void;
   users(): SandboxUser[];
@@ -159,6 +163,10 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     failSignIns: (spec) => {
       store.signInFailures = { ...spec };
     },
+    failDuring: (span) => {
+      store.faultSpans.push({ ...span });
+    },
+    sendLog: () => [...store.sendLog],
     issueAuthCode: (openId, validForMs = 3 * 60_000) => {
       const code = id("code_");
       store.authCodes.set(code, { openId, expiresAt: now() + validForMs, used: false });

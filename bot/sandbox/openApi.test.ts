@@ -72,3 +72,37 @@ describe("sandbox Open API through the SDK", () => {
     expect(sandbox.messages({ receiveId: "ou_zhangwei" })).toHaveLength(1);
   });
 });
+
+describe("sandbox fault injection, by the platform's clock", () => {
+  it("answers 429 with its rate-limit headers, then 500, during the spans asked for, and records every send", async () => {
+    let clock = 1_000_000;
+    const faulty = createSandbox({ appId, appSecret: "secret", verificationToken: "v", now: () => clock });
+    faulty.addUser({ openId: "ou_zhangwei", name: "张伟" });
+    faulty.failDuring({ status: 429, from: 1_000_000, until: 1_060_000, rateLimitResetSeconds: 7 });
+    faulty.failDuring({ status: 500, from: 1_060_000, until: 1_660_000 });
+    const s: ServerType = await new Promise((resolve) => {
+      const x = serve({ fetch: faulty.app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(x));
+    });
+    try {
+      const c = new lark.Client({ appId, appSecret: "secret", domain: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, cache: new lark.DefaultCache(), loggerLevel: lark.LoggerLevel.fatal });
+      const send = () => c.im.v1.message.create({ params: { receive_id_type: "open_id" }, data: { receive_id: "ou_zhangwei", msg_type: "text", content: JSON.stringify({ text: "hi" }), uuid: "u-f" } });
+      await expect(send()).rejects.toMatchObject({ response: { status: 429, headers: { "x-ogw-ratelimit-reset": "7" }, data: { code: 99991400 } } });
+      clock = 1_059_999;
+      await expect(send()).rejects.toMatchObject({ response: { status: 429 } });
+      clock = 1_060_000;
+      await expect(send()).rejects.toMatchObject({ response: { status: 500 } });
+      clock = 1_660_000;
+      expect((await send()).code).toBe(0);
+      expect(faulty.sendLog().map((r) => [r.at, r.kind, r.status])).toEqual([
+        [1_000_000, "create", 429],
+        [1_059_999, "create", 429],
+        [1_060_000, "create", 500],
+        [1_660_000, "create", 200],
+      ]);
+      expect(faulty.messages({ receiveId: "ou_zhangwei" })).toHaveLength(1);
+    } finally {
+      faulty.close();
+      s.close();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { Hono, type Context } from "hono";
-import { id, type SandboxMessage, type SandboxStore } from "./store";
+import { id, type SandboxMessage, type SandboxStore, type SendRecord } from "./store";
 
 // The Open API routes the bot's SDK calls, answering as the platform does (lark-platform.md).
 
@@ -38,14 +38,32 @@ export function openApiRoutes(store: SandboxStore, opts: OpenApiOptions) {
     return next();
   });
 
-  const send = async (c: Context, target: { chatId: string } | { error: [number, string] }, body: any, parent?: SandboxMessage) => {
-    const failure = store.takeFailure();
+  /** Answers an injected failure, if one is due now: 429 with the platform's rate-limit headers, or 500. */
+  const injected = (c: Context, failure: ReturnType<SandboxStore["failureAt"]>) => {
     if (failure?.status === 429) {
       c.header("x-ogw-ratelimit-limit", "50");
       c.header("x-ogw-ratelimit-reset", String(failure.rateLimitResetSeconds ?? 1));
       return larkError(c, 429, 99991400, "request trigger frequency limit");
     }
     if (failure?.status === 500) return larkError(c, 500, 1, "internal error");
+    return null;
+  };
+
+  /** Every send, reply and patch is recorded with the platform's time, so tests can measure rates and order. */
+  const logged = (entry: Omit<SendRecord, "at" | "status">, response: Response) => {
+    store.sendLog.push({ ...entry, at: opts.now(), status: response.status });
+    return response;
+  };
+
+  const send = async (c: Context, kind: "create" | "reply", target: { chatId: string } | { error: [number, string] }, body: any, parent?: SandboxMessage) => {
+    const entry = { kind, chatId: "chatId" in target ? target.chatId : (body?.receive_id ?? null), uuid: typeof body?.uuid === "string" ? body.uuid : null, messageId: null };
+    return logged(entry, await answerSend(c, target, body, parent));
+  };
+
+  const answerSend = async (c: Context, target: { chatId: string } | { error: [number, string] }, body: any, parent?: SandboxMessage) => {
+    const failure = store.failureAt(opts.now());
+    const refused = injected(c, failure);
+    if (refused) return refused;
     if ("error" in target) return larkError(c, 400, target.error[0], target.error[1]);
     const check = validateContent(body?.msg_type, body?.content);
     if (check) return larkError(c, 400, check[0], check[1]);
@@ -83,22 +101,25 @@ export function openApiRoutes(store: SandboxStore, opts: OpenApiOptions) {
     } else {
       target = { error: [230001, `invalid receive_id_type: ${type}`] };
     }
-    return send(c, target, body);
+    return send(c, "create", target, body);
   });
 
   app.post("/im/v1/messages/:messageId/reply", async (c) => {
     const body = await c.req.json().catch(() => ({}));
     const parent = store.messages.find((m) => m.message_id === c.req.param("messageId"));
     if (!parent) return larkError(c, 400, 230011, "The message was withdrawn or does not exist.");
-    return send(c, { chatId: parent.chat_id }, body, parent);
+    return send(c, "reply", { chatId: parent.chat_id }, body, parent);
   });
 
   app.patch("/im/v1/messages/:messageId", async (c) => {
-    const body = await c.req.json().catch(() => ({}));
-    const failure = store.takeFailure();
-    if (failure?.status === 429) return larkError(c, 429, 99991400, "request trigger frequency limit");
-    if (failure?.status === 500) return larkError(c, 500, 1, "internal error");
     const message = store.messages.find((m) => m.message_id === c.req.param("messageId"));
+    return logged({ kind: "patch", chatId: message?.chat_id ?? null, uuid: null, messageId: c.req.param("messageId") }, await answerPatch(c, message));
+  });
+
+  const answerPatch = async (c: Context, message: SandboxMessage | undefined) => {
+    const body = await c.req.json().catch(() => ({}));
+    const refused = injected(c, store.failureAt(opts.now()));
+    if (refused) return refused;
     if (!message) return larkError(c, 400, 230011, "The message was withdrawn or does not exist.");
     if (message.msg_type !== "interactive" || !isUpdateMulti(message.content)) {
       return larkError(c, 400, 230031, "The message is not a shared card (config.update_multi) and cannot be updated.");
@@ -107,7 +128,7 @@ export function openApiRoutes(store: SandboxStore, opts: OpenApiOptions) {
     if (check) return larkError(c, 400, check[0], check[1]);
     updateCard(message, body.content, opts.now());
     return c.json({ code: 0, msg: "success", data: {} });
-  });
+  };
 
   app.post("/interactive/v1/card/update", async (c) => {
     const body = await c.req.json().catch(() => ({}));

@@ -37,6 +37,27 @@ export interface FailureSpec {
   rateLimitResetSeconds?: number;
 }
 
+/** The platform failing every send and patch during a span of its clock (from inclusive, until exclusive, ms). */
+export interface FaultSpan {
+  status: 429 | 500;
+  from: number;
+  until: number;
+  /** 429: the x-ogw-ratelimit-reset header (seconds); default 1 */
+  rateLimitResetSeconds?: number;
+}
+
+/** One send, reply or patch as it reached the platform, answered or not. */
+export interface SendRecord {
+  at: number;
+  kind: "create" | "reply" | "patch";
+  /** the chat it went to, when known */
+  chatId: string | null;
+  uuid: string | null;
+  /** the message patched */
+  messageId: string | null;
+  status: number;
+}
+
 export const id = (prefix: string) => `${prefix}${randomBytes(12).toString("hex")}`;
 
 export class SandboxStore {
@@ -52,6 +73,8 @@ export class SandboxStore {
   failures: FailureSpec | null = null;
   /** failures injected into sign-in (the code exchange), apart from those of sends */
   signInFailures: FailureSpec | null = null;
+  faultSpans: FaultSpan[] = [];
+  readonly sendLog: SendRecord[] = [];
 
   constructor(readonly botOpenId: string, readonly appId: string) {}
 
@@ -67,6 +90,13 @@ export class SandboxStore {
     const message: SandboxMessage = { ...m, message_id: id("om_"), create_time: String(now), update_time: String(now), updated: false, deleted: false };
     this.messages.push(message);
     return message;
+  }
+
+  /** The failure injected for this moment: one of a counted run first, else a span covering `now`. */
+  failureAt(now: number): { status: 429 | 500 | "timeout"; rateLimitResetSeconds?: number } | null {
+    const counted = this.takeFailure();
+    if (counted) return counted;
+    return this.faultSpans.find((f) => f.from <= now && now < f.until) ?? null;
   }
 
   /** Takes one injected failure, if any is left. */

@@ -175,13 +175,30 @@ export interface OutboxTable {
   cardKey: string | null;
   requestId: number | null;
   taskId: number | null;
+  /** real failures (5xx, timeouts, network); a wait the platform asked for is not one */
   attempts: Generated<number>;
+  /** sends put off because the platform asked us to slow down (429) or the card to patch was not sent yet */
+  waits: Generated<number>;
   nextAttemptAt: Timestamp;
   lastError: string | null;
+  /** the first real failure since the message was queued (or put back by an admin) */
+  firstFailedAt: Timestamp | null;
   deliveredAt: Timestamp | null;
   parkedAt: Timestamp | null;
+  /** why delivery stopped, in words for the admin */
+  parkReason: string | null;
   platformMessageId: string | null;
   createdAt: Timestamp;
+}
+
+/** A send quota shared by every delivery worker: scope "app", or "<recipient type>:<recipient id>". */
+export interface SendQuotaTable {
+  scope: string;
+  /** the earliest time the next send under this quota may start */
+  nextSendAt: Timestamp;
+  /** the worker sending to this recipient now (one at a time keeps the recipient's messages in order) */
+  leaseOwner: string | null;
+  leaseUntil: Timestamp | null;
 }
 
 /** The inbox: every verified platform event, once per event_id; pending until handled_at is set. */
@@ -259,6 +276,7 @@ export interface Database {
   comments: CommentTable;
   evaluations: EvaluationTable;
   outbox: OutboxTable;
+  sendQuotas: SendQuotaTable;
   inboundEvents: InboundEventTable;
   calendarOverrides: CalendarOverrideTable;
   apiTokens: ApiTokenTable;

@@ -11,8 +11,9 @@ import { trustedProxy } from "./middleware/trusted-proxy";
 import { cleanUrl } from "./middleware/clean-url";
 import { HealthSchema, OpenApiSchema } from "./schemas";
 import { describe } from "./validation";
-import { adminRoutes, outboxRoutes } from "./routes/admin/admin";
+import { adminRoutes } from "./routes/admin/admin";
 import { auditRoutes } from "./routes/admin/audit";
+import { outboxRoutes } from "./routes/admin/outbox";
 
 /**
  * The whole HTTP surface, runtime-neutral (Node and Workers). `deps` are built by the entry point and handed

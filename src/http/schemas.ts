@@ -145,20 +145,5 @@ export const ImportReportSchema = z.strictObject({
 
 export const HealthSchema = z.strictObject({ ok: z.literal(true), database: z.enum(["pglite", "postgres"]), latencyMs: z.number().int() });
 
-export const ParkedSchema = z.strictObject({
-  items: z.array(
-    z.strictObject({
-      id: z.number().int(),
-      topic: z.string(),
-      recipient: z.strictObject({ type: z.enum(["open_id", "chat_id"]), id: z.string() }),
-      requestId: z.number().int().nullable(),
-      attempts: z.number().int(),
-      lastError: z.string().nullable(),
-      parkedAt: iso.nullable(),
-      createdAt: iso,
-    }),
-  ),
-});
-
 /** The OpenAPI document itself (its parts are described by the OpenAPI 3.1 specification). */
 export const OpenApiSchema = z.looseObject({ openapi: z.literal("3.1.0"), info: z.record(z.string(), z.unknown()), paths: z.record(z.string(), z.unknown()) });

@@ -1,26 +1,34 @@
+import { randomUUID } from "node:crypto";
 import type { Deps } from "../commands/context";
-import { deliverOutbox, SendLimiter, type MessageSender } from "./outboxDelivery";
+import { deliverOutbox, type DeliveryOptions, type MessageSender } from "./outboxDelivery";
+
+export interface DeliveryLoopOptions extends Omit<DeliveryOptions, "workerId" | "stopping"> {
+  /** how often to look for due messages when nobody kicks */
+  intervalMs?: number;
+}
 
 /**
  * Runs outbox passes on a timer, and at once when kicked (after a chat command, so replies feel immediate).
- * One pass at a time in this process; other processes are kept apart by SKIP LOCKED.
+ * One pass at a time in this loop; other loops and processes are kept apart by the recipient leases.
  */
-export function createDeliveryLoop(deps: Deps, sender: MessageSender, intervalMs = 2000) {
-  const limiter = new SendLimiter();
+export function createDeliveryLoop(deps: Deps, sender: MessageSender, opts: DeliveryLoopOptions = {}) {
+  const { intervalMs = 2000, ...delivery } = opts;
+  const workerId = `worker-${randomUUID()}`;
   let running: Promise<void> | null = null;
   let again = false;
+  let stopping = false;
   let timer: ReturnType<typeof setInterval> | null = null;
 
   const pass = async () => {
     do {
       again = false;
       try {
-        const r = await deliverOutbox(deps, sender, { limiter });
+        const r = await deliverOutbox(deps, sender, { ...delivery, workerId, stopping: () => stopping });
         if (r.delivered + r.retried + r.parked > 0) again = true;
       } catch (err) {
         console.error("消息投递出错：", err);
       }
-    } while (again);
+    } while (again && !stopping);
   };
 
   const kick = (): Promise<void> => {
@@ -35,11 +43,13 @@ export function createDeliveryLoop(deps: Deps, sender: MessageSender, intervalMs
   };
 
   return {
+    workerId,
     kick,
     start() {
       timer ??= setInterval(() => void kick(), intervalMs);
     },
     async stop() {
+      stopping = true;
       if (timer) clearInterval(timer);
       timer = null;
       await running;

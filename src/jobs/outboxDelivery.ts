@@ -1,5 +1,7 @@
-import { sql } from "kysely";
+import { randomUUID } from "node:crypto";
 import type { Deps } from "../commands/context";
+import { markDelivered, markFailed, markWaited, queuedFor } from "../db/repositories/outbox";
+import { holdApp, leaseDueRecipients, releaseLease, renewLease, takeAppSlot, type RecipientLease } from "../db/repositories/sendQuotas";
 import type { OutboxRow } from "../db/tables";
 
 /** What the delivery job needs from the chat platform (bot/lark implements it with the SDK). */
@@ -13,152 +15,178 @@ export interface MessageSender {
 
 export type SendOutcome =
   | { ok: true; platformMessageId: string | null }
-  /** retryable: 429, 5xx, timeouts, network; retryAfterMs from x-ogw-ratelimit-reset when the platform says */
-  | { ok: false; retryable: boolean; error: string; retryAfterMs?: number };
+  /** a real failure; retryable: 5xx, timeouts, network. Not retryable: the platform will refuse it again (230002…) */
+  | { ok: false; retryable: boolean; error: string; retryAfterMs?: number }
+  /**
+   * Not a failure: the platform asked us to slow down (429 for the whole app, 230020 for this recipient), or the
+   * card to patch is not sent yet. Never counts toward parking; retryAfterMs from x-ogw-ratelimit-reset.
+   */
+  | { ok: false; wait: "app" | "recipient"; error: string; retryAfterMs?: number };
 
 export interface DeliveryOptions {
-  batchSize?: number;
-  /** attempts before a message is parked for an admin to look at */
-  maxAttempts?: number;
-  /** how long a claimed message stays invisible to other workers while it is being sent */
+  /** this worker's name in the recipient leases; one per loop */
+  workerId?: string;
+  /** recipients sent to at once */
+  concurrency?: number;
+  /** sends per second to one chat or user (the platform allows 5, shared by all bots) */
+  perRecipientPerSecond?: number;
+  /** sends per second for the whole app, all workers together (the platform allows about 50) */
+  appPerSecond?: number;
+  /** a message failing for real this long is parked (default: the OUTBOX_PARK_AFTER_HOURS setting) */
+  parkAfterMs?: number;
+  /** how long a recipient stays with a worker that stopped answering */
   leaseMs?: number;
-  limiter?: SendLimiter;
+  /** messages sent to one recipient before it is given back (so that others get their turn) */
+  perLease?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /**
+   * The clock of the platform's quotas and of the leases (ms), which `sleep` moves: real time by default. Tests
+   * that put time in their own hands pass the harness clock with a sleep that moves it.
+   */
+  clock?: () => number;
+  /** asked between sends: true ends the pass early (the loop is stopping) */
+  stopping?: () => boolean;
 }
 
 export interface DeliveryResult {
   delivered: number;
+  /** real failures that will be tried again */
   retried: number;
+  /** sends put off because the platform asked us to wait */
+  waited: number;
   parked: number;
 }
 
-export const DEFAULT_MAX_ATTEMPTS = 8;
+/** recipients whose next send is at most this far away are taken and waited for */
+const HORIZON_MS = 1000;
+/** never start a send to a recipient sooner than this after its previous answer (5/s as the platform counts) */
+const GAP_AFTER_ANSWER_MS = 200;
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+type Settings = Required<Omit<DeliveryOptions, "workerId">> & { workerId: string };
 
 /**
- * One pass of the outbox: claims due messages (SKIP LOCKED, so several workers never take the same one),
- * sends each outside any transaction, and records the outcome. A worker that dies mid-send leaves the
- * message to reappear when its lease ends; the platform de-duplicates the resend by uuid.
+ * One pass of the outbox. Recipients are leased in PostgreSQL (several workers never send to one recipient at
+ * once) and sent to in parallel, up to `concurrency` at a time; each recipient's messages go strictly in order,
+ * spaced to its quota, under the app's quota. When a recipient is done, the next due one is leased, until nothing
+ * is due. A worker that dies leaves its recipients to others when the lease ends; the platform de-duplicates a
+ * resend by uuid.
  */
 export async function deliverOutbox(deps: Deps, sender: MessageSender, opts: DeliveryOptions = {}): Promise<DeliveryResult> {
-  const result: DeliveryResult = { delivered: 0, retried: 0, parked: 0 };
-  const maxAttempts = opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  const claimed = await claimDue(deps, opts.batchSize ?? 50, opts.leaseMs ?? 60_000);
-  const limiter = opts.limiter ?? new SendLimiter();
-  for (const message of claimed) {
-    await limiter.wait(message.recipientType === "chat_id" ? message.recipientId : `user:${message.recipientId}`);
-    let outcome: SendOutcome;
-    try {
-      outcome = await sender.send(message);
-    } catch (err) {
-      outcome = { ok: false, retryable: true, error: (err as Error).message };
+  const s: Settings = {
+    workerId: opts.workerId ?? randomUUID(),
+    concurrency: opts.concurrency ?? 10,
+    perRecipientPerSecond: opts.perRecipientPerSecond ?? 4,
+    appPerSecond: opts.appPerSecond ?? 45,
+    parkAfterMs: opts.parkAfterMs ?? deps.config.outboxParkAfterHours * 3600_000,
+    leaseMs: opts.leaseMs ?? 60_000,
+    perLease: opts.perLease ?? 20,
+    sleep: opts.sleep ?? realSleep,
+    clock: opts.clock ?? (() => Date.now()),
+    stopping: opts.stopping ?? (() => false),
+  };
+  const result: DeliveryResult = { delivered: 0, retried: 0, waited: 0, parked: 0 };
+  const lanes = new Map<string, Promise<void>>();
+  const fill = async () => {
+    if (s.stopping() || lanes.size >= s.concurrency) return;
+    const leases = await leaseDueRecipients(deps.db, {
+      owner: s.workerId,
+      dueAt: deps.now(),
+      now: new Date(s.clock()),
+      horizonMs: HORIZON_MS,
+      leaseMs: s.leaseMs,
+      limit: s.concurrency - lanes.size,
+    });
+    for (const lease of leases) {
+      const lane = sendToRecipient(deps, sender, s, lease, result)
+        .catch((err) => console.error(`向 ${lease.scope} 投递消息出错：`, err))
+        .finally(() => lanes.delete(lease.scope));
+      lanes.set(lease.scope, lane);
     }
-    const now = deps.now();
-    if (outcome.ok) {
-      await deps.db.kysely
-        .updateTable("outbox")
-        .set({ deliveredAt: now, platformMessageId: outcome.platformMessageId, lastError: null })
-        .where("id", "=", message.id)
-        .execute();
-      result.delivered++;
-      continue;
-    }
-    const park = !outcome.retryable || message.attempts >= maxAttempts;
-    await deps.db.kysely
-      .updateTable("outbox")
-      .set({
-        lastError: outcome.error.slice(0, 1000),
-        parkedAt: park ? now : null,
-        nextAttemptAt: new Date(now.getTime() + (outcome.retryAfterMs ?? backoffMs(message.attempts))),
-      })
-      .where("id", "=", message.id)
-      .execute();
-    if (park) result.parked++;
-    else result.retried++;
+  };
+  await fill();
+  while (lanes.size > 0) {
+    await Promise.race(lanes.values());
+    await fill();
   }
   return result;
 }
 
-async function claimDue(deps: Deps, limit: number, leaseMs: number): Promise<OutboxRow[]> {
-  const now = deps.now();
-  return deps.db.transaction(async (trx) => {
-    const due = await trx
-      .selectFrom("outbox")
-      .select("id")
-      .where("deliveredAt", "is", null)
-      .where("parkedAt", "is", null)
-      .where("nextAttemptAt", "<=", now)
-      .orderBy("nextAttemptAt")
-      .orderBy("id")
-      .limit(limit)
-      .forUpdate()
-      .skipLocked()
-      .execute();
-    if (due.length === 0) return [];
-    return trx
-      .updateTable("outbox")
-      .set({ attempts: sql`attempts + 1`, nextAttemptAt: new Date(now.getTime() + leaseMs) })
-      .where("id", "in", due.map((d) => d.id))
-      .returningAll()
-      .execute()
-      .then((rows) => rows.sort((a, b) => a.id - b.id));
+/** Sends one leased recipient's due messages in order, then gives the recipient back. */
+async function sendToRecipient(deps: Deps, sender: MessageSender, s: Settings, lease: RecipientLease, result: DeliveryResult): Promise<void> {
+  const db = deps.db.kysely;
+  const now = s.clock;
+  const waitUntil = async (t: number) => {
+    const ms = t - now();
+    if (ms > 0) await s.sleep(ms);
+  };
+  let nextSendAt = lease.nextSendAt.getTime();
+  try {
+    for (const message of await queuedFor(db, lease, s.perLease)) {
+      if (s.stopping()) break;
+      // First in, first out: a message waiting for its retry holds back the ones behind it.
+      if (new Date(message.nextAttemptAt) > deps.now()) break;
+      if (nextSendAt - now() > HORIZON_MS) break;
+      await waitUntil(nextSendAt);
+      if (!(await renewLease(db, lease.scope, s.workerId, new Date(now() + s.leaseMs)))) return;
+      const slot = await takeAppSlot(db, new Date(now()), 1000 / s.appPerSecond, HORIZON_MS);
+      if (!slot) break;
+      await waitUntil(slot.getTime());
+      const startedAt = Math.max(now(), nextSendAt, slot.getTime());
+      const outcome = await sender.send(message).catch((err: Error): SendOutcome => ({ ok: false, retryable: true, error: err.message }));
+      const answeredAt = Math.max(now(), startedAt);
+      nextSendAt = Math.max(startedAt + 1000 / s.perRecipientPerSecond, answeredAt + GAP_AFTER_ANSWER_MS);
+      const done = await record(deps, s, message, outcome, deps.now());
+      result[done]++;
+      if (done === "waited" && "wait" in outcome) {
+        const until = answeredAt + (outcome.retryAfterMs ?? 1000);
+        if (outcome.wait === "app") await holdApp(db, new Date(until));
+        else nextSendAt = Math.max(nextSendAt, until);
+        break;
+      }
+      if (done === "retried") break;
+    }
+  } finally {
+    await releaseLease(db, lease.scope, s.workerId, new Date(nextSendAt));
+  }
+}
+
+type Recorded = keyof DeliveryResult;
+
+async function record(deps: Deps, s: Settings, message: OutboxRow, outcome: SendOutcome, at: Date): Promise<Recorded> {
+  const db = deps.db.kysely;
+  if (outcome.ok) {
+    await markDelivered(db, message.id, at, outcome.platformMessageId);
+    return "delivered";
+  }
+  if ("wait" in outcome) {
+    await markWaited(db, message.id, outcome.error);
+    return "waited";
+  }
+  const firstFailedAt = message.firstFailedAt ? new Date(message.firstFailedAt) : at;
+  const attempts = message.attempts + 1;
+  const parkReason = !outcome.retryable
+    ? `平台拒收，重试也不会成功，已停止发送：${outcome.error}`
+    : at.getTime() - firstFailedAt.getTime() >= s.parkAfterMs
+      ? `连续 ${formatHours(s.parkAfterMs)}发送失败（共 ${attempts} 次），已停止发送；最后一次：${outcome.error}`
+      : null;
+  await markFailed(db, message.id, {
+    at,
+    error: outcome.error,
+    firstFailedAt,
+    retryAt: new Date(at.getTime() + (outcome.retryAfterMs ?? backoffMs(attempts))),
+    parkReason,
   });
+  return parkReason ? "parked" : "retried";
+}
+
+function formatHours(ms: number): string {
+  const hours = ms / 3600_000;
+  return hours >= 1 ? `${Number(hours.toFixed(1))} 小时` : `${Math.round(ms / 60_000)} 分钟`;
 }
 
 /** 1 s, 2 s, 4 s … capped at 10 minutes, with up to 20 % jitter so retries of a burst spread out. */
 export function backoffMs(attempts: number): number {
   const base = Math.min(1000 * 2 ** Math.max(0, attempts - 1), 600_000);
   return Math.round(base * (1 + Math.random() * 0.2));
-}
-
-/** Admin: parked messages, newest first. */
-export async function listParked(deps: Deps, limit = 100) {
-  return deps.db.kysely.selectFrom("outbox").selectAll().where("parkedAt", "is not", null).orderBy("parkedAt", "desc").limit(limit).execute();
-}
-
-/** Admin: puts a parked message back in the queue (same uuid, so it still cannot arrive twice). */
-export async function retryParked(deps: Deps, id: number): Promise<boolean> {
-  const r = await deps.db.kysely
-    .updateTable("outbox")
-    .set({ parkedAt: null, attempts: 0, nextAttemptAt: deps.now() })
-    .where("id", "=", id)
-    .where("parkedAt", "is not", null)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
-}
-
-/**
- * Keeps sends within the platform's limits: about 50 per second per app and 5 per second per chat or user
- * (shared by all bots, so we stay a little under). Sliding one-second windows, in this process.
- */
-export class SendLimiter {
-  private readonly appWindow: number[] = [];
-  private readonly keyWindows = new Map<string, number[]>();
-  constructor(
-    private readonly perApp = 45,
-    private readonly perKey = 4,
-    private readonly clock: () => number = () => Date.now(),
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
-  ) {}
-
-  async wait(key: string): Promise<void> {
-    for (;;) {
-      const now = this.clock();
-      const keyWindow = this.keyWindows.get(key) ?? [];
-      prune(this.appWindow, now);
-      prune(keyWindow, now);
-      const waitApp = this.appWindow.length >= this.perApp ? this.appWindow[0]! + 1000 - now : 0;
-      const waitKey = keyWindow.length >= this.perKey ? keyWindow[0]! + 1000 - now : 0;
-      const delay = Math.max(waitApp, waitKey);
-      if (delay <= 0) {
-        this.appWindow.push(now);
-        keyWindow.push(now);
-        this.keyWindows.set(key, keyWindow);
-        return;
-      }
-      await this.sleep(delay);
-    }
-  }
-}
-
-function prune(window: number[], now: number) {
-  while (window.length > 0 && window[0]! <= now - 1000) window.shift();
 }

@@ -141,6 +141,7 @@ describe("outgoing messages survive a failing platform", () => {
       const p2p = h.sandbox.p2pChatFor("ou_liuyang").chatId;
       const p2pBefore = newest(p2p).length;
       h.sandbox.failSends(failure);
+      const sentAt = h.deps.now();
       await h.sandbox.sendUserMessage({ openId: "ou_liuyang", text: "/发起 @公安局 核查某人户籍信息" });
       // Let time pass as the platform and our backoff ask, until nothing is left to send.
       for (let i = 0; i < 12; i++) {
@@ -148,12 +149,16 @@ describe("outgoing messages survive a failing platform", () => {
         const pending = await h.db.kysely.selectFrom("outbox").select("id").where("deliveredAt", "is", null).where("parkedAt", "is", null).execute();
         if (pending.length === 0) break;
         h.advanceHours(0.05);
+        // A 429 holds the whole app for its reset time, in real time: the quotas keep the platform's clock.
+        await new Promise((r) => setTimeout(r, 300));
       }
       const pending = await h.db.kysely.selectFrom("outbox").select(["topic", "lastError"]).where("deliveredAt", "is", null).execute();
       expect(pending).toEqual([]);
       expect(newest("oc_city_psb").length - groupBefore).toBe(1); // the announcement card, once
       expect(newest(p2p).length - p2pBefore).toBe(1); // the reply, once
-      const retried = await h.db.kysely.selectFrom("outbox").select("attempts").where("attempts", ">", 1).execute();
+      // A 429 is a wait the platform asked for; a 500 or a timeout is a real failure. Neither parked anything.
+      const counted = failure.status === 429 ? "waits" : "attempts";
+      const retried = await h.db.kysely.selectFrom("outbox").select("id").where(counted, ">", 0).where("deliveredAt", ">=", sentAt).execute();
       expect(retried.length).toBeGreaterThan(0);
     }, 60_000);
   }
@@ -178,5 +183,35 @@ describe("parked messages", () => {
     await h.flush();
     expect(shown(h.sandbox, { chatId: "oc_no_bot_here" })).toEqual([expect.stringMatching(/^\[卡片\] XT-2026-\d{6} 核查某地块规划许可$/)]);
     expect((await fetch(`${h.base}/api/admin/outbox/999999/retry`, { method: "POST", headers: auth })).status).toBe(404);
+  });
+
+  it("parking says why; after an outage an admin sends every parked message again at once, and that is on record", async () => {
+    const { issueApiToken } = await import("../../src/db/repositories/apiTokens");
+    const { token } = await issueApiToken(h.db.kysely, { name: "运维", role: "admin" });
+    const auth = { authorization: `Bearer ${token}` };
+    // Two work groups the bot is not in yet.
+    await h.db.kysely.updateTable("departments").set({ chatId: "oc_tax_new" }).where("code", "=", "city-tax").execute();
+    await h.db.kysely.updateTable("departments").set({ chatId: "oc_hrss_new" }).where("code", "=", "city-hrss").execute();
+    await h.sandbox.sendUserMessage({ openId: "ou_liuyang", text: "/发起 @税务局 @人社局 核查某企业纳税与社保缴纳情况" });
+    await h.flush();
+    const list = await (await fetch(`${h.base}/api/admin/outbox/parked`, { headers: auth })).json();
+    const mine = list.items.filter((i: any) => ["oc_tax_new", "oc_hrss_new"].includes(i.recipient.id));
+    expect(mine.map((i: any) => [i.recipient.id, i.parkReason, i.attempts, i.waits]).sort()).toEqual([
+      ["oc_hrss_new", "平台拒收，重试也不会成功，已停止发送：230002 Bot/User can NOT be out of the chat.", 1, 0],
+      ["oc_tax_new", "平台拒收，重试也不会成功，已停止发送：230002 Bot/User can NOT be out of the chat.", 1, 0],
+    ]);
+    h.sandbox.addChat({ chatId: "oc_tax_new", name: "税务局工作群", type: "group", members: [] });
+    h.sandbox.addChat({ chatId: "oc_hrss_new", name: "人社局工作群", type: "group", members: [] });
+    const res = await fetch(`${h.base}/api/admin/outbox/parked/retry`, { method: "POST", headers: auth });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.retried).toBe(list.items.length);
+    expect(body.ids).toEqual(expect.arrayContaining(mine.map((i: any) => i.id)));
+    await h.flush();
+    expect(shown(h.sandbox, { chatId: "oc_tax_new" })).toEqual([expect.stringMatching(/^\[卡片\] XT-2026-\d{6} 核查某企业纳税与社保缴纳情况$/)]);
+    expect(shown(h.sandbox, { chatId: "oc_hrss_new" })).toEqual([expect.stringMatching(/^\[卡片\] XT-2026-\d{6} 核查某企业纳税与社保缴纳情况$/)]);
+    const audit = await h.db.kysely.selectFrom("auditEvents").select(["action", "actorName", "data"]).where("chain", "=", "outbox").orderBy("seq", "desc").executeTakeFirstOrThrow();
+    expect(audit).toMatchObject({ action: "outbox.retry_all", actorName: "运维", data: { ids: body.ids } });
+    expect(await (await fetch(`${h.base}/api/admin/outbox/parked/retry`, { method: "POST", headers: auth })).json()).toEqual({ retried: 0, ids: [] });
   });
 });

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { enqueueMessages } from "../../src/db/repositories/outbox";
+import { runCommand } from "../../src/commands/context";
+import { parkedMessageRetrier } from "../../src/commands/parkedMessageRetrier";
+import { enqueueMessages, listParked } from "../../src/db/repositories/outbox";
 import type { OutboxRow } from "../../src/db/tables";
-import { deliverOutbox, listParked, retryParked, SendLimiter, type MessageSender, type SendOutcome } from "../../src/jobs/outboxDelivery";
-import { createHarness, type Harness } from "../support/harness";
+import { deliverOutbox, type DeliveryOptions, type MessageSender, type SendOutcome } from "../../src/jobs/outboxDelivery";
+import { ADMIN, createHarness, type Harness } from "../support/harness";
+import { drain, virtualSleep } from "../support/virtualTime";
 
 let h: Harness;
 beforeAll(async () => {
@@ -10,99 +13,138 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-/** A platform that answers from a script, then succeeds; records every attempt with its uuid. */
-function scriptedPlatform(script: SendOutcome[] = []): MessageSender & { attempts: Array<{ uuid: string; to: string }>; shown: Set<string> } {
-  const attempts: Array<{ uuid: string; to: string }> = [];
+/** A platform that answers from a script (a function of the attempt), then succeeds; records every attempt. */
+function scriptedPlatform(script: (n: number, m: OutboxRow) => SendOutcome | null = () => null) {
+  const attempts: Array<{ uuid: string; to: string; at: number }> = [];
   const shown = new Set<string>();
-  return {
-    attempts,
-    shown,
+  const platform: MessageSender = {
     async send(m: OutboxRow) {
-      attempts.push({ uuid: m.uuid, to: m.recipientId });
-      const next = script.shift();
+      attempts.push({ uuid: m.uuid, to: m.recipientId, at: h.deps.now().getTime() });
+      const next = script(attempts.length, m);
       if (next) return next;
       shown.add(m.uuid); // the platform de-duplicates by uuid
       return { ok: true, platformMessageId: `om_${m.id}` };
     },
   };
+  return Object.assign(platform, { attempts, shown });
 }
-const noWait = () => new SendLimiter(1000, 1000);
+// The quotas' clock is the harness clock, moved by the sleep: no real waiting.
+const opts: DeliveryOptions = { sleep: virtualSleep(() => h), clock: () => h.deps.now().getTime() };
 const queue = (n: number, to = "oc_amr") =>
   enqueueMessages(
     h.db.kysely,
     Array.from({ length: n }, (_, i) => ({ topic: "task.announced", to: { type: "chat_id" as const, id: to }, payload: { i } })),
     h.deps.now(),
   );
+const rowsTo = (to: string) => h.db.kysely.selectFrom("outbox").selectAll().where("recipientId", "=", to).orderBy("id").execute();
+const rateLimited: SendOutcome = { ok: false, wait: "app", error: "429 限流 99991400", retryAfterMs: 1000 };
+const serverError: SendOutcome = { ok: false, retryable: true, error: "500 internal error" };
 
 describe("outbox delivery", () => {
   it("delivers, and retries rate-limited and failed sends later with the same uuid", async () => {
     await queue(1, "oc_retry");
-    const platform = scriptedPlatform([
-      { ok: false, retryable: true, error: "429 99991400", retryAfterMs: 2000 },
-      { ok: false, retryable: true, error: "500" },
-    ]);
-    expect(await deliverOutbox(h.deps, platform, { limiter: noWait() })).toEqual({ delivered: 0, retried: 1, parked: 0 });
+    const platform = scriptedPlatform((n) => [{ ...rateLimited, retryAfterMs: 2000 }, serverError][n - 1] ?? null);
+    expect(await deliverOutbox(h.deps, platform, opts)).toEqual({ delivered: 0, retried: 0, waited: 1, parked: 0 });
     // Not due yet: the platform asked us to wait 2 s.
-    expect(await deliverOutbox(h.deps, platform, { limiter: noWait() })).toEqual({ delivered: 0, retried: 0, parked: 0 });
+    expect(await deliverOutbox(h.deps, platform, opts)).toEqual({ delivered: 0, retried: 0, waited: 0, parked: 0 });
     h.advanceHours(1 / 1200); // 3 s
-    expect(await deliverOutbox(h.deps, platform, { limiter: noWait() })).toEqual({ delivered: 0, retried: 1, parked: 0 });
+    expect(await deliverOutbox(h.deps, platform, opts)).toEqual({ delivered: 0, retried: 1, waited: 0, parked: 0 });
     h.advanceHours(1 / 360); // 10 s
-    expect(await deliverOutbox(h.deps, platform, { limiter: noWait() })).toEqual({ delivered: 1, retried: 0, parked: 0 });
+    expect(await deliverOutbox(h.deps, platform, opts)).toEqual({ delivered: 1, retried: 0, waited: 0, parked: 0 });
     expect(new Set(platform.attempts.map((a) => a.uuid)).size).toBe(1);
     expect(platform.shown.size).toBe(1);
-    const row = await h.db.kysely.selectFrom("outbox").selectAll().where("recipientId", "=", "oc_retry").executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ attempts: 3, platformMessageId: `om_${row.id}`, lastError: null });
-    expect(row.deliveredAt).not.toBeNull();
+    const [row] = await rowsTo("oc_retry");
+    expect(row).toMatchObject({ attempts: 1, waits: 1, platformMessageId: `om_${row!.id}`, lastError: null, parkedAt: null });
+    expect(row!.deliveredAt).not.toBeNull();
   });
 
-  it("parks a message the platform refuses for good, and an admin can put it back", async () => {
-    await queue(1, "oc_nobot");
-    const platform = scriptedPlatform([{ ok: false, retryable: false, error: "230002 bot not in chat" }]);
-    expect(await deliverOutbox(h.deps, platform, { limiter: noWait() })).toMatchObject({ parked: 1 });
-    const parked = await listParked(h.deps);
-    expect(parked.map((p) => [p.recipientId, p.lastError])).toEqual([["oc_nobot", "230002 bot not in chat"]]);
-    expect(await retryParked(h.deps, parked[0]!.id)).toBe(true);
-    expect(await deliverOutbox(h.deps, platform, { limiter: noWait() })).toMatchObject({ delivered: 1 });
+  it("a rate limit however long only makes messages wait: none is parked, none counts a failure", async () => {
+    await queue(3, "oc_throttled");
+    const start = h.deps.now().getTime();
+    // The platform answers 429 for two minutes, asking each time to come back in a second.
+    const platform = scriptedPlatform(() => (h.deps.now().getTime() < start + 120_000 ? rateLimited : null));
+    await drain(h, () => deliverOutbox(h.deps, platform, opts));
+    const rows = await rowsTo("oc_throttled");
+    expect(rows.map((r) => [r.attempts, r.parkedAt, r.deliveredAt === null])).toEqual([
+      [0, null, false],
+      [0, null, false],
+      [0, null, false],
+    ]);
+    expect(rows[0]!.waits).toBeGreaterThan(100);
+    expect(platform.shown.size).toBe(3);
   });
 
-  it("parks after too many retryable failures", async () => {
-    await queue(1, "oc_flaky");
-    const platform = scriptedPlatform(Array.from({ length: 3 }, () => ({ ok: false as const, retryable: true, error: "timeout" })));
-    for (let i = 0; i < 3; i++) {
-      await deliverOutbox(h.deps, platform, { limiter: noWait(), maxAttempts: 3 });
-      h.advanceHours(1);
+  it("parks a message only after a day of real failures, and says why", async () => {
+    await queue(1, "oc_down");
+    const start = h.deps.now().getTime();
+    const platform = scriptedPlatform(() => serverError);
+    // Three hours of 500s: retried again and again, never parked.
+    while (h.deps.now().getTime() < start + 3 * 3600_000) {
+      await deliverOutbox(h.deps, platform, opts);
+      h.advanceHours(0.25);
     }
-    const row = await h.db.kysely.selectFrom("outbox").selectAll().where("recipientId", "=", "oc_flaky").executeTakeFirstOrThrow();
-    expect(row.parkedAt).not.toBeNull();
-    expect(row.attempts).toBe(3);
+    let [row] = await rowsTo("oc_down");
+    expect(row!.attempts).toBeGreaterThan(8);
+    expect(row).toMatchObject({ parkedAt: null, parkReason: null, lastError: "500 internal error" });
+    h.setNow(new Date(start + 24 * 3600_000 + 60_000).toISOString());
+    await deliverOutbox(h.deps, platform, opts);
+    [row] = await rowsTo("oc_down");
+    expect(row!.parkedAt).not.toBeNull();
+    expect(row!.parkReason).toBe(`连续 24 小时发送失败（共 ${row!.attempts} 次），已停止发送；最后一次：500 internal error`);
+    expect(new Date(row!.firstFailedAt!).getTime() - start).toBeLessThan(1000); // the first try, three hours before
+  });
+
+  it("parks at once what the platform refuses for good; an admin puts every parked message back at once, audited", async () => {
+    await queue(2, "oc_nobot");
+    const refusing = scriptedPlatform((_n, m) => (m.recipientId === "oc_nobot" ? { ok: false, retryable: false, error: "230002 Bot/User can NOT be out of the chat." } : null));
+    expect(await deliverOutbox(h.deps, refusing, opts)).toMatchObject({ parked: 2 });
+    const parked = await listParked(h.db.kysely);
+    expect(parked.filter((p) => p.recipientId === "oc_nobot").map((p) => p.parkReason)).toEqual([
+      "平台拒收，重试也不会成功，已停止发送：230002 Bot/User can NOT be out of the chat.",
+      "平台拒收，重试也不会成功，已停止发送：230002 Bot/User can NOT be out of the chat.",
+    ]);
+    const all = parked.map((p) => p.id).sort((a, b) => a - b);
+    expect(await runCommand(h.deps, ADMIN, parkedMessageRetrier, "all")).toEqual({ retried: all });
+    expect(await listParked(h.db.kysely)).toEqual([]);
+    const audit = await h.db.kysely.selectFrom("auditEvents").selectAll().where("chain", "=", "outbox").execute();
+    expect(audit).toMatchObject([{ action: "outbox.retry_all", actorName: "测试管理员", data: { ids: all } }]);
+    // The bot was added to the group: they go out, in their order.
+    const fixed = scriptedPlatform();
+    await drain(h, () => deliverOutbox(h.deps, fixed, opts));
+    expect(fixed.attempts.filter((a) => a.to === "oc_nobot").map((a) => a.uuid)).toEqual((await rowsTo("oc_nobot")).map((r) => r.uuid));
+    expect(await runCommand(h.deps, ADMIN, parkedMessageRetrier, "all")).toEqual({ retried: [] });
+  });
+
+  it("a failing message holds back the messages behind it to the same chat, not those to other chats", async () => {
+    await queue(3, "oc_blocked");
+    await queue(2, "oc_free");
+    const blocked = await rowsTo("oc_blocked");
+    const platform = scriptedPlatform((_n, m) => (m.id === blocked[0]!.id && h.deps.now().getTime() < Date.parse("2026-11-26T00:00:00Z") ? serverError : null));
+    await deliverOutbox(h.deps, platform, opts);
+    expect(platform.attempts.filter((a) => a.to === "oc_blocked").map((a) => a.uuid)).toEqual([blocked[0]!.uuid]);
+    expect(platform.attempts.filter((a) => a.to === "oc_free")).toHaveLength(2);
+    h.setNow("2026-11-26T00:00:00Z");
+    await drain(h, () => deliverOutbox(h.deps, platform, opts));
+    expect([...platform.shown].filter((u) => blocked.some((b) => b.uuid === u))).toEqual(blocked.map((b) => b.uuid));
   });
 
   it("two workers at once never send the same message twice", async () => {
     await queue(40, "oc_busy");
+    for (let i = 0; i < 10; i++) await queue(2, `oc_many_${i}`);
     const platform = scriptedPlatform();
-    const [a, b] = await Promise.all([
-      deliverOutbox(h.deps, platform, { limiter: noWait(), batchSize: 25 }),
-      deliverOutbox(h.deps, platform, { limiter: noWait(), batchSize: 25 }),
-    ]);
-    const rest = await deliverOutbox(h.deps, platform, { limiter: noWait() });
-    expect(a.delivered + b.delivered + rest.delivered).toBe(40);
-    const busy = platform.attempts.filter((x) => x.to === "oc_busy");
-    expect(busy).toHaveLength(40);
-    expect(new Set(busy.map((x) => x.uuid)).size).toBe(40);
-  });
-});
-
-describe("send limiter", () => {
-  it("keeps a chat at its per-second limit and the app at its own", async () => {
-    let now = 0;
-    const slept: number[] = [];
-    const limiter = new SendLimiter(6, 2, () => now, async (ms) => {
-      slept.push(ms);
-      now += ms;
+    const a = { delivered: 0 };
+    const b = { delivered: 0 };
+    await drain(h, async () => {
+      // Five recipients at a time each: eleven recipients need both.
+      const each = { ...opts, concurrency: 5 };
+      const [x, y] = await Promise.all([deliverOutbox(h.deps, platform, each), deliverOutbox(h.deps, platform, each)]);
+      a.delivered += x.delivered;
+      b.delivered += y.delivered;
     });
-    for (let i = 0; i < 3; i++) await limiter.wait("oc_a");
-    expect(slept).toEqual([1000]); // the third send to one chat waits a second
-    for (let i = 0; i < 4; i++) await limiter.wait(`oc_${i}`);
-    expect(now).toBeGreaterThanOrEqual(1000);
+    expect(a.delivered + b.delivered).toBe(60);
+    expect(a.delivered).toBeGreaterThan(0);
+    expect(b.delivered).toBeGreaterThan(0);
+    const busy = platform.attempts.filter((x) => x.to === "oc_busy");
+    expect(busy.map((x) => x.uuid)).toEqual((await rowsTo("oc_busy")).map((r) => r.uuid));
   });
 });

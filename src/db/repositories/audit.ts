@@ -6,7 +6,7 @@ import type { AuditEventRow } from "../tables";
 export const GENESIS_HASH = "0".repeat(64);
 
 export interface AuditRecordInput {
-  /** "request:<id>" for a request's trail, "org" for configuration changes */
+  /** "request:<id>" for a request's trail, "org" for configuration changes, "outbox" for admins' resends */
   chain: string;
   requestId?: number | null;
   taskId?: number | null;

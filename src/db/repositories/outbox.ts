@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
 import type { Executor } from "../client";
+import type { OutboxRow } from "../tables";
 
 export interface OutgoingMessage {
   /** what happened, e.g. "task.announced"; the bot's chat presenters render each topic */
@@ -35,4 +37,70 @@ export async function enqueueMessages(trx: Executor, messages: OutgoingMessage[]
       })),
     )
     .execute();
+}
+
+/** A recipient's waiting messages in the order they must arrive. */
+export async function queuedFor(db: Executor, recipient: Pick<OutboxRow, "recipientType" | "recipientId">, limit: number): Promise<OutboxRow[]> {
+  return db
+    .selectFrom("outbox")
+    .selectAll()
+    .where("recipientType", "=", recipient.recipientType)
+    .where("recipientId", "=", recipient.recipientId)
+    .where("deliveredAt", "is", null)
+    .where("parkedAt", "is", null)
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+}
+
+export async function markDelivered(db: Executor, id: number, at: Date, platformMessageId: string | null): Promise<void> {
+  await db.updateTable("outbox").set({ deliveredAt: at, platformMessageId, lastError: null }).where("id", "=", id).execute();
+}
+
+/** The platform asked us to wait: no failure, nothing counts toward parking. */
+export async function markWaited(db: Executor, id: number, error: string): Promise<void> {
+  await db
+    .updateTable("outbox")
+    .set({ waits: sql`waits + 1`, lastError: error.slice(0, 1000) })
+    .where("id", "=", id)
+    .execute();
+}
+
+/** A real failure: counted, retried at `retryAt`, or parked with the reason when `parkReason` is given. */
+export async function markFailed(
+  db: Executor,
+  id: number,
+  f: { at: Date; error: string; firstFailedAt: Date; retryAt: Date; parkReason: string | null },
+): Promise<void> {
+  await db
+    .updateTable("outbox")
+    .set({
+      attempts: sql`attempts + 1`,
+      lastError: f.error.slice(0, 1000),
+      firstFailedAt: f.firstFailedAt,
+      nextAttemptAt: f.retryAt,
+      parkedAt: f.parkReason ? f.at : null,
+      parkReason: f.parkReason,
+    })
+    .where("id", "=", id)
+    .execute();
+}
+
+/** Parked messages, newest first. */
+export async function listParked(db: Executor, limit = 100): Promise<OutboxRow[]> {
+  return db.selectFrom("outbox").selectAll().where("parkedAt", "is not", null).orderBy("parkedAt", "desc").orderBy("id", "desc").limit(limit).execute();
+}
+
+/**
+ * Puts parked messages back in the queue (one, or every one), with a fresh count of failures and the same
+ * uuid, so a message that did arrive before still cannot show twice. Answers the ids put back.
+ */
+export async function requeueParked(trx: Executor, which: { id: number } | "all", at: Date): Promise<number[]> {
+  let q = trx
+    .updateTable("outbox")
+    .set({ parkedAt: null, parkReason: null, attempts: 0, waits: 0, firstFailedAt: null, nextAttemptAt: at })
+    .where("parkedAt", "is not", null);
+  if (which !== "all") q = q.where("id", "=", which.id);
+  const rows = await q.returning("id").execute();
+  return rows.map((r) => r.id).sort((a, b) => a - b);
 }

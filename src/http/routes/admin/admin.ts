@@ -5,14 +5,11 @@ import { orgImporter } from "../../../commands/orgImporter";
 import { planRequest } from "../../../commands/requestPlanner";
 import { importDocument, IMPORT_EXAMPLE } from "../../../domain/importFormat";
 import { PRIORITIES } from "../../../domain/types";
-import { listParked, retryParked } from "../../../jobs/outboxDelivery";
-import { presentParked } from "../../../presenters/outbox";
 import { presentPlan } from "../../../presenters/plan";
 import type { AppEnv } from "../../env";
-import { errorBody } from "../../errors";
 import { bearerAuth } from "../../middleware/bearer-auth";
-import { ImportReportSchema, OkSchema, ParkedSchema, PlanSchema } from "../../schemas";
-import { describe, idParam, jsonBody, pathParams, readJsonBody } from "../../validation";
+import { ImportReportSchema, PlanSchema } from "../../schemas";
+import { describe, jsonBody, readJsonBody } from "../../validation";
 
 const dryRunBody = z.object({
   text: z.string({ message: "请填写 text：/发起 之后的内容" }).trim().min(1, "text 不能为空：填写 /发起 之后的内容"),
@@ -65,35 +62,5 @@ export const adminRoutes = new Hono<AppEnv>()
       const { submittedAt, ...rest } = c.req.valid("json");
       const plan = await planRequest(deps, deps.db.kysely, { ...rest, submittedAt: submittedAt ? new Date(submittedAt) : undefined });
       return c.json(presentPlan(plan));
-    },
-  );
-
-/** Messages the platform kept refusing: an admin sees why and puts them back in the queue. */
-export const outboxRoutes = new Hono<AppEnv>()
-  .use("*", bearerAuth({ roles: ["admin"] }))
-  .get(
-    "/parked",
-    describe({
-      tag: "管理",
-      auth: "admin",
-      summary: "搁置的消息",
-      description: "平台多次拒收、已停止重试的外发消息，含最后一次错误。",
-      responses: { 200: { description: "搁置的消息，最近搁置的在前", schema: ParkedSchema } },
-    }),
-    async (c) => {
-      const rows = await listParked(c.get("deps"));
-      return c.json({ items: rows.map(presentParked) });
-    },
-  )
-  .post(
-    "/:id{[0-9]+}/retry",
-    describe({ tag: "管理", auth: "admin", summary: "重发搁置的消息", description: "排除原因后，把一条搁置的消息放回发送队列。", params: { id: "消息 id" }, responses: { 200: { description: "已放回队列", schema: OkSchema } } }),
-    pathParams(z.object({ id: idParam }), "/api/admin/outbox/42/retry"),
-    async (c) => {
-      const { id } = c.req.valid("param");
-      if (!(await retryParked(c.get("deps"), id))) {
-        return c.json(errorBody("not_found", `没有编号为 ${id} 的搁置消息。`), 404);
-      }
-      return c.json({ ok: true as const });
     },
   );

@@ -1,0 +1,140 @@
+import { sql } from "kysely";
+import type { Db, Executor } from "../client";
+import type { OutboxRow } from "../tables";
+
+// The platform's send quotas, shared by every delivery worker of every process: one row for the whole app
+// (about 50 sends/s) and one per recipient (5/s per chat or user). A worker leases a recipient before sending
+// to it, so one recipient's messages go out one at a time and in order, spaced by the time stored in its row.
+
+export const APP_SCOPE = "app";
+
+export function recipientScope(m: Pick<OutboxRow, "recipientType" | "recipientId">): string {
+  return `${m.recipientType}:${m.recipientId}`;
+}
+
+export interface RecipientLease {
+  scope: string;
+  recipientType: OutboxRow["recipientType"];
+  recipientId: string;
+  /** the earliest time the next send to this recipient may start */
+  nextSendAt: Date;
+}
+
+export interface LeaseRequest {
+  owner: string;
+  /** messages due by this time (the app's clock) */
+  dueAt: Date;
+  /** the quotas' and leases' clock */
+  now: Date;
+  /** recipients whose next send is at most this far ahead are leased (the worker waits the rest) */
+  horizonMs: number;
+  leaseMs: number;
+  limit: number;
+}
+
+/**
+ * Leases up to `limit` recipients whose oldest waiting message is due, oldest first, that no other worker holds.
+ * Nothing while the platform has asked the whole app to wait.
+ */
+export async function leaseDueRecipients(db: Db, r: LeaseRequest): Promise<RecipientLease[]> {
+  const horizon = new Date(r.now.getTime() + r.horizonMs);
+  return db.transaction(async (trx) => {
+    const app = await trx.selectFrom("sendQuotas").select("nextSendAt").where("scope", "=", APP_SCOPE).executeTakeFirst();
+    if (app && new Date(app.nextSendAt) > horizon) return [];
+    const { rows } = await sql<{ scope: string; recipientType: OutboxRow["recipientType"]; recipientId: string }>`
+      select h.recipient_type, h.recipient_id, h.scope
+      from (
+        select distinct on (recipient_type, recipient_id) recipient_type, recipient_id, id, next_attempt_at,
+               recipient_type || ':' || recipient_id as scope
+        from outbox where delivered_at is null and parked_at is null
+        order by recipient_type, recipient_id, id
+      ) h
+      left join send_quotas q on q.scope = h.scope
+      where h.next_attempt_at <= ${r.dueAt}
+        and (q.scope is null or ((q.lease_owner is null or q.lease_until <= ${r.now}) and q.next_send_at <= ${horizon}))
+      order by h.id
+      limit ${r.limit * 4}`.execute(trx);
+    if (rows.length === 0) return [];
+    // More candidates than wanted: a worker leasing at this very moment takes some of them.
+    const oldestFirst = rows.map((x) => x.scope);
+    const scopes = [...oldestFirst].sort(); // one insertion order for every worker: no deadlock
+    await trx
+      .insertInto("sendQuotas")
+      .values(scopes.map((scope) => ({ scope, nextSendAt: new Date(0) })))
+      .onConflict((oc) => oc.column("scope").doNothing())
+      .execute();
+    const leased = await trx
+      .updateTable("sendQuotas")
+      .set({ leaseOwner: r.owner, leaseUntil: new Date(r.now.getTime() + r.leaseMs) })
+      .where("scope", "in", (eb) =>
+        eb
+          .selectFrom("sendQuotas")
+          .select("scope")
+          .where("scope", "in", scopes)
+          .where((w) => w.or([w("leaseOwner", "is", null), w("leaseUntil", "<=", r.now)]))
+          .where("nextSendAt", "<=", horizon)
+          .orderBy(sql`array_position(${oldestFirst}::text[], scope)`)
+          .limit(r.limit)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .returning(["scope", "nextSendAt"])
+      .execute();
+    const byScope = new Map(rows.map((x) => [x.scope, x]));
+    return leased
+      .map((l) => ({ ...byScope.get(l.scope)!, nextSendAt: new Date(l.nextSendAt) }))
+      .sort((a, b) => oldestFirst.indexOf(a.scope) - oldestFirst.indexOf(b.scope));
+  });
+}
+
+/** Extends the lease right before a send; false when another worker has taken the recipient over. */
+export async function renewLease(db: Executor, scope: string, owner: string, until: Date): Promise<boolean> {
+  const r = await db.updateTable("sendQuotas").set({ leaseUntil: until }).where("scope", "=", scope).where("leaseOwner", "=", owner).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Gives the recipient back, with the earliest time its next send may start. */
+export async function releaseLease(db: Executor, scope: string, owner: string, nextSendAt: Date): Promise<void> {
+  await db
+    .updateTable("sendQuotas")
+    .set({ leaseOwner: null, leaseUntil: null, nextSendAt })
+    .where("scope", "=", scope)
+    .where("leaseOwner", "=", owner)
+    .execute();
+}
+
+/**
+ * Takes the app's next send slot, `intervalMs` after the one before (or now): the caller waits until the answer.
+ * null when the next slot is further than `horizonMs` away (the platform asked the app to wait).
+ */
+export async function takeAppSlot(db: Executor, now: Date, intervalMs: number, horizonMs: number): Promise<Date | null> {
+  const { rows } = await sql<{ slot: Date }>`
+    update send_quotas set next_send_at = greatest(next_send_at, ${now}) + ${intervalMs} * interval '1 millisecond'
+    where scope = ${APP_SCOPE} and next_send_at <= ${new Date(now.getTime() + horizonMs)}
+    returning next_send_at - ${intervalMs} * interval '1 millisecond' as slot`.execute(db);
+  return rows[0] ? new Date(rows[0].slot) : null;
+}
+
+/** The platform said the whole app sends too fast: every worker holds off until `until`. */
+export async function holdApp(db: Executor, until: Date): Promise<void> {
+  await sql`
+    insert into send_quotas (scope, next_send_at) values (${APP_SCOPE}, ${until})
+    on conflict (scope) do update set next_send_at = greatest(send_quotas.next_send_at, excluded.next_send_at)`.execute(db);
+}
+
+/**
+ * When delivery next has something to do: the earliest due queue head, no earlier than its quotas allow (for a
+ * harness whose one clock is both the app's and the quotas').
+ */
+export async function nextDeliveryAt(db: Executor): Promise<Date | null> {
+  const { rows } = await sql<{ at: Date | null }>`
+    select min(greatest(h.next_attempt_at, coalesce(q.next_send_at, 'epoch'), coalesce(a.next_send_at, 'epoch'))) as at
+    from (
+      select distinct on (recipient_type, recipient_id) next_attempt_at, recipient_type || ':' || recipient_id as scope
+      from outbox where delivered_at is null and parked_at is null
+      order by recipient_type, recipient_id, id
+    ) h
+    left join send_quotas q on q.scope = h.scope
+    left join send_quotas a on a.scope = ${APP_SCOPE}`.execute(db);
+  return rows[0]?.at ? new Date(rows[0].at) : null;
+}
