@@ -15,6 +15,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   // The sweep's "what needs (re-)arming": empty when nothing changed, so a sweep with nothing to do is cheap.
   await sql`create index tasks_escalation_arm_idx on tasks (id)
     where escalations_armed_at is null or escalations_armed_at < updated_at`.execute(db);
+  // Open tasks not yet marked ever red, by deadline: the sweep marks those past it.
+  await sql`create index tasks_not_yet_red_idx on tasks (due_at)
+    where not ever_red and state in ('pending_approval','pending_accept','in_progress')`.execute(db);
 
   await db.schema
     .createTable("task_escalations")
@@ -60,6 +63,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable("escalation_policies").ifExists().execute();
   await db.schema.dropTable("task_escalations").ifExists().execute();
   await sql`drop index if exists tasks_escalation_arm_idx`.execute(db);
+  await sql`drop index if exists tasks_not_yet_red_idx`.execute(db);
   await db.schema
     .alterTable("tasks")
     .dropColumn("accept_due_at")

@@ -3,6 +3,8 @@ import { createBotRuntime } from "../bot/runtime";
 import { bootstrap } from "./bootstrap";
 import { createApp } from "./http/app";
 import { miniappRoutes } from "./http/routes/miniappStatic";
+import { jobs } from "./jobs";
+import { createScheduler } from "./jobs/scheduler";
 
 // Node entry point: `npm start`. Without LARK_APP_ID the bot talks to the built-in sandbox platform.
 async function main() {
@@ -10,9 +12,11 @@ async function main() {
   const bot = createBotRuntime(deps);
   bot.routes.route("/", miniappRoutes({ appId: bot.config.appId, sandbox: bot.sandbox !== null }));
   const app = createApp(deps, { routes: bot.routes, signIn: bot.signIn });
+  const scheduler = createScheduler(deps, jobs);
   const server = serve({ fetch: app.fetch, port: deps.config.port, hostname: process.env.HOST ?? "0.0.0.0" }, async (info) => {
     const base = `http://127.0.0.1:${info.port}`;
     await bot.start(base);
+    scheduler.start();
     console.log(`xietong 已启动：${base}  （数据库：${deps.db.kind === "pglite" ? `内置 PGlite，目录 ${deps.config.dataDir}` : "PostgreSQL"}）`);
     console.log(`健康检查：${base}/healthz　小程序：${base}/app/　接口文档：${base}/api/docs`);
     if (bot.sandbox) {
@@ -23,8 +27,9 @@ async function main() {
   });
   const stop = () => {
     server.close();
-    bot
+    scheduler
       .stop()
+      .then(() => bot.stop())
       .then(() => deps.db.close())
       .finally(() => process.exit(0));
   };

@@ -2,6 +2,7 @@ import { assertTransition, deriveRequestStatus, isOpenState, TRANSITIONS, type T
 import { DomainError, TASK_STATE_LABELS, type TaskState } from "../domain/types";
 import { appendAudit, requestChain } from "../db/repositories/audit";
 import { enqueueMessages, type OutgoingMessage } from "../db/repositories/outbox";
+import { acceptDeadline, ruleOf } from "./escalationPolicy";
 import { inboundCardKey, refreshInboundCard } from "./notifications";
 import type { RequestRow, TaskRow, TaskUpdate } from "../db/tables";
 import { actorName, actorUserId } from "../policies/actor";
@@ -117,9 +118,16 @@ export async function applyTransition(deps: Deps, ctx: CommandContext, locked: L
   }
   if (!spec.authorized) authorize(ctx.actor, spec.action, { request, task });
   const to = spec.to ?? TRANSITIONS[spec.action].to ?? task.state;
+  // Reaching a department's inbox (approved, transferred, resubmitted) starts its 签收时限 clock.
+  const clockPatch: TaskUpdate =
+    to === "pending_accept" && (task.state !== to || spec.action === "transfer")
+      ? { acceptDueAt: await acceptDeadline(ctx.trx, deps, { ...(await ruleOf(ctx.trx, task.ruleId)), priority: request.priority, dueAt: new Date(task.dueAt), at }) }
+      : {};
+  // Done late is red for good, even when no sweep saw it overdue.
+  if (to === "completed" && at.getTime() > new Date(task.dueAt).getTime()) clockPatch.everRed = true;
   const updated = await ctx.trx
     .updateTable("tasks")
-    .set({ ...spec.patch, state: to, updatedAt: at })
+    .set({ ...spec.patch, ...clockPatch, state: to, updatedAt: at })
     .where("id", "=", task.id)
     .returningAll()
     .executeTakeFirstOrThrow();

@@ -51,7 +51,7 @@ export const policySettings = z
       ], { message: "dueSoon 写作 {\"workingDaysBefore\":1,\"at\":\"09:00\"} 或 {\"workingHoursBefore\":4}" })
       .optional(),
     overdueNotice: z.boolean().optional(),
-    superviseAfterWorkingDays: z.number().int().min(0).max(30).nullable().optional(),
+    superviseAfterWorkingDays: z.number().int().min(1, "督办须在到期日之后至少 1 个工作日，不督办写 null").max(30).nullable().optional(),
   })
   .strict();
 export type PolicySettings = z.infer<typeof policySettings>;
@@ -130,9 +130,8 @@ export function planSteps(task: StepSubject, policy: EscalationPolicy, t: TimeSe
   if (policy.overdueNotice) steps.push({ step: "overdue", armedFor: task.dueAt, fireAt: shift(task.dueAt) });
   const n = policy.superviseAfterWorkingDays;
   if (n !== null && n !== undefined) {
-    const date = n === 0 ? localDate(task.dueAt, t.deadline) : workingDayOffset(localDate(task.dueAt, t.deadline), n, t.cal);
-    const at = n === 0 ? task.dueAt : localInstant(date, t.hours.start, t.deadline);
-    steps.push({ step: "supervise", armedFor: task.dueAt, fireAt: shift(at) });
+    const date = workingDayOffset(localDate(task.dueAt, t.deadline), n, t.cal);
+    steps.push({ step: "supervise", armedFor: task.dueAt, fireAt: shift(localInstant(date, t.hours.start, t.deadline)) });
   }
   return steps;
 }

@@ -44,6 +44,7 @@ export const ruleItem = z.object({
       targets: z.array(code).min(1, "规则至少要有一个承办部门（targets）"),
       lead: code.optional(),
       slaWorkingDays: z.number().int().min(1).max(60).optional(),
+      acceptWorkingDays: z.number().int().min(1, "签收时限至少 1 个工作日，例如 1").max(30).optional(),
       outboundApproval: z.boolean().optional(),
       completionReview: z.boolean().optional(),
       cc: z.array(code).optional(),
