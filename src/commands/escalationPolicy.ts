@@ -1,4 +1,4 @@
-import { computeDueAt } from "../domain/calendar";
+import { computeDueAt, type DeadlineSettings, type WorkCalendar } from "../domain/calendar";
 import { resolvePolicy, type EscalationPolicy, type PolicySettings, type StoredPolicy, type TimeSettings } from "../domain/escalation";
 import type { Priority } from "../domain/types";
 import type { Executor } from "../db/client";
@@ -39,4 +39,9 @@ export async function ruleOf(db: Executor, ruleId: number | null): Promise<{ rul
   if (ruleId === null) return { ruleCode: null };
   const r = await db.selectFrom("routingRules").select(["code", "action"]).where("id", "=", ruleId).executeTakeFirst();
   return r ? { ruleCode: r.code, ruleAcceptWorkingDays: r.action.acceptWorkingDays } : { ruleCode: null };
+}
+
+/** The clock the traffic lights are read on: now, on the working calendar as stored. */
+export async function loadLightClock(db: Executor, deps: Deps): Promise<{ now: Date; cal: WorkCalendar; settings: DeadlineSettings }> {
+  return { now: deps.now(), cal: await loadWorkCalendar(db), settings: deps.config.deadline };
 }

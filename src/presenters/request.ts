@@ -3,6 +3,9 @@ import { TRANSITIONS, type TaskAction } from "../domain/taskTransitions";
 import { EVALUATION_LABELS, TASK_STATE_LABELS, type Classification, type Priority, type TaskState } from "../domain/types";
 import type { Actor } from "../policies/actor";
 import { availableActions, canView } from "../policies/task";
+import { presentLight, type LightClock, type LightRow } from "./light";
+
+const lightOnly = ({ light, lightText }: { light: string; lightText: string }) => ({ light, lightText });
 
 type Timeline = Awaited<ReturnType<typeof requestTimeline>>;
 const label = (action: string) => (action === "create" ? "发起" : (TRANSITIONS[action as TaskAction]?.label ?? action));
@@ -18,7 +21,7 @@ const REQUEST_LEVEL: readonly TaskAction[] = ["approve", "reject", "withdraw", "
  * A request as the mini-app shows it, tasks per department with lead/supporting and deadlines, and the actions
  * the viewer may take now (the same policies the commands enforce), so the page offers only those.
  */
-export function presentRequestDetail(d: RequestDetail, timeline: Timeline | undefined, viewer: Actor) {
+export function presentRequestDetail(d: RequestDetail, timeline: Timeline | undefined, viewer: Actor, clock: LightClock) {
   const request = { requesterId: d.requesterId, fromDepartmentId: d.fromDepartmentId, classification: d.classification as Classification };
   const actionsOn = (t: RequestDetail["tasks"][number], list: readonly TaskAction[]) => availableActions(viewer, { request, task: t }, list);
   const requestActions = REQUEST_LEVEL.filter((a) => d.tasks.some((t) => actionsOn(t, [a]).length > 0));
@@ -41,6 +44,7 @@ export function presentRequestDetail(d: RequestDetail, timeline: Timeline | unde
       role: t.role,
       state: t.state,
       dueAt: t.dueAt.toISOString(),
+      ...presentLight(t, clock),
       assignee: t.assigneeName,
       result: t.result,
       reviewPending: t.reviewPending,
@@ -64,8 +68,9 @@ export function presentRequestDetail(d: RequestDetail, timeline: Timeline | unde
 
 /** A line of a department's inbox; the title of a sensitive request is shown only to those who may see it. */
 export function presentInboxItem(
-  t: { id: number; number: string; title: string; category: string | null; state: TaskState; dueAt: Date; role: string; fromCode: string; fromName: string },
+  t: { id: number; number: string; title: string; category: string | null; state: TaskState; dueAt: Date; role: string; fromCode: string; fromName: string } & LightRow,
   visible: boolean,
+  clock: LightClock,
 ) {
   return {
     taskId: t.id,
@@ -75,6 +80,7 @@ export function presentInboxItem(
     role: t.role as "lead" | "supporting",
     category: visible ? t.category : null,
     dueAt: new Date(t.dueAt).toISOString(),
+    ...presentLight(t, clock),
     fromDepartment: { code: t.fromCode, name: t.fromName },
   };
 }
@@ -84,17 +90,21 @@ export function presentInboxPage<T extends Parameters<typeof presentInboxItem>[0
   viewer: Actor,
   departmentId: number,
   page: { items: T[]; next: string | null },
+  clock: LightClock,
 ) {
   return {
     items: page.items.map((t) =>
-      presentInboxItem(t, canView(viewer, { requesterId: t.requesterId, fromDepartmentId: t.fromDepartmentId, classification: t.classification as Classification }, [{ departmentId, assigneeId: t.assigneeId }])),
+      presentInboxItem(t, canView(viewer, { requesterId: t.requesterId, fromDepartmentId: t.fromDepartmentId, classification: t.classification as Classification }, [{ departmentId, assigneeId: t.assigneeId }]), clock),
     ),
     next: page.next,
   };
 }
 
 /** A line of 部门发件 / 我发起的: requests the viewer's department (or the viewer) raised. */
-export function presentRequestItem(r: { number: string; title: string; status: string; priority: string; category: string | null; dueAt: Date; createdAt: Date }) {
+export function presentRequestItem(
+  r: { number: string; title: string; status: string; priority: string; category: string | null; dueAt: Date; createdAt: Date; closedAt?: Date | null },
+  clock: LightClock,
+) {
   return {
     number: r.number,
     title: r.title,
@@ -102,6 +112,7 @@ export function presentRequestItem(r: { number: string; title: string; status: s
     priority: r.priority as Priority,
     category: r.category,
     dueAt: new Date(r.dueAt).toISOString(),
+    ...lightOnly(presentLight({ state: r.status, dueAt: r.dueAt, completedAt: r.closedAt ?? null }, clock)),
     createdAt: new Date(r.createdAt).toISOString(),
   };
 }
