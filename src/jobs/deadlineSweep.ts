@@ -20,7 +20,8 @@ export const deadlineSweep: Job = {
       n = await deps.db.transaction((trx) => armEscalations(deps, trx, ARM_BATCH));
       armed += n;
     }
-    const red = await deps.db.transaction((trx) => markOverdueRed(trx, deps.now()));
+    // One statement: atomic on its own.
+    const red = await markOverdueRed(deps.db.kysely, deps.now());
     const time = await loadTimeSettings(deps.db.kysely, deps);
     if (!isWithinWorkingHours(deps.now(), time.cal, time.deadline, time.hours)) return { armed, red, claimed: 0, messages: 0 };
     let claimed = 0;

@@ -1,5 +1,6 @@
 import { deadlineSweep } from "./deadlineSweep";
+import { digests } from "./digests";
 import type { Job } from "./job";
 
 /** Every periodic job, run every minute by the Node scheduler and by the Workers Cron Trigger. */
-export const jobs: Job[] = [deadlineSweep];
+export const jobs: Job[] = [deadlineSweep, digests];

@@ -34,7 +34,8 @@ async function seedOpenTasks(db: Db): Promise<void> {
     select 'SW-2026-' || lpad(i::text, 6, '0'), '核查第' || i || '号企业营业执照', '请协助核查', null, 'normal', 'internal', 'api', 'in_progress',
            u.id, u.department_id, ${NOW}::timestamptz + ((i % 60) + 2) * interval '1 day', ${NOW}, ${NOW}
     from generate_series(1, ${OPEN}) i
-    cross join lateral (select id, department_id from users where open_id like 'bulk-%' order by id offset (i % 40) * 8 + 4 limit 1) u`.execute(db.kysely);
+    cross join lateral (select u.id, u.department_id from users u join departments d on d.id = u.department_id
+                        where d.code like 'bulk-d%' order by u.id offset (i % 40) * 8 + 4 limit 1) u`.execute(db.kysely);
   await sql`
     insert into tasks (request_id, department_id, role, state, assignee_id, sla_working_days, outbound_approval, completion_review, due_at, accepted_at, created_at, updated_at)
     select r.id, d.id, 'lead', 'in_progress', h.id, 5, false, false, r.due_at, ${NOW}, ${NOW}, ${NOW}
@@ -80,6 +81,14 @@ async function main() {
       const r = await deadlineSweep.perform(deps);
       if (i >= 3) idle.push(performance.now() - t);
       if (r && (r.claimed ?? 0) > 0) throw new Error("the idle sweep found work");
+    }
+    for (const [name, q] of [
+      ["arm", sql`explain analyze select t.id from tasks t join requests r on r.id = t.request_id left join routing_rules rr on rr.id = t.rule_id where t.escalations_armed_at is null or t.escalations_armed_at < t.updated_at order by t.id limit 2000 for update of t skip locked`],
+      ["red", sql`explain analyze update tasks set ever_red = true where not ever_red and state in ('pending_approval', 'pending_accept', 'in_progress') and due_at < ${NOW}`],
+      ["claim", sql`explain analyze select e2.id from task_escalations e2 join tasks t2 on t2.id = e2.task_id where e2.fired_at is null and e2.fire_at <= ${NOW} and t2.state in ('pending_accept', 'in_progress') and t2.escalations_armed_at >= t2.updated_at order by e2.fire_at, e2.id limit 10000 for update of e2 skip locked`],
+    ] as const) {
+      const plan = await q.execute(db.kysely);
+      console.log(name, (plan.rows as Array<Record<string, string>>).map((x) => Object.values(x)[0]).join("\n"));
     }
     console.log(`nothing to do: median ${median(idle).toFixed(1)} ms, p95 ${p95(idle).toFixed(1)} ms`);
 

@@ -69,24 +69,25 @@ export interface ClaimedStep {
  * 临期 reminder for a task already overdue, or a 签收 step for a task since accepted, is claimed as skipped.
  */
 export async function claimDueSteps(trx: Executor, now: Date, limit: number): Promise<ClaimedStep[]> {
+  // The due rows are picked (and locked) first by the partial index on fire_at, then updated by primary key.
   const r = await sql<ClaimedStep>`
+    with due as (
+      select e2.id, t2.due_at, t2.state from task_escalations e2
+      join tasks t2 on t2.id = e2.task_id
+      where e2.fired_at is null and e2.fire_at <= ${now}
+        and t2.state in ('pending_accept', 'in_progress')
+        and t2.escalations_armed_at >= t2.updated_at
+      order by e2.fire_at, e2.id
+      limit ${limit}
+      for update of e2 skip locked)
     update task_escalations e
     set fired_at = ${now},
         outcome = case
-          when e.step = 'due_soon' and t.due_at <= ${now} then 'skipped'
-          when e.step = 'accept_overdue' and t.state <> 'pending_accept' then 'skipped'
+          when e.step = 'due_soon' and due.due_at <= ${now} then 'skipped'
+          when e.step = 'accept_overdue' and due.state <> 'pending_accept' then 'skipped'
           else 'sent' end
-    from tasks t
-    where t.id = e.task_id
-      and e.id in (
-        select e2.id from task_escalations e2
-        join tasks t2 on t2.id = e2.task_id
-        where e2.fired_at is null and e2.fire_at <= ${now}
-          and t2.state in ('pending_accept', 'in_progress')
-          and t2.escalations_armed_at >= t2.updated_at
-        order by e2.fire_at, e2.id
-        limit ${limit}
-        for update of e2 skip locked)
+    from due
+    where e.id = due.id
     returning e.id, e.task_id, e.step, e.outcome, e.armed_for`.execute(trx);
   return r.rows;
 }
