@@ -60,19 +60,25 @@ export function noticeLine(item: NoticeItem, now: Date, t: TimeSettings): string
 /** One message per recipient, listing every notice for them, most urgent first. */
 export function groupNotices(items: NoticeItem[], r: Recipients, now: Date, t: TimeSettings): OutgoingMessage[] {
   const order: EscalationStep[] = ["supervise", "overdue", "accept_overdue", "due_soon"];
-  const byRecipient = new Map<string, { to: To; items: NoticeItem[] }>();
+  const byRecipient = new Map<string, { to: To; items: NoticeItem[]; seen: Set<string> }>();
+  const lineOf = new Map<NoticeItem, string>();
   for (const item of items) {
+    lineOf.set(item, noticeLine(item, now, t));
     for (const to of recipientsOf(item, r)) {
       const key = `${to.type}:${to.id}`;
-      const entry = byRecipient.get(key) ?? { to, items: [] };
-      if (!entry.items.some((i) => i.step === item.step && i.subject.taskId === item.subject.taskId)) entry.items.push(item);
+      const entry = byRecipient.get(key) ?? { to, items: [], seen: new Set<string>() };
+      const id = `${item.step}:${item.subject.taskId}`;
+      if (!entry.seen.has(id)) {
+        entry.seen.add(id);
+        entry.items.push(item);
+      }
       byRecipient.set(key, entry);
     }
   }
   return [...byRecipient.values()].map(({ to, items: mine }) => {
     mine.sort((a, b) => order.indexOf(a.step) - order.indexOf(b.step) || a.subject.number.localeCompare(b.subject.number));
     const supervise = mine.some((i) => i.step === "supervise");
-    const lines = mine.map((i) => noticeLine(i, now, t));
+    const lines = mine.map((i) => lineOf.get(i)!);
     const only = mine.length === 1 ? mine[0]!.subject : null;
     return {
       topic: "deadline.notice",
@@ -89,8 +95,15 @@ export function groupNotices(items: NoticeItem[], r: Recipients, now: Date, t: T
   });
 }
 
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function formatTime(d: Date, t: TimeSettings): string {
   const date = localDate(d, t.deadline);
-  const time = new Intl.DateTimeFormat("en-GB", { timeZone: t.deadline.timeZone, hour: "2-digit", minute: "2-digit", hour12: false }).format(d);
+  let fmt = timeFormats.get(t.deadline.timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat("en-GB", { timeZone: t.deadline.timeZone, hour: "2-digit", minute: "2-digit", hour12: false });
+    timeFormats.set(t.deadline.timeZone, fmt);
+  }
+  const time = fmt.format(d);
   return `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日 ${time}`;
 }

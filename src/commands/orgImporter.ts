@@ -173,7 +173,7 @@ async function importUsers(ctx: CommandContext, items: UserItem[], deptIds: Map<
     let userId: number;
     const roles = [...new Set(u.roles)].sort();
     if (!old) {
-      userId = (await ctx.trx.insertInto("users").values({ openId: u.openId, name: u.name, departmentId, active: u.active }).returning("id").executeTakeFirstOrThrow()).id;
+      userId = (await ctx.trx.insertInto("users").values({ openId: u.openId, name: u.name, departmentId, active: u.active, dailyDigest: u.dailyDigest }).returning("id").executeTakeFirstOrThrow()).id;
       report.created.push({ kind: "user", key: u.openId });
     } else {
       userId = old.id;
@@ -182,11 +182,11 @@ async function importUsers(ctx: CommandContext, items: UserItem[], deptIds: Map<
         oldRoles.map((r) => r.role).sort(),
         roles,
       ) && oldRoles.every((r) => r.departmentId === null || r.departmentId === departmentId);
-      if (old.name === u.name && old.departmentId === departmentId && old.active === u.active && sameRoles) {
+      if (old.name === u.name && old.departmentId === departmentId && old.active === u.active && old.dailyDigest === u.dailyDigest && sameRoles) {
         report.unchanged.push({ kind: "user", key: u.openId });
         continue;
       }
-      await ctx.trx.updateTable("users").set({ name: u.name, departmentId, active: u.active, updatedAt: at }).where("id", "=", old.id).execute();
+      await ctx.trx.updateTable("users").set({ name: u.name, departmentId, active: u.active, dailyDigest: u.dailyDigest, updatedAt: at }).where("id", "=", old.id).execute();
       report.updated.push({ kind: "user", key: u.openId });
     }
     // The file states a person's roles completely: department roles apply to their primary department.

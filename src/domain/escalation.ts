@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { localDate, localInstant, type DeadlineSettings, type WorkCalendar } from "./calendar";
+import { localDate, type DeadlineSettings, type WorkCalendar } from "./calendar";
 import type { Priority, TaskState } from "./types";
-import { nextWorkingMoment, subtractWorkingHours, workingDayOffset, type WorkingHours } from "./workingHours";
+import { localInstant, nextWorkingMoment, subtractWorkingHours, workingDayOffset, type WorkingHours } from "./workingHours";
 
 // The escalation policy: when each deadline step happens for a task, and who hears of it. Pure: the sweep asks
 // planSteps() "when is each step due for this task as it is now", stores the answer, and fires what is due.

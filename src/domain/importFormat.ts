@@ -23,6 +23,8 @@ export const userItem = z.object({
   department: code,
   roles: z.array(z.enum([...DEPARTMENT_ROLES, ...GLOBAL_ROLES], { message: `角色只能是 ${[...DEPARTMENT_ROLES, ...GLOBAL_ROLES].join("、")}` })).default(["member"]),
   active: z.boolean().default(true),
+  /** the morning list of what is due soon or overdue; false = opted out */
+  dailyDigest: z.boolean().default(true),
 });
 
 export const ruleItem = z.object({

@@ -1,4 +1,4 @@
-import { localDate, localInstant, type DeadlineSettings, type WorkCalendar } from "./calendar";
+import { localDate, localInstant as toInstant, type DeadlineSettings, type WorkCalendar } from "./calendar";
 
 // Office hours: notices are sent only between `start` and `end` on working days. A notice that falls outside
 // them waits for the next working morning at `start`, never at night, at weekends or on holidays.
@@ -12,6 +12,20 @@ export interface WorkingHours {
 export const DEFAULT_WORKING_HOURS: WorkingHours = { start: "09:00", end: "18:00" };
 
 const DAY_MS = 86_400_000;
+
+// Placing a wall-clock time in a time zone is slow (dayjs.tz) and the sweep asks for the same few days and hours
+// for thousands of tasks: remember the answers (bounded).
+const instants = new Map<string, number>();
+export function localInstant(date: string, time: string, settings: DeadlineSettings): Date {
+  const key = `${settings.timeZone}|${date}|${time}`;
+  let t = instants.get(key);
+  if (t === undefined) {
+    if (instants.size > 50_000) instants.clear();
+    t = toInstant(date, time, settings).getTime();
+    instants.set(key, t);
+  }
+  return new Date(t);
+}
 /** A calendar with no working day for a year is a broken calendar, not a reason to loop forever. */
 const MAX_DAYS_AHEAD = 400;
 

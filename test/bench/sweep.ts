@@ -49,6 +49,7 @@ async function seedOpenTasks(db: Db): Promise<void> {
     select t.id, s.step, t.due_at, t.due_at + s.offset_
     from tasks t
     cross join (values ('due_soon', interval '-32 hours'), ('overdue', interval '0'), ('supervise', interval '63 hours')) as s(step, offset_)
+    where t.state in ('pending_accept', 'in_progress')
     on conflict do nothing`.execute(db.kysely);
   await sql`update tasks set escalations_armed_at = updated_at, due_soon_at = due_at - interval '32 hours', ever_red = (due_at < ${NOW})`.execute(db.kysely);
   await sql`analyze`.execute(db.kysely);
