@@ -19,12 +19,12 @@ const raise = async (text: string) => (await h.as("ou_member", requestCreator, {
 const messagesTo = async (openId: string) =>
   (await h.db.kysely.selectFrom("outbox").select("payload").where("topic", "=", "deadline.notice").where("recipientId", "=", openId).orderBy("id").execute()).map(
     (m) => (m.payload as { title: string; text: string }),
-  );
+  ).filter((m) => m.title.startsWith("今日待办提醒") || m.title.endsWith("每周简报")); // the digests, not the sweep's own notices
 
 describe("digests", () => {
   it("a handler gets one morning list of what is due soon or overdue; a head gets the week's figures on Monday; each once; quiet if empty; opt-out respected", async () => {
     const a = await raise("@市监局 核查甲公司营业执照 截止:2026-11-23");
-    const t = await raise("@税务局 开具纳税证明 截止:2026-11-23");
+    const t = await raise("@税务局 核对某企业开票信息 截止:2026-11-23");
     await h.as("ou_amrdisp", taskAccepter, { task: { requestNumber: a.number }, assignee: { openId: "ou_amrhandler" } });
     await h.as("ou_taxdisp", taskAccepter, { task: { requestNumber: t.number } });
     await deadlineSweep.perform(h.deps); // arms the steps (the 临期 window)
@@ -58,7 +58,7 @@ describe("escalation policies in the import", () => {
     ).rejects.toMatchObject({ report: { rejected: [{ kind: "escalationPolicy", key: "bad", reason: expect.stringContaining("workingDaysBefore") }] } });
     // The rule's 签收时限 is now 2 working days: a request raised Monday 10:00 must be accepted by Wednesday 17:30.
     h.setNow("2026-11-23T10:00:00+08:00");
-    const r = await raise("@市监局 核查丙公司营业执照 截止:5个工作日");
+    const r = await raise("@市监局 核查丙公司营业执照 截止:3个工作日");
     const task = await h.db.kysely.selectFrom("tasks").select("acceptDueAt").where("requestId", "=", r.id).executeTakeFirstOrThrow();
     expect(new Date(task.acceptDueAt!).toISOString()).toBe("2026-11-25T09:30:00.000Z");
   });
