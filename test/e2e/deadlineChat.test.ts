@@ -11,9 +11,13 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
+/** A sweep, then delivery; after a jump of the clock the platform's token has expired, so the first send is
+ * refused, the token dropped and the message retried a few seconds later. */
 const sweepAt = async (iso: string) => {
   h.setNow(iso);
   await deadlineSweep.perform(h.deps);
+  await h.flush();
+  h.setNow(new Date(new Date(iso).getTime() + 5_000).toISOString());
   await h.flush();
 };
 const cardsIn = (filter: { chatId?: string; receiveId?: string }) =>
@@ -37,6 +41,8 @@ describe("a request walks 临期, 超期 and 督办 in chat", () => {
     h.setNow("2026-09-29T10:00:00+08:00");
     await h.as("ou_lina", taskAccepter, { task: { requestNumber: n }, assignee: { openId: "ou_wangfang" } });
     await h.flush();
+    h.advanceHours(0.01);
+    await h.flush();
     await sweepAt("2026-09-30T17:31:00+08:00");
     for (const who of ["ou_wangfang", "ou_zhangwei"]) {
       const c = cardsIn({ receiveId: who }).at(-1);
@@ -54,6 +60,8 @@ describe("a request walks 临期, 超期 and 督办 in chat", () => {
     }
     // /查询 shows the light in words.
     await h.sandbox.sendUserMessage({ openId: "ou_liuyang", text: `/查询 ${n}` });
+    await h.flush();
+    h.advanceHours(0.01);
     await h.flush();
     expect(shown(h.sandbox, { receiveId: "ou_liuyang" }).at(-1)).toContain("🔴 红灯 · 超期 2 个工作日");
   });
