@@ -5,7 +5,7 @@ import type { Actor } from "../policies/actor";
 import { availableActions, canView } from "../policies/task";
 import { presentLight, type LightClock, type LightRow } from "./light";
 
-const lightOnly = ({ light, lightText }: { light: string; lightText: string }) => ({ light, lightText });
+const lightOnly = ({ light, lightText }: ReturnType<typeof presentLight>) => ({ light, lightText });
 
 type Timeline = Awaited<ReturnType<typeof requestTimeline>>;
 const label = (action: string) => (action === "create" ? "发起" : (TRANSITIONS[action as TaskAction]?.label ?? action));
