@@ -129,7 +129,7 @@ async function main() {
       "",
       "| case | runs | median ms | p95 / max ms | target |",
       "|---|---:|---:|---:|---|",
-      `| first sweep after seeding (arms the bulk seed's tasks) | 1 | ${firstMs.toFixed(0)} | — | — |`,
+      `| first sweep after seeding (fires the steps already due: ${(first as Record<string, number>).claimed} claimed) | 1 | ${firstMs.toFixed(0)} | — | — |`,
       `| nothing to do | ${RUNS} | ${median(idle).toFixed(1)} | ${p95(idle).toFixed(1)} | ≤ 200 |`,
       `| ${DUE.toLocaleString("en")} tasks due for 超期 (${busy[0]!.claimed.toLocaleString("en")} steps claimed, ${busy[0]!.messages} messages) | ${busy.length} | ${median(busy.map((b) => b.ms)).toFixed(0)} | ${Math.max(...busy.map((b) => b.ms)).toFixed(0)} | ≤ 2,000 |`,
       `| 2,000 changed tasks re-armed, nothing due | ${rearm.length} | ${median(rearm).toFixed(0)} | ${Math.max(...rearm).toFixed(0)} | — |`,
