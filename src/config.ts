@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { DEFAULT_ESCALATION_POLICY, type EscalationPolicy } from "./domain/escalation";
+import type { WorkingHours } from "./domain/workingHours";
 
 /** An on/off variable: 1/true/yes or 0/false/no. */
 const flag = (name: string) =>
@@ -34,6 +36,13 @@ const schema = z.object({
   AUDIT_HMAC_KEY: z.string().min(32, "审计检查点密钥至少 32 个字符，例如用 openssl rand -hex 32 生成").optional(),
   ADMIN_CHAT_ID: z.string().regex(/^oc_\w+$/, "管理员群的 chat_id 以 oc_ 开头，例如 oc_admins").optional(),
   OUTBOX_PARK_AFTER_HOURS: z.coerce.number().positive("OUTBOX_PARK_AFTER_HOURS 须为正数，例如 24").default(24),
+  WORKING_HOURS: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "工作时间格式为 HH:mm-HH:mm，例如 09:00-18:00")
+    .refine((v) => v.slice(0, 5) < v.slice(6), "工作时间的结束须晚于开始，例如 09:00-18:00")
+    .default("09:00-18:00"),
+  ACCEPT_WORKING_DAYS: z.coerce.number().int("签收时限须为整数个工作日，例如 1").min(1, "签收时限至少 1 个工作日，例如 1").max(30).default(1),
+  SUPERVISE_AFTER_WORKING_DAYS: z.coerce.number().int("督办天数须为整数，例如 2").min(0).max(30).default(2),
 });
 
 export interface AppConfig {
@@ -59,6 +68,10 @@ export interface AppConfig {
   };
   /** an outgoing message that keeps failing for real this long is parked for an admin */
   outboxParkAfterHours: number;
+  /** notices go out only within these hours on working days */
+  workingHours: WorkingHours;
+  /** the escalation policy before any imported policy changes it */
+  escalation: EscalationPolicy;
 }
 
 /** Reads configuration from the environment; a bad value stops start-up with a message naming the variable. */
@@ -82,6 +95,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ""),
     audit: { hmacKey: e.AUDIT_HMAC_KEY, adminChatId: e.ADMIN_CHAT_ID },
     outboxParkAfterHours: e.OUTBOX_PARK_AFTER_HOURS,
+    workingHours: { start: e.WORKING_HOURS.slice(0, 5), end: e.WORKING_HOURS.slice(6) },
+    escalation: { ...DEFAULT_ESCALATION_POLICY, acceptWorkingDays: e.ACCEPT_WORKING_DAYS, superviseAfterWorkingDays: e.SUPERVISE_AFTER_WORKING_DAYS || null },
   };
 }
 

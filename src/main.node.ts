@@ -7,6 +7,7 @@ import { listenHost, loadConfig } from "./config";
 import { createApp } from "./http/app";
 import { miniappRoutes } from "./http/routes/miniappStatic";
 import { jobs } from "./jobs";
+import { createScheduler } from "./jobs/scheduler";
 
 // Node entry point: `npm start`. Without LARK_APP_ID the bot talks to the built-in sandbox platform.
 async function main() {
@@ -17,9 +18,11 @@ async function main() {
   const bot = createBotRuntime(deps);
   bot.routes.route("/", miniappRoutes({ appId: bot.config.appId, sandbox: bot.sandbox !== null }));
   const app = createApp(deps, { routes: bot.routes, signIn: bot.signIn });
+  const scheduler = createScheduler(deps, jobs);
   const server = serve({ fetch: app.fetch, port: deps.config.port, hostname }, async (info) => {
     const base = `http://${selfAddress(info)}:${info.port}`;
     await bot.start(base);
+    scheduler.start();
     console.log(`xietong 已启动：${base}  （数据库：${deps.db.kind === "pglite" ? `内置 PGlite，目录 ${deps.config.dataDir}` : "PostgreSQL"}）`);
     console.log(`监听地址：${info.address}:${info.port}${deps.config.publicUrl ? `　公开地址：${deps.config.publicUrl}` : ""}`);
     console.log(`健康检查：${base}/healthz　小程序：${base}/app/　接口文档：${base}/api/docs`);
@@ -31,14 +34,11 @@ async function main() {
       console.log(`已连接飞书应用 ${bot.config.appId}（${bot.config.mode === "ws" ? "长连接模式" : `事件订阅地址：${events}`}）`);
     }
   });
-  // Each job once at start, then on its interval; a failed run is logged and tried again next time.
-  const runJob = (job: (typeof jobs)[number]) => job.perform(deps).catch((err) => console.error(`定时任务 ${job.name} 出错：`, err));
-  const timers = jobs.map((job) => (void runJob(job), setInterval(() => void runJob(job), job.intervalMs)));
   const stop = () => {
-    timers.forEach(clearInterval);
     server.close();
-    bot
+    scheduler
       .stop()
+      .then(() => bot.stop())
       .then(() => deps.db.close())
       .finally(() => process.exit(0));
   };

@@ -1,6 +1,7 @@
 import { loadConfig } from "./config";
 import { createDb } from "./db/client";
 import { createApp } from "./http/app";
+import { jobs } from "./jobs";
 
 // Cloudflare Workers entry point. Workers have no disk for PGlite: DATABASE_URL (a PostgreSQL server, or a
 // Hyperdrive connection string) is required, and the schema is migrated beforehand with `npm run migrate`.
@@ -10,10 +11,32 @@ interface WorkerEnv {
   [key: string]: unknown;
 }
 
+function connectionString(env: WorkerEnv): string | undefined {
+  return env.HYPERDRIVE?.connectionString ?? env.DATABASE_URL;
+}
+
 export default {
+  /** The Cron Trigger (wrangler.toml `[triggers] crons`): the same jobs as the Node scheduler, once per trigger. */
+  async scheduled(_controller: unknown, env: WorkerEnv, ctx: { waitUntil(p: Promise<unknown>): void }): Promise<void> {
+    const databaseUrl = connectionString(env);
+    if (!databaseUrl) throw new Error("Workers 部署需要设置 DATABASE_URL 或 Hyperdrive 绑定。");
+    const vars = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === "string")) as Record<string, string>;
+    const config = loadConfig({ ...vars, DATABASE_URL: databaseUrl });
+    const db = await createDb({ databaseUrl, poolSize: 1 });
+    const run = (async () => {
+      try {
+        for (const job of jobs) await job.perform({ db, config, now: () => new Date() });
+      } finally {
+        await db.close();
+      }
+    })();
+    ctx.waitUntil(run);
+    await run;
+  },
+
   async fetch(request: Request, env: WorkerEnv): Promise<Response> {
     const vars = Object.fromEntries(Object.entries(env).filter(([, v]) => typeof v === "string")) as Record<string, string>;
-    const databaseUrl = env.HYPERDRIVE?.connectionString ?? env.DATABASE_URL;
+    const databaseUrl = connectionString(env);
     if (!databaseUrl) {
       return Response.json({ error: { code: "misconfigured", message: "Workers 部署需要设置 DATABASE_URL 或 Hyperdrive 绑定。" } }, { status: 500 });
     }

@@ -1,6 +1,8 @@
 import { requestDetail } from "../../src/db/repositories/views";
 import { DomainError } from "../../src/domain/types";
-import { formatLocalTime } from "../presenters/cards";
+import { formatLocalTime, lightMark } from "../presenters/cards";
+import { loadLightClock } from "../../src/commands/escalationPolicy";
+import { presentLight } from "../../src/presenters/light";
 import type { ChatCommand } from "../core/types";
 import { takeNumber } from "./args";
 import { shownTitle, stateLabel } from "./format";
@@ -14,12 +16,15 @@ export const statusCommand: ChatCommand = {
     const { number } = takeNumber(args, "/查询 XT-2026-000001");
     const d = await requestDetail(deps.db.kysely, actor, number);
     if (!d) throw new DomainError("not_found", `找不到编号为 ${number} 的协同事项，或您无权查看。`, { example: "/查询 XT-2026-000001" });
+    const clock = await loadLightClock(deps.db.kysely, deps);
     const lines = [
       `${d.number} ${shownTitle(d)}`,
       `发起：${d.fromDepartmentName} ${d.requesterName}｜状态：${stateLabel(d.status)}｜截止：${formatLocalTime(d.dueAt.toISOString())}`,
       ...d.tasks.map(
         (t) =>
-          `· ${t.departmentName}（${t.role === "lead" ? "主办" : "协办"}）：${stateLabel(t.state)}${t.assigneeName ? `，经办人 ${t.assigneeName}` : ""}，截止 ${formatLocalTime(t.dueAt.toISOString())}`,
+          `· ${t.departmentName}（${t.role === "lead" ? "主办" : "协办"}）：${stateLabel(t.state)}${t.assigneeName ? `，经办人 ${t.assigneeName}` : ""}，截止 ${formatLocalTime(t.dueAt.toISOString())}` +
+          (t.state === "pending_accept" && t.acceptDueAt ? `，签收时限 ${formatLocalTime(new Date(t.acceptDueAt).toISOString())}` : "") +
+          `｜${lightMark(presentLight(t, clock).light, presentLight(t, clock).lightText)}`,
       ),
     ];
     return { text: lines.join("\n") };

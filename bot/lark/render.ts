@@ -1,9 +1,11 @@
 import type { Deps } from "../../src/commands/context";
 import { EVALUATION_LABELS, TASK_STATE_LABELS, PRIORITY_LABELS, type TaskState } from "../../src/domain/types";
 import type { OutboxRow } from "../../src/db/tables";
+import { loadLightClock } from "../../src/commands/escalationPolicy";
+import { presentLight } from "../../src/presenters/light";
 import type { CardRenderer } from "../core/dispatch";
 import type { BotReply } from "../core/types";
-import { approvalCard, completionCard, taskCard, type TaskView } from "../presenters/cards";
+import { approvalCard, completionCard, deadlineNoticeCard, taskCard, type TaskView } from "../presenters/cards";
 
 export interface RenderedMessage {
   msgType: "text" | "interactive";
@@ -38,6 +40,8 @@ export function renderOutboxMessage(row: OutboxRow): RenderedMessage {
       );
     case "audit.checkpoint":
       return asText(p.text);
+    case "deadline.notice":
+      return asCard(deadlineNoticeCard({ title: p.title, supervise: Boolean(p.supervise), lines: (p.items as Array<{ line: string }>).map((i) => i.line) }));
     default:
       return asText(`【${p.number}】${p.title}\n${p.text}`);
   }
@@ -57,6 +61,8 @@ function taskViewOf(p: Record<string, any>, topic: string): TaskView {
     state: p.state,
     stateLabel: p.stateLabel ?? TASK_STATE_LABELS[p.state as TaskState] ?? p.state,
     dueAt: p.dueAt,
+    acceptDueAt: p.acceptDueAt ?? null,
+    ...(p.light ? { light: p.light, lightText: p.lightText } : {}),
     fromDepartmentName: p.fromDepartmentName,
     requesterName: p.requesterName,
     note: topic === "task.card" ? p.text : null,
@@ -80,6 +86,11 @@ export function createCardRenderer(deps: Deps): CardRenderer {
         "tasks.role",
         "tasks.dueAt",
         "tasks.result",
+        "tasks.acceptDueAt",
+        "tasks.dueSoonAt",
+        "tasks.everRed",
+        "tasks.pausedAt",
+        "tasks.completedAt",
         "requests.id as requestId",
         "requests.number",
         "requests.title",
@@ -106,6 +117,7 @@ export function createCardRenderer(deps: Deps): CardRenderer {
       state: t.state,
       stateLabel: TASK_STATE_LABELS[t.state],
       dueAt: new Date(t.dueAt).toISOString(),
+      ...presentLight(t, await loadLightClock(db, deps)),
       fromDepartmentName: t.fromDepartmentName,
       requesterName: t.requesterName,
     };

@@ -17,6 +17,11 @@ export interface TaskView {
   state: string;
   stateLabel: string;
   dueAt: string;
+  /** 签收时限, once the task reached the department */
+  acceptDueAt?: string | null;
+  /** 红黄绿灯 in words (正常 / 临期 / 超期 2 个工作日 …) */
+  light?: "green" | "yellow" | "red";
+  lightText?: string;
   fromDepartmentName?: string;
   requesterName?: string;
   /** the latest thing that happened, one line */
@@ -73,9 +78,23 @@ function facts(v: TaskView): string {
     v.fromDepartmentName ? `**发起**：${v.fromDepartmentName}${v.requesterName ? ` ${v.requesterName}` : ""}` : null,
     `**承办**：${v.departmentName}（${v.taskRole === "lead" ? "主办" : "协办"}）`,
     `**截止**：${formatLocalTime(v.dueAt)}　**紧急程度**：${v.priorityLabel}`,
+    v.acceptDueAt && v.state === "pending_accept" ? `**签收时限**：${formatLocalTime(v.acceptDueAt)}` : null,
     `**状态**：${v.stateLabel}`,
+    v.light && v.lightText ? `**时限**：${lightMark(v.light, v.lightText)}` : null,
   ];
   return lines.filter(Boolean).join("\n");
+}
+
+/** The light as a coloured mark plus its words, never colour alone: "🔴 红灯 · 超期 2 个工作日". */
+export function lightMark(light: "green" | "yellow" | "red", text: string): string {
+  const mark = { green: "🟢 绿灯", yellow: "🟡 黄灯", red: "🔴 红灯" }[light];
+  return `${mark} · ${text}`;
+}
+
+/** Deadline notices of the sweep (临期, 签收超时, 超期, 督办), one card per recipient listing each request. */
+export function deadlineNoticeCard(v: { title: string; supervise: boolean; lines: string[] }): Card {
+  const urgent = v.supervise || v.lines.some((l) => l.startsWith("【超期】"));
+  return card(v.title, urgent ? "red" : "orange", [md(v.lines.join("\n")), md("查看详情：/查询 编号，或在小程序中打开。")]);
 }
 
 function bodyText(v: TaskView): string {

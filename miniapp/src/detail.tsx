@@ -2,7 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { EVALUATION_LABELS } from "../../src/domain/types";
 import { api, ApiError, messageOf, read, type Action, type Department, type DetailTask, type RequestDetail } from "./api";
 import { DepartmentPicker, HandlerPicker } from "./pickers";
-import { dueClass, PRIORITY_LABELS, STATE_LABELS, when } from "./views";
+import { dueClass, LightBadge, PRIORITY_LABELS, STATE_LABELS, when } from "./views";
 
 // One request: tasks per department, deadlines in colour, the trail, comments, and exactly the actions the
 // server says the signed-in person may take now. Actions that need words open a small form in place.
@@ -150,6 +150,8 @@ export function Detail({ number }: { number: string }) {
             <div class="meta">
               {STATE_LABELS[t.state] ?? t.state}
               {t.assignee ? ` · 经办人 ${t.assignee}` : ""} · <span class={dueClass(t.dueAt, t.state)}>截止 {when(t.dueAt)}</span>
+              {t.state === "pending_accept" && t.acceptDueAt ? ` · 签收时限 ${when(t.acceptDueAt)}` : ""}
+              <LightBadge light={t.light} text={t.lightText} />
             </div>
             {t.reviewPending && <p class="flag">办结结果待本部门负责人确认</p>}
             {t.arbitrationPending && <p class="flag">已连续被两个部门退回，等待督查指定责任部门</p>}

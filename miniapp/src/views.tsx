@@ -14,6 +14,13 @@ export function dueClass(dueAt: string, state: string): string {
   return left < 0 ? "due-over" : left < DUE_SOON_MS ? "due-soon" : "due-ok";
 }
 
+/** 红黄绿灯 as the server reads it, in words (never colour alone): "🔴 超期 2 个工作日". */
+export function LightBadge({ light, text }: { light?: "green" | "yellow" | "red" | undefined; text?: string | undefined }) {
+  if (!light || !text) return null;
+  const mark = { green: "🟢", yellow: "🟡", red: "🔴" }[light];
+  return <span class={`light light-${light}`}> · {mark} {text}</span>;
+}
+
 export function when(iso: string): string {
   return new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false }).format(new Date(iso));
 }
@@ -38,6 +45,9 @@ interface Item {
   role?: "lead" | "supporting";
   priority?: string;
   category?: string | null;
+  light?: "green" | "yellow" | "red";
+  lightText?: string;
+  acceptDueAt?: string | null;
 }
 interface Page {
   items: Item[];
@@ -62,6 +72,8 @@ function Row({ item, children }: { item: Item; children?: preact.ComponentChildr
         <div class="meta">
           {item.number} · {STATE_LABELS[state] ?? state}
           {extra.map((x) => ` · ${x}`).join("")} · <span class={dueClass(item.dueAt, state)}>截止 {when(item.dueAt)}</span>
+          {state === "pending_accept" && item.acceptDueAt ? ` · 签收时限 ${when(item.acceptDueAt)}` : ""}
+          <LightBadge light={item.light} text={item.lightText} />
         </div>
       </a>
       {children}

@@ -1,4 +1,7 @@
+import { DEFAULT_DEADLINE_SETTINGS } from "../domain/calendar";
 import { TASK_STATE_LABELS, PRIORITY_LABELS } from "../domain/types";
+import { presentLight } from "../presenters/light";
+import { loadWorkCalendar } from "./calendarLoader";
 import type { Executor } from "../db/client";
 import { findDepartmentById, loadUserActor, usersWithRole } from "../db/repositories/org";
 import type { OutgoingMessage } from "../db/repositories/outbox";
@@ -44,6 +47,7 @@ export async function messageFor(
           state: task.state,
           stateLabel: TASK_STATE_LABELS[task.state],
           dueAt: new Date(task.dueAt).toISOString(),
+          ...(await taskLight(db, task)),
         }
       : { state: request.status, dueAt: new Date(request.dueAt).toISOString() }),
     ...rest,
@@ -81,6 +85,15 @@ export async function viewersAmong(db: Executor, request: RequestRow, to: To[]):
     if (actor && canView(actor, request, tasks)) kept.push({ type: "open_id", id: openId });
   }
   return kept;
+}
+
+/**
+ * The light as of the change being announced (the task's updatedAt is that moment, on the injectable clock).
+ * Chat payloads carry no configuration, so the offices' default time zone counts the working days.
+ */
+async function taskLight(db: Executor, task: TaskRow) {
+  const clock = { now: new Date(task.updatedAt), cal: await loadWorkCalendar(db), settings: DEFAULT_DEADLINE_SETTINGS };
+  return presentLight(task, clock);
 }
 
 export async function userRecipient(db: Executor, userId: number): Promise<To> {

@@ -3,6 +3,8 @@ import type { z } from "zod";
 import {
   departmentItem,
   describeIssues,
+  escalationPolicyItem,
+  type EscalationPolicyItem,
   holidayItem,
   importDocument,
   IMPORT_EXAMPLE,
@@ -18,7 +20,7 @@ import { appendAudit } from "../db/repositories/audit";
 import { hasGlobalRole, actorUserId } from "../policies/actor";
 import type { Command, CommandContext } from "./context";
 
-export type ImportKind = "department" | "user" | "rule" | "holiday";
+export type ImportKind = "department" | "user" | "rule" | "holiday" | "escalationPolicy";
 export interface ImportEntry {
   kind: ImportKind;
   key: string;
@@ -46,7 +48,7 @@ export const orgImporter: Command<unknown, ImportReport> = async (deps, ctx, inp
   if (!hasGlobalRole(ctx.actor, "admin")) throw new DomainError("forbidden", "只有管理员可以导入组织架构和规则。");
   const doc = importDocument.safeParse(input);
   if (!doc.success) {
-    throw new DomainError("invalid_import", `导入文件格式有误：${describeIssues(doc.error)}。顶层只能有 departments、users、rules、holidays 四个数组。`, {
+    throw new DomainError("invalid_import", `导入文件格式有误：${describeIssues(doc.error)}。顶层只能有 departments、users、rules、holidays、escalationPolicies 五个数组。`, {
       example: IMPORT_EXAMPLE,
     });
   }
@@ -58,11 +60,13 @@ export const orgImporter: Command<unknown, ImportReport> = async (deps, ctx, inp
   const users = validateItems(doc.data.users, userItem, "user", (u) => u.openId, reject);
   const rules = validateItems(doc.data.rules, ruleItem, "rule", (r) => r.code, reject);
   const holidays = validateItems(doc.data.holidays, holidayItem, "holiday", (h) => h.date, reject);
+  const policies = validateItems(doc.data.escalationPolicies, escalationPolicyItem, "escalationPolicy", (p) => p.code, reject);
 
   const deptIds = await importDepartments(ctx, departments, report, reject, at);
   await importUsers(ctx, users, deptIds, report, reject, at);
   await importRules(ctx, rules, deptIds, report, reject);
   await importHolidays(ctx, holidays, report, reject, at);
+  await importEscalationPolicies(ctx, policies, report, reject, at);
 
   if (report.rejected.length > 0) throw new ImportRejectedError(report);
   report.applied = true;
@@ -169,7 +173,7 @@ async function importUsers(ctx: CommandContext, items: UserItem[], deptIds: Map<
     let userId: number;
     const roles = [...new Set(u.roles)].sort();
     if (!old) {
-      userId = (await ctx.trx.insertInto("users").values({ openId: u.openId, name: u.name, departmentId, active: u.active }).returning("id").executeTakeFirstOrThrow()).id;
+      userId = (await ctx.trx.insertInto("users").values({ openId: u.openId, name: u.name, departmentId, active: u.active, dailyDigest: u.dailyDigest }).returning("id").executeTakeFirstOrThrow()).id;
       report.created.push({ kind: "user", key: u.openId });
     } else {
       userId = old.id;
@@ -178,11 +182,11 @@ async function importUsers(ctx: CommandContext, items: UserItem[], deptIds: Map<
         oldRoles.map((r) => r.role).sort(),
         roles,
       ) && oldRoles.every((r) => r.departmentId === null || r.departmentId === departmentId);
-      if (old.name === u.name && old.departmentId === departmentId && old.active === u.active && sameRoles) {
+      if (old.name === u.name && old.departmentId === departmentId && old.active === u.active && old.dailyDigest === u.dailyDigest && sameRoles) {
         report.unchanged.push({ kind: "user", key: u.openId });
         continue;
       }
-      await ctx.trx.updateTable("users").set({ name: u.name, departmentId, active: u.active, updatedAt: at }).where("id", "=", old.id).execute();
+      await ctx.trx.updateTable("users").set({ name: u.name, departmentId, active: u.active, dailyDigest: u.dailyDigest, updatedAt: at }).where("id", "=", old.id).execute();
       report.updated.push({ kind: "user", key: u.openId });
     }
     // The file states a person's roles completely: department roles apply to their primary department.
@@ -262,5 +266,38 @@ async function importHolidays(ctx: CommandContext, items: HolidayItem[], report:
       .onConflict((oc) => oc.column("date").doUpdateSet({ kind: h.kind, note: h.note ?? null, updatedAt: at }))
       .execute();
     (old ? report.updated : report.created).push({ kind: "holiday", key: h.date });
+  }
+}
+
+async function importEscalationPolicies(ctx: CommandContext, items: EscalationPolicyItem[], report: ImportReport, reject: Reject, at: Date) {
+  const rules = new Set((await ctx.trx.selectFrom("routingRules").select("code").where("isCurrent", "=", true).execute()).map((r) => r.code));
+  const existing = await ctx.trx.selectFrom("escalationPolicies").selectAll().execute();
+  // One policy per scope (rule, priority), across the database and the file.
+  const scopeOwner = new Map(existing.map((p) => [`${p.ruleCode ?? ""}|${p.priority ?? ""}`, p.code]));
+  for (const p of items) {
+    const { code, name, rule, priority, ...settings } = p;
+    if (rule && !rules.has(rule)) {
+      reject("escalationPolicy", code, `引用的路由规则 ${rule} 不存在`);
+      continue;
+    }
+    const scope = `${rule ?? ""}|${priority ?? ""}`;
+    const owner = scopeOwner.get(scope);
+    if (owner && owner !== code) {
+      reject("escalationPolicy", code, `同一适用范围（规则 ${rule ?? "全部"}、紧急程度 ${priority ?? "全部"}）已有策略 ${owner}`);
+      continue;
+    }
+    scopeOwner.set(scope, code);
+    const old = existing.find((e) => e.code === code);
+    const values = { name, ruleCode: rule ?? null, priority: priority ?? null, settings: JSON.stringify(normalize(settings)), updatedAt: at };
+    if (old && old.name === name && old.ruleCode === values.ruleCode && old.priority === values.priority && isDeepStrictEqual(normalize(old.settings), normalize(settings))) {
+      report.unchanged.push({ kind: "escalationPolicy", key: code });
+      continue;
+    }
+    await ctx.trx
+      .insertInto("escalationPolicies")
+      .values({ code, ...values })
+      .onConflict((oc) => oc.column("code").doUpdateSet(values))
+      .execute();
+    (old ? report.updated : report.created).push({ kind: "escalationPolicy", key: code });
   }
 }

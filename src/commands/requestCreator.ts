@@ -10,6 +10,7 @@ import type { RequestRow, TaskRow } from "../db/tables";
 import { hasDepartmentRole } from "../policies/actor";
 import { canRaiseFrom } from "../policies/task";
 import type { Command } from "./context";
+import { acceptDeadline } from "./escalationPolicy";
 import { announceTask, departmentRecipients, messageFor, peopleRecipients } from "./notifications";
 import { planRequest, type RequestPlan } from "./requestPlanner";
 
@@ -64,6 +65,16 @@ export const requestCreator: Command<CreateRequestInput, CreatedRequest> = async
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+  const acceptDueAt =
+    initial === "pending_accept"
+      ? await acceptDeadline(trx, deps, {
+          ruleCode: plan.rule?.code ?? null,
+          ruleAcceptWorkingDays: plan.rule?.action.acceptWorkingDays,
+          priority: plan.priority,
+          dueAt: plan.dueAt,
+          at,
+        })
+      : null;
   const tasks = await trx
     .insertInto("tasks")
     .values(
@@ -77,6 +88,7 @@ export const requestCreator: Command<CreateRequestInput, CreatedRequest> = async
         outboundApproval: plan.policy.outboundApproval,
         completionReview: plan.policy.completionReview,
         dueAt: plan.dueAt,
+        acceptDueAt,
         createdAt: at,
         updatedAt: at,
       })),

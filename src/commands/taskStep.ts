@@ -3,6 +3,7 @@ import { DomainError, TASK_STATE_LABELS, type TaskState } from "../domain/types"
 import { appendAudit, requestChain } from "../db/repositories/audit";
 import { findDepartmentById } from "../db/repositories/org";
 import { enqueueMessages, type OutgoingMessage } from "../db/repositories/outbox";
+import { acceptDeadline, ruleOf } from "./escalationPolicy";
 import { inboundCardKey, refreshInboundCard } from "./notifications";
 import type { RequestRow, TaskRow, TaskUpdate } from "../db/tables";
 import { actorName, actorUserId } from "../policies/actor";
@@ -144,9 +145,16 @@ export async function applyTransition(deps: Deps, ctx: CommandContext, locked: L
     throw await withWhoDidIt(ctx, task, spec.action, err);
   }
   const to = spec.to ?? TRANSITIONS[spec.action].to ?? task.state;
+  // Reaching a department's inbox (approved, transferred, resubmitted) starts its 签收时限 clock.
+  const clockPatch: TaskUpdate =
+    to === "pending_accept" && (task.state !== to || spec.action === "transfer")
+      ? { acceptDueAt: await acceptDeadline(ctx.trx, deps, { ...(await ruleOf(ctx.trx, task.ruleId)), priority: request.priority, dueAt: new Date(task.dueAt), at }) }
+      : {};
+  // Done late is red for good, even when no sweep saw it overdue.
+  if (to === "completed" && at.getTime() > new Date(task.dueAt).getTime()) clockPatch.everRed = true;
   const updated = await ctx.trx
     .updateTable("tasks")
-    .set({ ...spec.patch, state: to, updatedAt: at })
+    .set({ ...spec.patch, ...clockPatch, state: to, updatedAt: at })
     .where("id", "=", task.id)
     .returningAll()
     .executeTakeFirstOrThrow();

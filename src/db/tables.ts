@@ -33,6 +33,8 @@ export interface UserTable {
   name: string;
   departmentId: number;
   active: Generated<boolean>;
+  /** gets the morning list of what is due soon or overdue (opt-out per person) */
+  dailyDigest: Generated<boolean>;
   createdAt: CreatedAt;
   updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
 }
@@ -110,6 +112,13 @@ export interface TaskTable {
   completedAt: Timestamp | null;
   createdAt: Timestamp;
   updatedAt: Timestamp;
+  /** 签收时限: by when the department must accept (set when the task reaches pending_accept) */
+  acceptDueAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** was overdue at some point (set by the sweep, or on a late completion); kept after it is done */
+  everRed: Generated<boolean>;
+  /** when the 临期 window opens under the task's policy (set by the sweep when it arms the steps) */
+  dueSoonAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  escalationsArmedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface AuditEventTable {
@@ -262,7 +271,39 @@ export interface ChatPreviewTable {
   createdAt: CreatedAt;
 }
 
+export interface TaskEscalationTable {
+  id: Generated<string>;
+  taskId: number;
+  /** an EscalationStep of src/domain/escalation.ts */
+  step: string;
+  armedFor: Timestamp;
+  fireAt: Timestamp;
+  firedAt: Timestamp | null;
+  outcome: "sent" | "skipped" | null;
+}
+
+export interface EscalationPolicyTable {
+  id: Generated<number>;
+  code: string;
+  name: string;
+  ruleCode: string | null;
+  priority: Priority | null;
+  settings: Json<Record<string, unknown>>;
+  updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface DigestDeliveryTable {
+  kind: "daily" | "weekly";
+  /** the local date of the working morning (daily) or of the week's Monday (weekly) */
+  period: string;
+  userId: number;
+  sentAt: Timestamp;
+}
+
 export interface Database {
+  taskEscalations: TaskEscalationTable;
+  escalationPolicies: EscalationPolicyTable;
+  digestDeliveries: DigestDeliveryTable;
   sessions: SessionTable;
   departments: DepartmentTable;
   users: UserTable;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { policySettings } from "./escalation";
 import { DEPARTMENT_ROLES, GLOBAL_ROLES, PRIORITIES } from "./types";
 
 // The import document of domain.md ("Import format"). Items are validated one by one so that the answer can
@@ -22,6 +23,8 @@ export const userItem = z.object({
   department: code,
   roles: z.array(z.enum([...DEPARTMENT_ROLES, ...GLOBAL_ROLES], { message: `角色只能是 ${[...DEPARTMENT_ROLES, ...GLOBAL_ROLES].join("、")}` })).default(["member"]),
   active: z.boolean().default(true),
+  /** the morning list of what is due soon or overdue; false = opted out */
+  dailyDigest: z.boolean().default(true),
 });
 
 export const ruleItem = z.object({
@@ -44,6 +47,7 @@ export const ruleItem = z.object({
       targets: z.array(code).min(1, "规则至少要有一个承办部门（targets）"),
       lead: code.optional(),
       slaWorkingDays: z.number().int().min(1).max(60).optional(),
+      acceptWorkingDays: z.number().int().min(1, "签收时限至少 1 个工作日，例如 1").max(30).optional(),
       outboundApproval: z.boolean().optional(),
       completionReview: z.boolean().optional(),
       cc: z.array(code).optional(),
@@ -57,12 +61,24 @@ export const holidayItem = z.object({
   note: z.string().max(100).nullish(),
 });
 
+/**
+ * An escalation policy: the fields it sets over the defaults, for every task (no scope), a priority, a rule, or a
+ * rule at one priority. `{"code":"urgent-fast","name":"紧急事项","priority":"urgent","superviseAfterWorkingDays":1}`
+ */
+export const escalationPolicyItem = policySettings.extend({
+  code,
+  name: z.string().trim().min(1, "策略名称不能为空").max(100),
+  rule: code.nullish(),
+  priority: z.enum(PRIORITIES, { message: `priority 只能是 ${PRIORITIES.join("、")}` }).nullish(),
+});
+
 export const importDocument = z
   .object({
     departments: z.array(z.unknown()).default([]),
     users: z.array(z.unknown()).default([]),
     rules: z.array(z.unknown()).default([]),
     holidays: z.array(z.unknown()).default([]),
+    escalationPolicies: z.array(z.unknown()).default([]),
   })
   .strict();
 
@@ -70,6 +86,7 @@ export type DepartmentItem = z.infer<typeof departmentItem>;
 export type UserItem = z.infer<typeof userItem>;
 export type RuleItem = z.infer<typeof ruleItem>;
 export type HolidayItem = z.infer<typeof holidayItem>;
+export type EscalationPolicyItem = z.infer<typeof escalationPolicyItem>;
 
 export const IMPORT_EXAMPLE = `{"departments":[{"code":"city-amr","name":"市市场监督管理局","aliases":["市监局"]}],"users":[{"openId":"ou_zhang","name":"张伟","department":"city-amr","roles":["head"]}],"rules":[],"holidays":[]}`;
 

@@ -70,6 +70,8 @@ export interface RuleAction {
   /** the leading department code in a joint request; defaults to the first target */
   lead?: string;
   slaWorkingDays?: number;
+  /** 签收时限 in working days (default: the escalation policy's, 1) */
+  acceptWorkingDays?: number;
   outboundApproval?: boolean;
   completionReview?: boolean;
   /** department codes informed of the request, without a task */

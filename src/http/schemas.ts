@@ -20,6 +20,13 @@ export const MeSchema = z.strictObject({
 export const SignedInSchema = z.strictObject({ me: MeSchema, csrfToken: z.string(), expiresAt: iso });
 export const MeWithCsrfSchema = MeSchema.extend({ csrfToken: z.string().nullable() });
 
+/** 红黄绿灯 and the 签收时限, wherever a task's deadline is shown. */
+const lightFields = {
+  light: z.enum(["green", "yellow", "red"]).meta({ description: "红黄绿灯：green 正常，yellow 临期或签收超时，red 超期（办结后曾超期的仍为 red）" }),
+  lightText: z.string().meta({ description: "灯的文字说明，如 正常、临期、签收超时、超期 2 个工作日、超期办结（超期 1 个工作日）" }),
+  acceptDueAt: iso.nullable().meta({ description: "签收时限（到达承办部门后 N 个工作日，默认 1）；尚未到达时为 null" }),
+};
+
 export const InboxItemSchema = z.strictObject({
   taskId: z.number().int(),
   number: z.string(),
@@ -28,6 +35,7 @@ export const InboxItemSchema = z.strictObject({
   role: z.enum(["lead", "supporting"]).meta({ description: "lead 主办，supporting 协办" }),
   category: z.string().nullable(),
   dueAt: iso,
+  ...lightFields,
   fromDepartment: dept,
 });
 
@@ -38,6 +46,8 @@ export const RequestItemSchema = z.strictObject({
   priority: z.enum(PRIORITIES),
   category: z.string().nullable(),
   dueAt: iso,
+  light: lightFields.light,
+  lightText: lightFields.lightText,
   createdAt: iso,
 });
 
@@ -74,6 +84,7 @@ export const RequestDetailSchema = z.strictObject({
       role: z.enum(["lead", "supporting"]),
       state,
       dueAt: iso,
+      ...lightFields,
       assignee: z.string().nullable(),
       result: z.string().nullable(),
       reviewPending: z.boolean().meta({ description: "办结结果等待本部门负责人确认" }),

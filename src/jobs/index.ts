@@ -1,11 +1,7 @@
-import type { Deps } from "../commands/context";
-import { auditCheckpoint } from "./auditCheckpoint";
+import { hourlyAuditCheckpoint } from "./auditCheckpoint";
+import { deadlineSweep } from "./deadlineSweep";
+import { digests } from "./digests";
+import type { Job } from "./job";
 
-export interface Job {
-  name: string;
-  intervalMs: number;
-  perform(deps: Deps): Promise<unknown>;
-}
-
-/** Periodic jobs, each run on a timer by main.node.ts (and by a Cron Trigger on Workers). A plain list. */
-export const jobs: Job[] = [auditCheckpoint];
+/** Every periodic job, run every minute by the Node scheduler and by the Workers Cron Trigger. A plain list. */
+export const jobs: Job[] = [deadlineSweep, digests, hourlyAuditCheckpoint];

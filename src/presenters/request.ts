@@ -3,7 +3,10 @@ import type { TaskAction } from "../domain/taskTransitions";
 import { EVALUATION_LABELS, type Classification, type Priority, type TaskState } from "../domain/types";
 import type { Actor } from "../policies/actor";
 import { availableActions } from "../policies/task";
+import { presentLight, type LightClock, type LightRow } from "./light";
 import { presentTimeline } from "./timeline";
+
+const lightOnly = ({ light, lightText }: ReturnType<typeof presentLight>) => ({ light, lightText });
 
 type Timeline = Awaited<ReturnType<typeof requestTimeline>>;
 
@@ -17,7 +20,7 @@ const REQUEST_LEVEL: readonly TaskAction[] = ["approve", "reject", "withdraw", "
  * A request as the mini-app shows it, tasks per department with lead/supporting and deadlines, and the actions
  * the viewer may take now (the same policies the commands enforce), so the page offers only those.
  */
-export function presentRequestDetail(d: RequestDetail, timeline: Timeline | undefined, viewer: Actor) {
+export function presentRequestDetail(d: RequestDetail, timeline: Timeline | undefined, viewer: Actor, clock: LightClock) {
   const request = { requesterId: d.requesterId, fromDepartmentId: d.fromDepartmentId, classification: d.classification as Classification };
   const actionsOn = (t: RequestDetail["tasks"][number], list: readonly TaskAction[]) => availableActions(viewer, { request, task: t }, list);
   const requestActions = REQUEST_LEVEL.filter((a) => d.tasks.some((t) => actionsOn(t, [a]).length > 0));
@@ -40,6 +43,7 @@ export function presentRequestDetail(d: RequestDetail, timeline: Timeline | unde
       role: t.role,
       state: t.state,
       dueAt: t.dueAt.toISOString(),
+      ...presentLight(t, clock),
       assignee: t.assigneeName,
       result: t.result,
       reviewPending: t.reviewPending,
@@ -56,7 +60,10 @@ export function presentRequestDetail(d: RequestDetail, timeline: Timeline | unde
  * A line of a department's inbox. The lists hold only what the viewer may open (the visibility rule is in their
  * SQL), so nothing here is masked or filtered.
  */
-export function presentInboxItem(t: { id: number; number: string; title: string; category: string | null; state: TaskState; dueAt: Date; role: string; fromCode: string; fromName: string }) {
+export function presentInboxItem(
+  t: { id: number; number: string; title: string; category: string | null; state: TaskState; dueAt: Date; role: string; fromCode: string; fromName: string } & LightRow,
+  clock: LightClock,
+) {
   return {
     taskId: t.id,
     number: t.number,
@@ -65,17 +72,21 @@ export function presentInboxItem(t: { id: number; number: string; title: string;
     role: t.role as "lead" | "supporting",
     category: t.category,
     dueAt: new Date(t.dueAt).toISOString(),
+    ...presentLight(t, clock),
     fromDepartment: { code: t.fromCode, name: t.fromName },
   };
 }
 
 /** A page of a department's inbox. */
-export function presentInboxPage(page: { items: Array<Parameters<typeof presentInboxItem>[0]>; next: string | null }) {
-  return { items: page.items.map(presentInboxItem), next: page.next };
+export function presentInboxPage(page: { items: Array<Parameters<typeof presentInboxItem>[0]>; next: string | null }, clock: LightClock) {
+  return { items: page.items.map((t) => presentInboxItem(t, clock)), next: page.next };
 }
 
 /** A line of 部门发件 / 我发起的: requests the viewer's department (or the viewer) raised. */
-export function presentRequestItem(r: { number: string; title: string; status: string; priority: string; category: string | null; dueAt: Date; createdAt: Date }) {
+export function presentRequestItem(
+  r: { number: string; title: string; status: string; priority: string; category: string | null; dueAt: Date; createdAt: Date; closedAt?: Date | null },
+  clock: LightClock,
+) {
   return {
     number: r.number,
     title: r.title,
@@ -83,6 +94,7 @@ export function presentRequestItem(r: { number: string; title: string; status: s
     priority: r.priority as Priority,
     category: r.category,
     dueAt: new Date(r.dueAt).toISOString(),
+    ...lightOnly(presentLight({ state: r.status, dueAt: r.dueAt, completedAt: r.closedAt ?? null }, clock)),
     createdAt: new Date(r.createdAt).toISOString(),
   };
 }

@@ -49,6 +49,11 @@ export async function inboundTasks(
       "tasks.dueAt",
       "tasks.assigneeId",
       "tasks.role",
+      "tasks.acceptDueAt",
+      "tasks.dueSoonAt",
+      "tasks.everRed",
+      "tasks.pausedAt",
+      "tasks.completedAt",
       "requests.number",
       "requests.title",
       "requests.category",
@@ -95,7 +100,7 @@ export async function outboundRequests(
   const after = decodeCursor(q.cursor, "none");
   const rows = await db
     .selectFrom("requests")
-    .select(["id", "number", "title", "status", "dueAt", "createdAt", "classification", "requesterId", "fromDepartmentId", "category", "priority"])
+    .select(["id", "number", "title", "status", "dueAt", "createdAt", "classification", "requesterId", "fromDepartmentId", "category", "priority", "closedAt"])
     .where(visibleTo(q.viewer))
     .$if(q.departmentId !== undefined, (qb) => qb.where("fromDepartmentId", "=", q.departmentId!))
     .$if(q.requesterId !== undefined, (qb) => qb.where("requesterId", "=", q.requesterId!))

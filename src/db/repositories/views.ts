@@ -36,6 +36,11 @@ export interface RequestDetail {
       result: string | null;
       evaluationScore: number | null;
       evaluationComment: string | null;
+      acceptDueAt: Date | null;
+      dueSoonAt: Date | null;
+      everRed: boolean;
+      pausedAt: Date | null;
+      completedAt: Date | null;
     } & TaskFlags
   >;
 }
@@ -70,6 +75,11 @@ export async function requestDetail(db: Executor, actor: Actor, number: string):
       "tasks.arbitrationPending",
       "tasks.arbitrated",
       "tasks.transferCount",
+      "tasks.acceptDueAt",
+      "tasks.dueSoonAt",
+      "tasks.everRed",
+      "tasks.pausedAt",
+      "tasks.completedAt",
       "departments.code as departmentCode",
       "departments.name as departmentName",
       "users.name as assigneeName",
@@ -149,6 +159,7 @@ export async function pendingWorkFor(db: Executor, actor: Actor, limit = LIST_LI
       .innerJoin("requests", "requests.id", "tasks.requestId")
       .innerJoin("departments", "departments.id", "tasks.departmentId")
       .select(["tasks.id as taskId", "requests.number", "requests.title", "requests.classification", "tasks.state", "tasks.dueAt", "departments.name as departmentName"])
+      .select(["tasks.acceptDueAt", "tasks.dueSoonAt", "tasks.everRed", "tasks.pausedAt", "tasks.completedAt"])
       .where(visibleTo(actor))
       .orderBy("tasks.dueAt")
       .limit(limit);

@@ -13,6 +13,7 @@ import { departmentsOf, type UserActor } from "../../../policies/actor";
 import { presentMe } from "../../../presenters/me";
 import { presentPlan } from "../../../presenters/plan";
 import { presentInboxPage, presentRequestDetail, presentRequestItem } from "../../../presenters/request";
+import { loadLightClock } from "../../../commands/escalationPolicy";
 import type { AppEnv } from "../../env";
 import { errorBody } from "../../errors";
 import { sessionAuth } from "../../middleware/session-auth";
@@ -150,7 +151,8 @@ export const requestRoutes = new Hono<AppEnv>()
       const d = await requestDetail(c.get("deps").db.kysely, c.get("actor"), c.req.param("number"));
       // Not there and not visible answer the same: a sensitive request's existence is not revealed.
       if (!d) return c.json(errorBody("not_found", `找不到协同事项 ${c.req.param("number")}。`), 404);
-      return c.json(presentRequestDetail(d, await requestTimeline(c.get("deps").db.kysely, d.id), c.get("actor")));
+      const clock = await loadLightClock(c.get("deps").db.kysely, c.get("deps"));
+      return c.json(presentRequestDetail(d, await requestTimeline(c.get("deps").db.kysely, d.id), c.get("actor"), clock));
     },
   )
   .get(
@@ -183,7 +185,7 @@ export const requestRoutes = new Hono<AppEnv>()
         ...(q.category ? { category: q.category } : {}),
         ...(q.q ? { text: q.q } : {}),
       });
-      return c.json(presentInboxPage(result));
+      return c.json(presentInboxPage(result, await loadLightClock(deps.db.kysely, deps)));
     },
   )
   .get(
@@ -218,7 +220,8 @@ export const requestRoutes = new Hono<AppEnv>()
         ...(q.category ? { category: q.category } : {}),
         ...(q.q ? { text: q.q } : {}),
       });
-      return c.json({ items: result.items.map(presentRequestItem), next: result.next });
+      const clock = await loadLightClock(c.get("deps").db.kysely, c.get("deps"));
+      return c.json({ items: result.items.map((r) => presentRequestItem(r, clock)), next: result.next });
     },
   )
   .post(

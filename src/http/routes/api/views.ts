@@ -6,6 +6,7 @@ import { boardCounts, pendingWorkFor } from "../../../db/repositories/views";
 import { OPEN_TASK_STATES, type TaskState } from "../../../domain/types";
 import { departmentsOf, hasGlobalRole, type UserActor } from "../../../policies/actor";
 import { presentInboxPage, presentRequestItem } from "../../../presenters/request";
+import { loadLightClock } from "../../../commands/escalationPolicy";
 import type { AppEnv } from "../../env";
 import { errorBody } from "../../errors";
 import { sessionAuth } from "../../middleware/session-auth";
@@ -55,7 +56,8 @@ export const viewRoutes = new Hono<AppEnv>()
       const actor = c.get("actor") as UserActor;
       const q = c.req.valid("query");
       const result = await outboundRequests(c.get("deps").db.kysely, { viewer: actor, requesterId: actor.id, cursor: q.cursor, limit: q.limit });
-      return c.json({ items: result.items.map(presentRequestItem), next: result.next });
+      const clock = await loadLightClock(c.get("deps").db.kysely, c.get("deps"));
+      return c.json({ items: result.items.map((r) => presentRequestItem(r, clock)), next: result.next });
     },
   )
   .get(
@@ -101,7 +103,7 @@ export const viewRoutes = new Hono<AppEnv>()
         return c.json(errorBody("forbidden", "您只能查看与本部门有关的格子。"), 403);
       }
       const result = await inboundTasks(db, { viewer: actor, departmentId: to.id, fromDepartmentId: from.id, states: OPEN_TASK_STATES, cursor: q.cursor, limit: q.limit });
-      return c.json(presentInboxPage(result));
+      return c.json(presentInboxPage(result, await loadLightClock(db, c.get("deps"))));
     },
   )
   .get(
