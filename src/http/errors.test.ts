@@ -1,7 +1,8 @@
 import { Hono } from "hono";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Db } from "../db/client";
+import type { Db } from "../db/client";
+import { createTestDb } from "../../test/support/db";
 import { handleError } from "./errors";
 
 // The last resort: a value PostgreSQL itself refuses (validation should have caught it) is the caller's input, so
@@ -10,7 +11,7 @@ import { handleError } from "./errors";
 let db: Db;
 let app: Hono;
 beforeAll(async () => {
-  db = await createDb({ dataDir: "memory://" });
+  db = await createTestDb();
   app = new Hono();
   app.onError(handleError);
   app.get("/text", async (c) => c.json(await sql`select ${c.req.query("v") ?? ""}::text as v`.execute(db.kysely)));

@@ -95,7 +95,8 @@ beforeAll(async () => {
 
   await installWriteLog();
   doc = (await (await app.request("/api/openapi.json")).json()) as OpenApiDocument;
-});
+  // More to set up than most files (an org, requests, a trigger per table): on a busy shared machine, give it time.
+}, 180_000);
 afterAll(() => h.close());
 
 const resolve = (ref: string) => (doc.components as { schemas: Record<string, JsonSchema> }).schemas[ref.replace("#/components/schemas/", "")]!;
