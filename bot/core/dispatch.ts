@@ -13,7 +13,6 @@ import { findDepartmentById, loadUserActor } from "../../src/db/repositories/org
 import { DomainError } from "../../src/domain/types";
 import type { UserActor } from "../../src/policies/actor";
 import { findCommand } from "../commands";
-import { departmentCode } from "../commands/lookup";
 import { previewCard } from "../presenters/cards";
 import type { BotCardActionEvent, BotMessageEvent, BotReply, CardActionAnswer } from "./types";
 
@@ -85,8 +84,8 @@ export async function handleCardAction(deps: Deps, event: BotCardActionEvent, re
       }
       case "transfer": {
         if (!str(form.department).trim()) throw new DomainError("missing_department", "请在「转办时填写部门」中写明转给哪个部门，例如 市税务局。");
-        const code = await departmentCode(deps, str(form.department));
-        const r = await runCommand(deps, actor, taskTransferrer, { task: taskRef, toDepartment: code, reason: str(form.reason) });
+        // The command resolves the name after its permission check, so a person who may not transfer is told that.
+        const r = await runCommand(deps, actor, taskTransferrer, { task: taskRef, toDepartment: str(form.department).trim(), reason: str(form.reason) });
         return { toast: { type: "success", content: "已转办" }, card: await render.task(r.task.id, { readOnly: true }) };
       }
       case "approve":

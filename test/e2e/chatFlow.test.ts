@@ -215,6 +215,9 @@ describe("approval and the card forms", () => {
     const transfer = buttons(c).find((b) => b.text.content === "转办").behaviors[0].value;
     const noDept = await h.sandbox.clickCard({ openId: "ou_lina", messageId: message.message_id, value: transfer, formValue: { reason: "社保属人社" } });
     expect(noDept.body.toast.content).toContain("请在「转办时填写部门」中写明转给哪个部门");
+    // Someone who may not transfer is told so, before the department they typed is looked up.
+    const notTheirs = await h.sandbox.clickCard({ openId: "ou_liuyang", messageId: message.message_id, value: transfer, formValue: { reason: "不归我们管", department: "不存在的局" } });
+    expect(notTheirs.body.toast).toEqual({ type: "error", content: expect.stringContaining("您无权转办") });
     const hrssBefore = h.sandbox.messages({ chatId: "oc_city_hrss" }).length;
     const moved = await h.sandbox.clickCard({
       openId: "ou_lina",
