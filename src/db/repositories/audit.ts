@@ -51,6 +51,11 @@ export async function appendAudit(trx: Executor, input: AuditRecordInput): Promi
     .orderBy("seq", "desc")
     .limit(1)
     .executeTakeFirst();
+  return trx.insertInto("auditEvents").values(nextRecord(input, last)).returningAll().executeTakeFirstOrThrow();
+}
+
+/** The row that follows `last` (the chain's head, or none for a new chain), hashed over what it records. */
+function nextRecord(input: AuditRecordInput, last: { seq: number; hash: string } | undefined) {
   const record = {
     chain: input.chain,
     seq: (last?.seq ?? 0) + 1,
@@ -65,12 +70,7 @@ export async function appendAudit(trx: Executor, input: AuditRecordInput): Promi
     createdAt: input.at,
     prevHash: last?.hash ?? GENESIS_HASH,
   };
-  const hash = hashRecord(record);
-  return trx
-    .insertInto("auditEvents")
-    .values({ ...record, data: JSON.stringify(record.data), hash })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return { ...record, data: JSON.stringify(record.data), hash: hashRecord(record) };
 }
 
 type Hashable = Omit<AuditEventRow, "id" | "hash">;
@@ -167,6 +167,8 @@ export async function listAudit(db: Executor, requestId: number): Promise<AuditE
 export async function appendAuditBatch(trx: Executor, inputs: readonly AuditRecordInput[]): Promise<void> {
   if (inputs.length === 0) return;
   const chains = [...new Set(inputs.map((i) => i.chain))].sort();
+  // The shared append lock first, as appendAudit takes it, so that a checkpoint waits for this batch too.
+  await sql`select pg_advisory_xact_lock_shared(${APPEND_LOCK})`.execute(trx);
   // unnest yields the (sorted) array in order, so the locks are taken in that order.
   await sql`select pg_advisory_xact_lock(hashtext(u.c)) from unnest(${chains}::text[]) as u(c)`.execute(trx);
   const lasts = await trx
@@ -179,24 +181,9 @@ export async function appendAuditBatch(trx: Executor, inputs: readonly AuditReco
     .execute();
   const tip = new Map(lasts.map((l) => [l.chain, { seq: l.seq, hash: l.hash }]));
   const rows = inputs.map((input) => {
-    const last = tip.get(input.chain);
-    const record = {
-      chain: input.chain,
-      seq: (last?.seq ?? 0) + 1,
-      requestId: input.requestId ?? null,
-      taskId: input.taskId ?? null,
-      actorId: input.actorId,
-      actorName: input.actorName,
-      action: input.action,
-      fromState: input.fromState ?? null,
-      toState: input.toState ?? null,
-      data: input.data ?? {},
-      createdAt: input.at,
-      prevHash: last?.hash ?? GENESIS_HASH,
-    };
-    const hash = hashRecord(record);
-    tip.set(input.chain, { seq: record.seq, hash });
-    return { ...record, data: JSON.stringify(record.data), hash };
+    const row = nextRecord(input, tip.get(input.chain));
+    tip.set(input.chain, { seq: row.seq, hash: row.hash });
+    return row;
   });
   for (let i = 0; i < rows.length; i += 2000) await trx.insertInto("auditEvents").values(rows.slice(i, i + 2000)).execute();
 }
