@@ -24,6 +24,32 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 /** Monday 10:00 in Shanghai: within working hours */
 const NOW = new Date("2026-11-23T10:00:00+08:00");
 
+const PROFILE = process.env.BENCH_PROFILE === "1";
+
+/** BENCH_PROFILE=1: every statement's round trip through `pg`, grouped by its text, for the busy sweeps. */
+const statements = new Map<string, { n: number; ms: number }>();
+let profiling = false;
+async function timeStatements(): Promise<void> {
+  const pg = await import("pg");
+  const Client = (pg.default?.Client ?? (pg as unknown as { Client: typeof import("pg").Client }).Client) as unknown as { prototype: { query: (...a: unknown[]) => unknown } };
+  const query = Client.prototype.query;
+  Client.prototype.query = function (this: unknown, ...args: unknown[]) {
+    const result = query.apply(this, args);
+    if (!profiling || !(result instanceof Promise)) return result;
+    const text = typeof args[0] === "string" ? args[0] : ((args[0] as { text?: string }).text ?? "?");
+    const key = text.replace(/\$\d+(, \$\d+)*/g, "$…").replace(/\s+/g, " ").slice(0, 140);
+    const t = performance.now();
+    const done = () => {
+      const s = statements.get(key) ?? { n: 0, ms: 0 };
+      s.n++;
+      s.ms += performance.now() - t;
+      statements.set(key, s);
+    };
+    result.then(done, done);
+    return result;
+  };
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)]!;
 
@@ -56,6 +82,7 @@ async function seedOpenTasks(db: Db): Promise<void> {
 }
 
 async function main() {
+  if (PROFILE) await timeStatements();
   const schema = `bench_${randomBytes(4).toString("hex")}`;
   const admin = await createDb({ databaseUrl: url, poolSize: 1 });
   const version = (await sql<{ v: string }>`select current_setting('server_version') as v`.execute(admin.kysely)).rows[0]!.v;
@@ -101,9 +128,20 @@ async function main() {
         where e.step = 'overdue' and e.fired_at is null and e.task_id in (
           select t.id from tasks t join requests r on r.id = t.request_id where r.number like 'SW-%' order by t.id offset ${round * DUE} limit ${DUE})`.execute(db.kysely);
       const t = performance.now();
+      profiling = PROFILE;
       const r = (await deadlineSweep.perform(deps)) as Record<string, number>;
+      profiling = false;
       busy.push({ ms: performance.now() - t, claimed: r.claimed ?? 0, messages: r.messages ?? 0 });
       console.log(`${DUE} due: ${busy.at(-1)!.ms.toFixed(0)} ms`, r);
+    }
+
+    if (PROFILE) {
+      const total = busy.reduce((a, b) => a + b.ms, 0);
+      const inSql = [...statements.values()].reduce((a, b) => a + b.ms, 0);
+      console.log(`busy sweeps: ${total.toFixed(0)} ms, of which ${inSql.toFixed(0)} ms waiting on statements`);
+      for (const [text, st] of [...statements].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15)) {
+        console.log(`${st.ms.toFixed(0).padStart(7)} ms ${String(st.n).padStart(5)}×  ${text}`);
+      }
     }
 
     // Tasks changed since they were armed (accepted, paused, moved): the sweep re-computes their steps in JS.
@@ -140,6 +178,7 @@ async function main() {
     await admin.kysely.schema.dropSchema(schema).cascade().execute();
     await admin.close();
   }
+  if (PROFILE) return;
   writeFileSync(new URL("./RESULTS-sweep.md", import.meta.url), lines.join("\n"));
   console.log("wrote test/bench/RESULTS-sweep.md");
 }
