@@ -60,6 +60,7 @@ export function noticeLine(item: NoticeItem, now: Date, t: TimeSettings): string
 /** One message per recipient, listing every notice for them, most urgent first. */
 export function groupNotices(items: NoticeItem[], r: Recipients, now: Date, t: TimeSettings): OutgoingMessage[] {
   const order: EscalationStep[] = ["supervise", "overdue", "accept_overdue", "due_soon"];
+  const collator = numberCollator();
   const byRecipient = new Map<string, { to: To; items: NoticeItem[]; seen: Set<string> }>();
   const lineOf = new Map<NoticeItem, string>();
   for (const item of items) {
@@ -76,7 +77,7 @@ export function groupNotices(items: NoticeItem[], r: Recipients, now: Date, t: T
     }
   }
   return [...byRecipient.values()].map(({ to, items: mine }) => {
-    mine.sort((a, b) => order.indexOf(a.step) - order.indexOf(b.step) || a.subject.number.localeCompare(b.subject.number));
+    mine.sort((a, b) => order.indexOf(a.step) - order.indexOf(b.step) || collator.compare(a.subject.number, b.subject.number));
     const supervise = mine.some((i) => i.step === "supervise");
     const lines = mine.map((i) => lineOf.get(i)!);
     const only = mine.length === 1 ? mine[0]!.subject : null;
@@ -95,9 +96,28 @@ export function groupNotices(items: NoticeItem[], r: Recipients, now: Date, t: T
   });
 }
 
+let collatorCache: Intl.Collator | undefined;
+/** Orders as localeCompare does; one collator for all comparisons (localeCompare is slow over thousands). */
+function numberCollator(): Intl.Collator {
+  collatorCache ??= new Intl.Collator();
+  return collatorCache;
+}
+
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
+/** Formatted instants per time zone: deadlines repeat (most fall at the end of a working day). */
+const formatted = new Map<string, string>();
 
 export function formatTime(d: Date, t: TimeSettings): string {
+  const key = `${t.deadline.timeZone}|${d.getTime()}`;
+  const hit = formatted.get(key);
+  if (hit !== undefined) return hit;
+  if (formatted.size >= 10_000) formatted.clear();
+  const text = formatTimeUncached(d, t);
+  formatted.set(key, text);
+  return text;
+}
+
+function formatTimeUncached(d: Date, t: TimeSettings): string {
   const date = localDate(d, t.deadline);
   let fmt = timeFormats.get(t.deadline.timeZone);
   if (!fmt) {

@@ -171,19 +171,23 @@ export async function appendAuditBatch(trx: Executor, inputs: readonly AuditReco
   await sql`select pg_advisory_xact_lock_shared(${APPEND_LOCK})`.execute(trx);
   // unnest yields the (sorted) array in order, so the locks are taken in that order.
   await sql`select pg_advisory_xact_lock(hashtext(u.c)) from unnest(${chains}::text[]) as u(c)`.execute(trx);
-  const lasts = await trx
-    .selectFrom("auditEvents")
-    .select(["chain", "seq", "hash"])
-    .distinctOn("chain")
-    .where("chain", "in", chains)
-    .orderBy("chain")
-    .orderBy("seq", "desc")
-    .execute();
-  const tip = new Map(lasts.map((l) => [l.chain, { seq: l.seq, hash: l.hash }]));
+  const lasts = await sql<{ chain: string; seq: number; hash: string }>`
+    select distinct on (chain) chain, seq, hash from audit_events
+    where chain = any(${chains}::text[])
+    order by chain, seq desc`.execute(trx);
+  const tip = new Map(lasts.rows.map((l) => [l.chain, { seq: l.seq, hash: l.hash }]));
   const rows = inputs.map((input) => {
     const row = nextRecord(input, tip.get(input.chain));
     tip.set(input.chain, { seq: row.seq, hash: row.hash });
     return row;
   });
-  for (let i = 0; i < rows.length; i += 2000) await trx.insertInto("auditEvents").values(rows.slice(i, i + 2000)).execute();
+  // One statement for the whole batch: a column per array (a VALUES list would bind 12 parameters per row).
+  const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+  await sql`
+    insert into audit_events (chain, seq, request_id, task_id, actor_id, actor_name, action, from_state, to_state, data, created_at, prev_hash, hash)
+    select chain, seq, request_id, task_id, actor_id, actor_name, action, from_state, to_state, data::jsonb, created_at, prev_hash, hash
+    from unnest(${col("chain")}::text[], ${col("seq")}::int[], ${col("requestId")}::int[], ${col("taskId")}::int[], ${col("actorId")}::int[],
+                         ${col("actorName")}::text[], ${col("action")}::text[], ${col("fromState")}::text[], ${col("toState")}::text[],
+                         ${col("data")}::text[], ${rows.map((r) => r.createdAt.toISOString())}::timestamptz[], ${col("prevHash")}::text[], ${col("hash")}::text[])
+      as v(chain, seq, request_id, task_id, actor_id, actor_name, action, from_state, to_state, data, created_at, prev_hash, hash)`.execute(trx);
 }

@@ -140,7 +140,8 @@ export async function loadStepSubjects(db: Executor, taskIds: number[]): Promise
       "r.fromDepartmentId",
       "a.openId as assigneeOpenId",
     ])
-    .where("t.id", "in", taskIds)
+    // One array parameter, not one parameter per task (a sweep loads up to 10,000).
+    .where("t.id", "=", sql<number>`any(${taskIds}::int[])`)
     .execute();
 }
 
