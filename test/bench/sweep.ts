@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { sql } from "kysely";
@@ -179,7 +179,11 @@ async function main() {
     await admin.close();
   }
   if (PROFILE) return;
-  writeFileSync(new URL("./RESULTS-sweep.md", import.meta.url), lines.join("\n"));
+  // The hand-written part (the profile, before/after, the load each figure was taken at) is kept across runs.
+  const file = new URL("./RESULTS-sweep.md", import.meta.url);
+  const old = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const notes = old.indexOf("\n## Notes");
+  writeFileSync(file, lines.join("\n") + (notes >= 0 ? old.slice(notes) : ""));
   console.log("wrote test/bench/RESULTS-sweep.md");
 }
 
