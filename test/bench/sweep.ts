@@ -50,6 +50,38 @@ async function timeStatements(): Promise<void> {
   };
 }
 
+/**
+ * CPU seconds spent by this process and by the pool's PostgreSQL backends (read from /proc: the server runs on
+ * this machine), which unlike wall-clock time barely depend on what else the shared machine is running.
+ */
+async function backendPids(db: Db, size: number): Promise<number[]> {
+  const pids: number[] = [];
+  let release!: () => void;
+  const all = new Promise<void>((r) => (release = r));
+  const held = Array.from({ length: size }, () =>
+    db.transaction(async (trx) => {
+      pids.push((await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx)).rows[0]!.pid);
+      if (pids.length === size) release();
+      await all;
+    }),
+  );
+  await Promise.all(held);
+  return pids;
+}
+function cpuMs(pids: number[]): { node: number; db: number } | null {
+  try {
+    const tick = 10; // ms per clock tick (USER_HZ 100)
+    const db = pids.reduce((sum, pid) => {
+      const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      return sum + (Number(f[11]) + Number(f[12])) * tick;
+    }, 0);
+    const u = process.cpuUsage();
+    return { node: (u.user + u.system) / 1000, db };
+  } catch {
+    return null;
+  }
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)]!;
 
@@ -120,6 +152,8 @@ async function main() {
     }
     console.log(`nothing to do: median ${median(idle).toFixed(1)} ms, p95 ${p95(idle).toFixed(1)} ms`);
 
+    const pids = await backendPids(db, 10);
+    const cpu: Array<{ node: number; db: number }> = [];
     const busy: Array<{ ms: number; claimed: number; messages: number }> = [];
     for (let round = 0; round < 3; round++) {
       // DUE tasks went overdue a minute ago: their 超期 step is due (handler and target head are told).
@@ -127,12 +161,15 @@ async function main() {
         update task_escalations e set fire_at = ${new Date(NOW.getTime() - 60_000)}
         where e.step = 'overdue' and e.fired_at is null and e.task_id in (
           select t.id from tasks t join requests r on r.id = t.request_id where r.number like 'SW-%' order by t.id offset ${round * DUE} limit ${DUE})`.execute(db.kysely);
+      const c0 = cpuMs(pids);
       const t = performance.now();
       profiling = PROFILE;
       const r = (await deadlineSweep.perform(deps)) as Record<string, number>;
       profiling = false;
+      const c1 = cpuMs(pids);
+      if (c0 && c1) cpu.push({ node: c1.node - c0.node, db: c1.db - c0.db });
       busy.push({ ms: performance.now() - t, claimed: r.claimed ?? 0, messages: r.messages ?? 0 });
-      console.log(`${DUE} due: ${busy.at(-1)!.ms.toFixed(0)} ms`, r);
+      console.log(`${DUE} due: ${busy.at(-1)!.ms.toFixed(0)} ms (load ${os.loadavg()[0]!.toFixed(1)}; CPU: node ${cpu.at(-1)?.node.toFixed(0)} ms, PostgreSQL ${cpu.at(-1)?.db.toFixed(0)} ms)`, r);
     }
 
     if (PROFILE) {
@@ -170,6 +207,9 @@ async function main() {
       `| first sweep after seeding (fires the steps already due: ${(first as Record<string, number>).claimed} claimed) | 1 | ${firstMs.toFixed(0)} | — | — |`,
       `| nothing to do | ${RUNS} | ${median(idle).toFixed(1)} | ${p95(idle).toFixed(1)} | ≤ 200 |`,
       `| ${DUE.toLocaleString("en")} tasks due for 超期 (${busy[0]!.claimed.toLocaleString("en")} steps claimed, ${busy[0]!.messages} messages) | ${busy.length} | ${median(busy.map((b) => b.ms)).toFixed(0)} | ${Math.max(...busy.map((b) => b.ms)).toFixed(0)} | ≤ 2,000 |`,
+      ...(cpu.length
+        ? [`| … the same sweeps in CPU time (node + PostgreSQL backends; hardly affected by the load) | ${cpu.length} | ${median(cpu.map((c) => c.node + c.db)).toFixed(0)} (${median(cpu.map((c) => c.node)).toFixed(0)} + ${median(cpu.map((c) => c.db)).toFixed(0)}) | ${Math.max(...cpu.map((c) => c.node + c.db)).toFixed(0)} | — |`]
+        : []),
       `| 2,000 changed tasks re-armed, nothing due | ${rearm.length} | ${median(rearm).toFixed(0)} | ${Math.max(...rearm).toFixed(0)} | — |`,
       "",
     );
