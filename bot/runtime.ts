@@ -28,6 +28,8 @@ export interface BotRuntime {
   start(baseUrl: string): Promise<void>;
   /** handle the stored events, then send what is due now (tests and after commands) */
   kick(): Promise<void>;
+  /** obtains a tenant token from the platform (cached by the SDK until near expiry): the readiness check */
+  platformToken(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -116,6 +118,11 @@ export function createBotRuntime(deps: Deps, env: Record<string, string | undefi
     sandbox,
     config,
     kick,
+    async platformToken() {
+      if (!client) throw new Error("尚未连接平台（服务正在启动）");
+      const token: unknown = await client.tokenManager.getTenantAccessToken();
+      if (typeof token !== "string" || !token) throw new Error("平台未返回 tenant_access_token");
+    },
     async start(baseUrl) {
       const domain = sandbox ? baseUrl : config.domain === "lark" ? lark.Domain.Lark : config.domain === "feishu" ? lark.Domain.Feishu : config.domain;
       cache = new lark.DefaultCache();
