@@ -21,6 +21,13 @@ export interface GracefulShutdownOptions {
  * What was not started stays in the database (inbox, outbox, due tasks) for the next server to pick up.
  */
 export function installGracefulShutdown(opts: GracefulShutdownOptions): void {
+  const shutdown = createShutdown(opts);
+  process.on("SIGTERM", shutdown);
+  process.on("SIGINT", shutdown);
+}
+
+/** The shutdown itself, for a signal; a second signal while it runs changes nothing. */
+export function createShutdown(opts: GracefulShutdownOptions): (signal: NodeJS.Signals) => void {
   const exit = opts.exit ?? ((code: number) => process.exit(code));
   let started = false;
   const shutdown = (signal: NodeJS.Signals) => {
@@ -61,6 +68,5 @@ export function installGracefulShutdown(opts: GracefulShutdownOptions): void {
         },
       );
   };
-  process.on("SIGTERM", shutdown);
-  process.on("SIGINT", shutdown);
+  return shutdown;
 }
