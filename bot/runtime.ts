@@ -12,7 +12,7 @@ import type { AppEnv, SignInExchanger } from "../src/http/env";
 import { loadLarkConfig, type LarkConfig } from "./lark/config";
 import { acceptEvent, createInboxHandler } from "./lark/inbound";
 import { createLarkSender } from "./lark/sender";
-import { platformFailure } from "./lark/platformError";
+import { connectLark, larkDomain, type LarkConnection } from "./lark/client";
 import { larkWebhook } from "./lark/webhook";
 import { createSandbox, type Sandbox } from "./sandbox";
 import demoCity from "./sandbox/demo-city.json";
@@ -28,6 +28,8 @@ export interface BotRuntime {
   start(baseUrl: string): Promise<void>;
   /** handle the stored events, then send what is due now (tests and after commands) */
   kick(): Promise<void>;
+  /** obtains a tenant token from the platform (cached by the SDK until near expiry): the readiness check */
+  platformToken(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -82,48 +84,29 @@ export function createBotRuntime(deps: Deps, env: Record<string, string | undefi
   if (sandbox) routes.route("/", sandbox.app);
 
   let ws: lark.WSClient | null = null;
-  let client: lark.Client | null = null;
-  let cache: lark.DefaultCache | null = null;
-  /** The SDK never refreshes a tenant token the platform calls invalid (99991663): drop it and try once more. */
-  async function withFreshToken<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (err) {
-      const code = (err as { response?: { data?: { code?: number } } }).response?.data?.code;
-      if (code !== 99991663 || !cache) throw err;
-      cacheClear(cache);
-      return call();
-    }
-  }
+  let connection: LarkConnection | null = null;
   return {
     signIn: {
       async exchange(code) {
-        if (!client) throw new DomainError("unavailable", "服务正在启动，请稍后再试。");
-        const c = client;
-        const token = await withFreshToken(() => c.authen.v1.oidcAccessToken.create({ data: { grant_type: "authorization_code", code } })).catch((err) => {
-          throw platformFailure(err, "登录");
-        });
-        if (token.code === 20004) throw new DomainError("code_expired", "登录授权码已过期，请重新打开小程序。");
-        if (token.code !== 0 || !token.data?.access_token) throw new DomainError("code_invalid", "登录授权码无效或已被使用，请重新打开小程序。");
-        const info = await client.authen.v1.userInfo.get({}, lark.withUserAccessToken(token.data.access_token)).catch((err) => {
-          throw platformFailure(err, "登录");
-        });
-        if (!info.data?.open_id) throw new DomainError("code_invalid", "无法读取您的身份信息，请重新打开小程序。");
-        return { openId: info.data.open_id };
+        if (!connection) throw new DomainError("unavailable", "服务正在启动，请稍后再试。");
+        return connection.signIn.exchange(code);
       },
     },
     routes,
     sandbox,
     config,
     kick,
+    async platformToken() {
+      if (!connection) throw new Error("尚未连接平台（服务正在启动）");
+      await connection.platformToken();
+    },
     async start(baseUrl) {
-      const domain = sandbox ? baseUrl : config.domain === "lark" ? lark.Domain.Lark : config.domain === "feishu" ? lark.Domain.Feishu : config.domain;
-      cache = new lark.DefaultCache();
-      client = new lark.Client({ appId: config.appId, appSecret: config.appSecret, domain, cache, loggerLevel: lark.LoggerLevel.error });
+      const domain = larkDomain(sandbox ? baseUrl : config.domain);
+      connection = connectLark(config, domain);
       // The SDK never times out on its own; a send that hangs must fail and be retried.
       lark.defaultHttpInstance.defaults.timeout = 3000;
-      const tokens = cache;
-      loop = createDeliveryLoop(deps, createLarkSender(deps, client, { clear: () => cacheClear(tokens) }), opts.delivery);
+      const c = connection;
+      loop = createDeliveryLoop(deps, createLarkSender(deps, c.client, { clear: () => c.clearTokens() }), opts.delivery);
       loop.start();
       inbox.start();
       void inbox.kick(); // events stored before a restart
@@ -161,11 +144,6 @@ export function createBotRuntime(deps: Deps, env: Record<string, string | undefi
       await loop?.stop();
     },
   };
-}
-
-function cacheClear(cache: lark.DefaultCache) {
-  const values = (cache as unknown as { values?: Map<unknown, unknown> }).values;
-  values?.clear();
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_ESCALATION_POLICY, type EscalationPolicy } from "./domain/escalation";
 import type { WorkingHours } from "./domain/workingHours";
+import { LOG_LEVELS, type LogLevel } from "./observability/logger";
 
 /** An on/off variable: 1/true/yes or 0/false/no. */
 const flag = (name: string) =>
@@ -9,20 +10,42 @@ const flag = (name: string) =>
     .optional()
     .transform((v) => v === "1" || v === "true" || v === "yes");
 
+/**
+ * An IANA time zone the runtime knows (Intl), written Area/Location (Asia/Shanghai) or UTC. Abbreviations are
+ * refused even where Intl knows them: "CST" is US Central there, not China Standard Time.
+ */
+const isTimeZone = (v: string) => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: v });
+    return /^(UTC|[A-Z][A-Za-z]+(\/[A-Za-z0-9_+-]+)+)$/.test(v);
+  } catch {
+    return false;
+  }
+};
+
+const port = "端口须为 0 到 65535 的整数，例如 PORT=8787";
+
 const schema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
-  DATABASE_URL: z.string().url().optional(),
+  PORT: z.coerce.number({ message: port }).int(port).min(0, port).max(65535, port).default(8787),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, "DATABASE_URL 是 PostgreSQL 连接串，例如 postgres://xietong:密码@127.0.0.1:5432/xietong")
+    .optional(),
   DATA_DIR: z.string().default("./.data"),
   REQUEST_NUMBER_PREFIX: z
     .string()
     .regex(/^[A-Z][A-Z0-9]{0,9}$/, "编号前缀只能由大写字母和数字组成，以字母开头，例如 XT")
     .default("XT"),
-  TIME_ZONE: z.string().default("Asia/Shanghai"),
+  TIME_ZONE: z.string().refine(isTimeZone, "TIME_ZONE 须是 IANA 时区名，例如 TIME_ZONE=Asia/Shanghai").default("Asia/Shanghai"),
   END_OF_WORKDAY: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "下班时间格式为 HH:mm，例如 17:30")
     .default("17:30"),
-  URGE_INTERVAL_HOURS: z.coerce.number().positive().default(4),
+  URGE_INTERVAL_HOURS: z.coerce
+    .number({ message: "URGE_INTERVAL_HOURS 须为正数（小时），例如 4" })
+    .positive("URGE_INTERVAL_HOURS 须为正数（小时），例如 4")
+    .max(720, "URGE_INTERVAL_HOURS 最多 720 小时，例如 4")
+    .default(4),
   HOST: z
     .string()
     .regex(/^[A-Za-z0-9.:-]+$/, "HOST 是监听地址（不带协议和端口），例如 127.0.0.1 或 0.0.0.0")
@@ -35,14 +58,36 @@ const schema = z.object({
     .optional(),
   AUDIT_HMAC_KEY: z.string().min(32, "审计检查点密钥至少 32 个字符，例如用 openssl rand -hex 32 生成").optional(),
   ADMIN_CHAT_ID: z.string().regex(/^oc_\w+$/, "管理员群的 chat_id 以 oc_ 开头，例如 oc_admins").optional(),
-  OUTBOX_PARK_AFTER_HOURS: z.coerce.number().positive("OUTBOX_PARK_AFTER_HOURS 须为正数，例如 24").default(24),
+  OUTBOX_PARK_AFTER_HOURS: z.coerce
+    .number({ message: "OUTBOX_PARK_AFTER_HOURS 须为正数，例如 24" })
+    .positive("OUTBOX_PARK_AFTER_HOURS 须为正数，例如 24")
+    .max(720, "OUTBOX_PARK_AFTER_HOURS 最多 720 小时，例如 24")
+    .default(24),
   WORKING_HOURS: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "工作时间格式为 HH:mm-HH:mm，例如 09:00-18:00")
     .refine((v) => v.slice(0, 5) < v.slice(6), "工作时间的结束须晚于开始，例如 09:00-18:00")
     .default("09:00-18:00"),
-  ACCEPT_WORKING_DAYS: z.coerce.number().int("签收时限须为整数个工作日，例如 1").min(1, "签收时限至少 1 个工作日，例如 1").max(30).default(1),
-  SUPERVISE_AFTER_WORKING_DAYS: z.coerce.number().int("督办天数须为整数，例如 2").min(0).max(30).default(2),
+  ACCEPT_WORKING_DAYS: z.coerce
+    .number({ message: "签收时限须为整数个工作日，例如 ACCEPT_WORKING_DAYS=1" })
+    .int("签收时限须为整数个工作日，例如 1")
+    .min(1, "签收时限至少 1 个工作日，例如 1")
+    .max(30, "签收时限最多 30 个工作日，例如 1")
+    .default(1),
+  SUPERVISE_AFTER_WORKING_DAYS: z.coerce
+    .number({ message: "督办天数须为整数，例如 SUPERVISE_AFTER_WORKING_DAYS=2" })
+    .int("督办天数须为整数，例如 2")
+    .min(0, "督办天数须为 0 到 30，例如 2（0 为不督办）")
+    .max(30, "督办天数须为 0 到 30，例如 2（0 为不督办）")
+    .default(2),
+  METRICS_TOKEN: z.string().regex(/^\S{16,}$/, "METRICS_TOKEN 至少 16 个字符、不含空白，例如用 openssl rand -hex 24 生成").optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `LOG_LEVEL 只能是 ${LOG_LEVELS.join("、")}，例如 LOG_LEVEL=info` }).default("info"),
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce
+    .number({ message: "SHUTDOWN_TIMEOUT_SECONDS 须为 1 到 600 的整数（秒），例如 20" })
+    .int("SHUTDOWN_TIMEOUT_SECONDS 须为 1 到 600 的整数（秒），例如 20")
+    .min(1, "SHUTDOWN_TIMEOUT_SECONDS 须为 1 到 600 的整数（秒），例如 20")
+    .max(600, "SHUTDOWN_TIMEOUT_SECONDS 须为 1 到 600 的整数（秒），例如 20")
+    .default(20),
 });
 
 export interface AppConfig {
@@ -72,6 +117,11 @@ export interface AppConfig {
   workingHours: WorkingHours;
   /** the escalation policy before any imported policy changes it */
   escalation: EscalationPolicy;
+  /** METRICS_TOKEN: the Bearer token of GET /metrics; unset = no metrics endpoint (404) */
+  metricsToken: string | undefined;
+  logLevel: LogLevel;
+  /** SIGTERM: in-flight work gets this long to finish before the process exits 1 anyway */
+  shutdownTimeoutMs: number;
 }
 
 /** Reads configuration from the environment; a bad value stops start-up with a message naming the variable. */
@@ -97,6 +147,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     outboxParkAfterHours: e.OUTBOX_PARK_AFTER_HOURS,
     workingHours: { start: e.WORKING_HOURS.slice(0, 5), end: e.WORKING_HOURS.slice(6) },
     escalation: { ...DEFAULT_ESCALATION_POLICY, acceptWorkingDays: e.ACCEPT_WORKING_DAYS, superviseAfterWorkingDays: e.SUPERVISE_AFTER_WORKING_DAYS || null },
+    metricsToken: e.METRICS_TOKEN,
+    logLevel: e.LOG_LEVEL,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
   };
 }
 

@@ -8,16 +8,20 @@ import { createApp } from "./http/app";
 import { miniappRoutes } from "./http/routes/miniappStatic";
 import { jobs } from "./jobs";
 import { createScheduler } from "./jobs/scheduler";
+import { createPinoLogger } from "./observability/pino";
+import { createPrometheusMetrics } from "./observability/prometheus";
+import { installGracefulShutdown } from "./shutdown";
 
 // Node entry point: `npm start`. Without LARK_APP_ID the bot talks to the built-in sandbox platform.
 async function main() {
   const config = loadConfig();
   // Decided before the database is opened: a sandbox that may not run must not touch it either.
   const hostname = listenHost(config, loadLarkConfig() === null);
-  const deps = await bootstrap(config);
+  const log = createPinoLogger(config.logLevel);
+  const deps = { ...(await bootstrap(config)), obs: { log, metrics: createPrometheusMetrics() } };
   const bot = createBotRuntime(deps);
   bot.routes.route("/", miniappRoutes({ appId: bot.config.appId, sandbox: bot.sandbox !== null }));
-  const app = createApp(deps, { routes: bot.routes, signIn: bot.signIn });
+  const app = createApp(deps, { routes: bot.routes, signIn: bot.signIn, platformToken: () => bot.platformToken() });
   const scheduler = createScheduler(deps, jobs);
   const server = serve({ fetch: app.fetch, port: deps.config.port, hostname }, async (info) => {
     const base = `http://${selfAddress(info)}:${info.port}`;
@@ -34,16 +38,15 @@ async function main() {
       console.log(`已连接飞书应用 ${bot.config.appId}（${bot.config.mode === "ws" ? "长连接模式" : `事件订阅地址：${events}`}）`);
     }
   });
-  const stop = () => {
-    server.close();
-    scheduler
-      .stop()
-      .then(() => bot.stop())
-      .then(() => deps.db.close())
-      .finally(() => process.exit(0));
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  installGracefulShutdown({
+    server: server as import("node:http").Server,
+    stopWork: async () => {
+      await Promise.all([scheduler.stop(), bot.stop()]);
+    },
+    closeDatabase: () => deps.db.close(),
+    timeoutMs: config.shutdownTimeoutMs,
+    log,
+  });
 }
 
 /** Where this process reaches itself (the sandbox platform and its event URL live on the same server). */

@@ -1,9 +1,11 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import * as lark from "@larksuiteoapi/node-sdk";
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppEnv } from "../../src/http/env";
 import { errorBody } from "../../src/http/errors";
+import { isDatabaseUnavailable } from "../../src/db/unavailable";
+import { observability } from "../../src/observability";
 import { acceptEvent, type InboundOptions } from "./inbound";
 
 export interface WebhookOptions extends InboundOptions {
@@ -33,7 +35,7 @@ export function larkWebhook(opts: WebhookOptions) {
     "/events",
     bodyLimit({
       maxSize: maxBytes,
-      onError: (c) => c.json(refuse("payload_too_large", `事件内容过大：不能超过 ${maxBytes >= ONE_MEGABYTE ? `${maxBytes / ONE_MEGABYTE} MB` : `${Math.ceil(maxBytes / 1024)} KB`}，飞书的事件通常只有几 KB。`), 413),
+      onError: (c) => done(c, "payload_too_large", c.json(refuse("payload_too_large", `事件内容过大：不能超过 ${maxBytes >= ONE_MEGABYTE ? `${maxBytes / ONE_MEGABYTE} MB` : `${Math.ceil(maxBytes / 1024)} KB`}，飞书的事件通常只有几 KB。`), 413)),
     }),
     async (c) => {
       const deps = c.get("deps");
@@ -42,34 +44,53 @@ export function larkWebhook(opts: WebhookOptions) {
       try {
         body = JSON.parse(raw);
       } catch {
-        return c.json(refuse("invalid_json", "事件内容不是合法的 JSON。"), 400);
+        return done(c, "invalid_json", c.json(refuse("invalid_json", "事件内容不是合法的 JSON。"), 400));
       }
       if (body?.encrypt !== undefined) {
-        if (!cipher) return c.json(refuse("no_encrypt_key", "收到加密事件，但未配置 Encrypt Key（LARK_ENCRYPT_KEY）。"), 400);
+        if (!cipher) return done(c, "no_encrypt_key", c.json(refuse("no_encrypt_key", "收到加密事件，但未配置 Encrypt Key（LARK_ENCRYPT_KEY）。"), 400));
         try {
           body = JSON.parse(cipher.decrypt(body.encrypt));
         } catch {
-          return c.json(refuse("cannot_decrypt", "无法解密事件：请核对 Encrypt Key。"), 400);
+          return done(c, "cannot_decrypt", c.json(refuse("cannot_decrypt", "无法解密事件：请核对 Encrypt Key。"), 400));
         }
       }
       // The URL check is sent unsigned; it carries the verification token.
       if (body?.type === "url_verification") {
-        if (body.token !== opts.verificationToken) return c.json(refuse("bad_token", "Verification Token 不正确。"), 401);
-        return c.json({ challenge: body.challenge });
+        if (body.token !== opts.verificationToken) return done(c, "bad_token", c.json(refuse("bad_token", "Verification Token 不正确。"), 401));
+        return done(c, "url_verification", c.json({ challenge: body.challenge }));
       }
       if (opts.encryptKey) {
         const refusal = checkSignature(c.req.header(), raw, opts.encryptKey, deps.now().getTime(), maxAge);
-        if (refusal) return c.json(refuse("bad_signature", refusal), 401);
+        if (refusal) return done(c, "bad_signature", c.json(refuse("bad_signature", refusal), 401));
       }
-      if (body?.schema !== "2.0" || !body.header) return c.json(refuse("unsupported_schema", "只支持 2.0 版事件格式（schema 为 \"2.0\"，带 header）。"), 400);
-      if (body.header.token !== opts.verificationToken) return c.json(refuse("bad_token", "Verification Token 不正确。"), 401);
+      if (body?.schema !== "2.0" || !body.header) return done(c, "unsupported_schema", c.json(refuse("unsupported_schema", "只支持 2.0 版事件格式（schema 为 \"2.0\"，带 header）。"), 400));
+      if (body.header.token !== opts.verificationToken) return done(c, "bad_token", c.json(refuse("bad_token", "Verification Token 不正确。"), 401));
       const eventId = body.header.event_id;
       if (typeof eventId !== "string" || !eventId) {
-        return c.json(refuse("missing_event_id", "事件缺少 header.event_id，无法去重，已拒绝。正确示例：{\"schema\":\"2.0\",\"header\":{\"event_id\":\"5e3702a84e847582be8db7fb73283c02\",…}}"), 400);
+        return done(c, "missing_event_id", c.json(refuse("missing_event_id", "事件缺少 header.event_id，无法去重，已拒绝。正确示例：{\"schema\":\"2.0\",\"header\":{\"event_id\":\"5e3702a84e847582be8db7fb73283c02\",…}}"), 400));
       }
-      return c.json(await acceptEvent(deps, opts, eventId, String(body.header.event_type), body.event));
+      const eventType = String(body.header.event_type);
+      let answer: Record<string, unknown>;
+      try {
+        answer = await acceptEvent(deps, opts, eventId, eventType, body.event);
+      } catch (err) {
+        done(c, isDatabaseUnavailable(err) ? "database_unavailable" : "error", c.res, { eventId, eventType });
+        throw err; // answered by the app's onError (503 while the database is away: the platform redelivers)
+      }
+      return done(c, OUTCOME[eventType] ?? "ignored", c.json(answer), { eventId, eventType });
     },
   );
+}
+
+/** What became of an accepted event, by its type (other types are acknowledged and ignored). */
+const OUTCOME: Record<string, string> = { "im.message.receive_v1": "message_stored", "card.action.trigger": "card_answered" };
+
+/** Counts and logs one posted event by outcome: ids and types only, never the event's content. */
+function done(c: Context<AppEnv>, outcome: string, res: Response, event: { eventId?: string; eventType?: string } = {}): Response {
+  const { log, metrics } = observability(c.get("deps"));
+  metrics.webhookEvent(outcome);
+  log.info({ requestId: c.get("requestId"), outcome, eventId: event.eventId, eventType: event.eventType }, "webhook event");
+  return res;
 }
 
 function checkSignature(headers: Record<string, string>, raw: string, encryptKey: string, now: number, maxAge: number): string | null {

@@ -3,12 +3,15 @@ import type { AppConfig } from "../config";
 import type { Db } from "../db/client";
 import type { Database } from "../db/tables";
 import type { Actor } from "../policies/actor";
+import type { Observability } from "../observability";
 
 /** What every command may use besides its transaction. Built once per process (or per Worker request). */
 export interface Deps {
   db: Db;
   config: AppConfig;
   now: () => Date;
+  /** logs and metrics (Node sets them; unset: console logs, no metrics) */
+  obs?: Observability;
 }
 
 export interface CommandContext {

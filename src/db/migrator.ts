@@ -21,3 +21,13 @@ export async function migrateToLatest(db: Db, list: Record<string, Migration> = 
   }
   return result;
 }
+
+/** The migrations this code knows that the database has not run yet (read-only: for the readiness check). */
+export async function pendingMigrations(db: Db, list: Record<string, Migration> = migrations): Promise<string[]> {
+  const migrator = new Migrator({
+    db: db.kysely.withoutPlugins(),
+    provider: { getMigrations: async () => list },
+    ...(db.schema ? { migrationTableSchema: db.schema } : {}),
+  });
+  return (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { requestId } from "hono/request-id";
 import type { Deps } from "../commands/context";
 import type { AppEnv, SignInExchanger } from "./env";
 import { actionRoutes } from "./routes/api/actions";
@@ -9,6 +10,8 @@ import { errorBody, handleError } from "./errors";
 import { openApiDocument, renderDocsPage, type OpenApiDocument } from "./openapi";
 import { trustedProxy } from "./middleware/trusted-proxy";
 import { cleanUrl } from "./middleware/clean-url";
+import { requestLog } from "./middleware/request-log";
+import { opsRoutes } from "./routes/ops";
 import { HealthSchema, OpenApiSchema } from "./schemas";
 import { describe } from "./validation";
 import { adminRoutes } from "./routes/admin/admin";
@@ -19,12 +22,14 @@ import { outboxRoutes } from "./routes/admin/outbox";
  * The whole HTTP surface, runtime-neutral (Node and Workers). `deps` are built by the entry point and handed
  * to every request through the context, so nothing lives in module globals.
  */
-export function createApp(deps: Deps, extra?: { routes: Hono<AppEnv>; signIn?: SignInExchanger }) {
+export function createApp(deps: Deps, extra?: { routes: Hono<AppEnv>; signIn?: SignInExchanger; platformToken?: () => Promise<void> }) {
   const app = new Hono<AppEnv>();
   app.use("*", async (c, next) => {
     c.set("deps", deps);
     await next();
   });
+  // An X-Request-Id from the proxy in front is kept (up to 255 safe characters); otherwise one is made. Echoed in the answer.
+  app.use("*", requestId(), requestLog({ quiet: ["/healthz", "/readyz", "/metrics"] }));
   app.use("*", trustedProxy({ trust: deps.config.trustProxy, publicUrl: deps.config.publicUrl }));
   app.onError(handleError);
   app.use("/api/*", cleanUrl({ example: "/api/requests/XT-2026-000001" }));
@@ -41,6 +46,7 @@ export function createApp(deps: Deps, extra?: { routes: Hono<AppEnv>; signIn?: S
     await deps.db.kysely.selectFrom("departments").select((eb) => eb.fn.countAll().as("n")).executeTakeFirst();
     return c.json({ ok: true, database: deps.db.kind, latencyMs: Date.now() - started });
   });
+  app.route("/", opsRoutes({ platformToken: extra?.platformToken, metricsToken: deps.config.metricsToken }));
   app.route("/api/admin/outbox", outboxRoutes);
   app.route("/api/admin/audit", auditRoutes);
   app.route("/api/admin", adminRoutes);

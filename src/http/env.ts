@@ -15,5 +15,7 @@ export interface AppEnv {
     csrfToken: string | undefined;
     /** the person's connection is encrypted (see middleware/trusted-proxy): cookies get Secure */
     secure: boolean;
+    /** Hono's requestId middleware: the X-Request-Id of this request, in every log record about it */
+    requestId: string;
   };
 }

@@ -5,6 +5,8 @@ import type { z } from "zod";
 import { DomainError } from "../domain/types";
 import { describeIssues } from "../domain/importFormat";
 import { isDatabaseUnavailable } from "../db/unavailable";
+import { observability } from "../observability";
+import { errorFields } from "../observability/logger";
 
 /** How a DomainError code maps to an HTTP status. Unlisted codes are 422 (understood, but refused). */
 const STATUS: Record<string, ContentfulStatusCode> = {
@@ -42,11 +44,11 @@ export function handleError(err: Error, c: Context) {
     return c.json(errorBody(err.status === 401 ? "unauthorized" : "http_error", err.message), err.status as ContentfulStatusCode);
   }
   if (isDatabaseUnavailable(err)) {
-    console.warn(`数据库暂时不可用：${err.message}`);
+    observability(c.get("deps") ?? {}).log.warn({ requestId: c.get("requestId"), ...errorFields(err) }, "database unavailable");
     c.header("retry-after", "5");
     return c.json(errorBody("database_unavailable", "数据库暂时无法连接，请稍后重试。"), 503);
   }
-  console.error(err);
+  observability(c.get("deps") ?? {}).log.error({ requestId: c.get("requestId"), ...errorFields(err), stack: err.stack?.split("\n").slice(1, 6).join(" | ") }, "unexpected error");
   return c.json(errorBody("internal_error", "服务器内部错误，请稍后重试；如果问题持续，请联系管理员。"), 500);
 }
 

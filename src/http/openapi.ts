@@ -38,7 +38,7 @@ export const TAGS: Array<{ name: string; description: string }> = [
   { name: "操作", description: "与聊天命令相同的命令与权限：审批、签收、退回、转办、补正、办结、评价等。" },
   { name: "组织", description: "部门与人员，用于转办、指定经办人等选择。" },
   { name: "管理", description: "管理员：导入组织、路由试算、搁置消息重发。需要 admin 角色的访问令牌。" },
-  { name: "运维", description: "健康检查。" },
+  { name: "运维", description: "健康检查、就绪检查（/readyz）与监控指标（/metrics）。" },
 ];
 
 /** The shared error answer. */
@@ -107,12 +107,15 @@ export interface CollectedOperation {
   part: OperationPart;
 }
 
-/** Every route under /api (and /healthz) of an app, in registration order, with what documents it. */
+/** The operations endpoints documented beside the API. */
+const OPS_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
+
+/** Every route under /api (and /healthz, /readyz, /metrics) of an app, in registration order, with what documents it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function collectOperations(app: Hono<any, any, any>): CollectedOperation[] {
   const ops = new Map<string, { method: string; path: string; parts: OperationPart[] }>();
   for (const r of app.routes) {
-    if (r.method === "ALL" || !(r.path.startsWith("/api/") || r.path === "/healthz")) continue;
+    if (r.method === "ALL" || !(r.path.startsWith("/api/") || OPS_PATHS.has(r.path))) continue;
     const key = `${r.method} ${r.path}`;
     const op = ops.get(key) ?? { method: r.method.toLowerCase(), path: r.path, parts: [] };
     const part = (r.handler as { [OPENAPI]?: OperationPart })[OPENAPI];

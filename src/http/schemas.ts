@@ -156,5 +156,22 @@ export const ImportReportSchema = z.strictObject({
 
 export const HealthSchema = z.strictObject({ ok: z.literal(true), database: z.enum(["pglite", "postgres"]), latencyMs: z.number().int() });
 
+const readinessCheck = z.strictObject({
+  ok: z.boolean(),
+  code: z.string().optional().meta({ description: "未通过时的英文错误码：database_unreachable、migrations_pending、platform_token_failed、not_checked" }),
+  message: z.string().optional().meta({ description: "未通过时的中文说明" }),
+});
+const readinessChecks = z.strictObject({
+  database: readinessCheck.meta({ description: "数据库可以连接" }),
+  migrations: readinessCheck.meta({ description: "数据库结构已迁移到本版本（npm run migrate）" }),
+  platform: readinessCheck.optional().meta({ description: "能取得飞书应用的 tenant_access_token（配置了飞书应用或运行沙箱时才检查）" }),
+});
+export const ReadySchema = z.strictObject({ ok: z.literal(true), checks: readinessChecks });
+export const NotReadySchema = z.strictObject({
+  ok: z.literal(false),
+  checks: readinessChecks,
+  error: z.strictObject({ code: z.literal("not_ready"), message: z.string() }),
+});
+
 /** The OpenAPI document itself (its parts are described by the OpenAPI 3.1 specification). */
 export const OpenApiSchema = z.looseObject({ openapi: z.literal("3.1.0"), info: z.record(z.string(), z.unknown()), paths: z.record(z.string(), z.unknown()) });

@@ -32,6 +32,7 @@ export function createDeliveryLoop(deps: Deps, sender: MessageSender, opts: Deli
   };
 
   const kick = (): Promise<void> => {
+    if (stopping) return running ?? Promise.resolve();
     if (running) {
       again = true;
       return running;

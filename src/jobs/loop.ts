@@ -7,6 +7,7 @@ export function createJobLoop(name: string, pass: () => Promise<boolean>, interv
   let running: Promise<void> | null = null;
   let again = false;
   let timer: ReturnType<typeof setInterval> | null = null;
+  let stopping = false;
 
   const run = async () => {
     do {
@@ -16,10 +17,12 @@ export function createJobLoop(name: string, pass: () => Promise<boolean>, interv
       } catch (err) {
         console.error(`${name}出错：`, err);
       }
-    } while (again);
+    } while (again && !stopping);
   };
 
+  /** Once stopped, takes no new work: the pass under way finishes, what is left waits in the database. */
   const kick = (): Promise<void> => {
+    if (stopping) return running ?? Promise.resolve();
     if (running) {
       again = true;
       return running;
@@ -37,6 +40,7 @@ export function createJobLoop(name: string, pass: () => Promise<boolean>, interv
       timer.unref?.();
     },
     async stop() {
+      stopping = true;
       if (timer) clearInterval(timer);
       timer = null;
       await running;

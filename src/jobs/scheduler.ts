@@ -1,4 +1,6 @@
 import type { Deps } from "../commands/context";
+import { observability } from "../observability";
+import { errorFields } from "../observability/logger";
 import type { Job } from "./job";
 
 /**
@@ -8,18 +10,29 @@ import type { Job } from "./job";
 export function createScheduler(deps: Deps, jobs: readonly Job[], intervalMs = 60_000) {
   let timer: ReturnType<typeof setInterval> | null = null;
   let running: Promise<void> | null = null;
+  let stopping = false;
+  const { log, metrics } = observability(deps);
 
+  // Stopping (SIGTERM) lets the job under way finish its step and starts no further job.
   const runOnce = async (): Promise<void> => {
     for (const job of jobs) {
+      if (stopping) return;
+      const started = performance.now();
       try {
-        await job.perform(deps);
+        const result = await job.perform(deps);
+        const seconds = (performance.now() - started) / 1000;
+        metrics.jobRun(job.name, seconds, true);
+        log.info({ job: job.name, ms: Math.round(seconds * 1000), ...(result ?? {}) }, "job done");
       } catch (err) {
-        console.error(`定时任务 ${job.name} 出错：`, err);
+        const seconds = (performance.now() - started) / 1000;
+        metrics.jobRun(job.name, seconds, false);
+        log.error({ job: job.name, ms: Math.round(seconds * 1000), ...errorFields(err) }, "job failed");
       }
     }
   };
 
   const tick = () => {
+    if (stopping) return running ?? Promise.resolve();
     if (running) return running;
     running = runOnce().finally(() => {
       running = null;
@@ -34,6 +47,7 @@ export function createScheduler(deps: Deps, jobs: readonly Job[], intervalMs = 6
       void tick();
     },
     async stop() {
+      stopping = true;
       if (timer) clearInterval(timer);
       timer = null;
       await running;

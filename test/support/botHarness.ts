@@ -2,7 +2,9 @@ import { serve, type ServerType } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { createBotRuntime, type BotRuntime } from "../../bot/runtime";
 import type { Sandbox } from "../../bot/sandbox";
+import type { AppConfig } from "../../src/config";
 import { createApp } from "../../src/http/app";
+import type { Observability } from "../../src/observability";
 import type { DeliveryLoopOptions } from "../../src/jobs/deliveryLoop";
 import { miniappRoutes } from "../../src/http/routes/miniappStatic";
 import { createHarness, type Harness } from "./harness";
@@ -21,12 +23,18 @@ export interface BotHarness extends Harness {
  * The product as `npm start` runs it offline: server on a free port, the sandbox platform, the real SDK. With
  * `org`, that organisation is imported first and the sandbox gets its people and work groups instead of the demo city.
  */
-export async function createBotHarness(startAt?: string, env: Record<string, string> = {}, opts: { org?: unknown; delivery?: DeliveryLoopOptions } = {}): Promise<BotHarness> {
+export async function createBotHarness(
+  startAt?: string,
+  env: Record<string, string> = {},
+  opts: { org?: unknown; delivery?: DeliveryLoopOptions; obs?: Observability; config?: Partial<AppConfig> } = {},
+): Promise<BotHarness> {
   const h = await createHarness(startAt);
+  if (opts.obs) h.deps.obs = opts.obs;
+  if (opts.config) h.deps.config = { ...h.deps.config, ...opts.config };
   if (opts.org) await h.importOrg(opts.org);
   const bot = createBotRuntime(h.deps, env, { retryDelaysMs: [300, 600, 1200], ...(opts.delivery ? { delivery: opts.delivery } : {}) });
   bot.routes.route("/", miniappRoutes({ appId: bot.config.appId, sandbox: true }));
-  const app = createApp(h.deps, { routes: bot.routes, signIn: bot.signIn });
+  const app = createApp(h.deps, { routes: bot.routes, signIn: bot.signIn, platformToken: () => bot.platformToken() });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
   });

@@ -10,8 +10,8 @@ export interface ChildServer {
   alive(): boolean;
   /** what it printed, for failure messages */
   output(): string;
-  /** sends the signal and waits for the process to end */
-  stop(signal: NodeJS.Signals): Promise<void>;
+  /** sends the signal and waits for the process to end; answers its exit code (null when killed by the signal) */
+  stop(signal: NodeJS.Signals): Promise<number | null>;
 }
 
 /** Starts test/support/serverEntry.ts in a process of its own and waits until it listens. */
@@ -23,7 +23,7 @@ export async function startChildServer(env: Record<string, string>): Promise<Chi
   });
   let output = "";
   let exited = false;
-  const ended = new Promise<void>((resolve) => child.once("exit", () => ((exited = true), resolve())));
+  const ended = new Promise<number | null>((resolve) => child.once("exit", (code) => ((exited = true), resolve(code))));
   const base = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -41,7 +41,7 @@ export async function startChildServer(env: Record<string, string>): Promise<Chi
     output: () => output,
     stop: async (signal) => {
       if (!exited) child.kill(signal);
-      await ended;
+      return ended;
     },
   };
 }
