@@ -7,7 +7,9 @@ const iso = (d: Date | string) => new Date(d).toISOString();
 
 /** "12月3日" in the offices' time zone. */
 function day(at: Date | string, timeZone: string): string {
-  return new Intl.DateTimeFormat("zh-CN", { timeZone, month: "numeric", day: "numeric" }).format(new Date(at));
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone, month: "numeric", day: "numeric" }).formatToParts(new Date(at));
+  const part = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
+  return `${part("month")}月${part("day")}日`;
 }
 
 /** 督办 status in words: 未督办 / 督办中（自 12月3日 起，2 条意见）/ 已销号. */
