@@ -1,4 +1,4 @@
-import { supervisionsOfTasks } from "../../src/db/repositories/supervisions";
+import { isUnderSupervision } from "../../src/db/repositories/supervisions";
 import { requestDetail } from "../../src/db/repositories/views";
 import { DomainError } from "../../src/domain/types";
 import { formatLocalTime, lightMark } from "../presenters/cards";
@@ -18,7 +18,8 @@ export const statusCommand: ChatCommand = {
     const d = await requestDetail(deps.db.kysely, actor, number);
     if (!d) throw new DomainError("not_found", `找不到编号为 ${number} 的协同事项，或您无权查看。`, { example: "/查询 XT-2026-000001" });
     const clock = await loadLightClock(deps.db.kysely, deps);
-    const supervised = new Set((await supervisionsOfTasks(deps.db.kysely, d.tasks.map((t) => t.id))).filter((s) => s.closedAt === null).map((s) => s.taskId));
+    const supervised = new Set<number>();
+    for (const t of d.tasks) if (await isUnderSupervision(deps.db.kysely, t.id)) supervised.add(t.id);
     const lines = [
       `${d.number} ${shownTitle(d)}`,
       `发起：${d.fromDepartmentName} ${d.requesterName}｜状态：${stateLabel(d.status)}｜截止：${formatLocalTime(d.dueAt.toISOString())}`,

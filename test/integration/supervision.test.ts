@@ -128,6 +128,21 @@ describe("a supervisor's 督办", () => {
   });
 });
 
+describe("a sensitive request under 督办", () => {
+  it("the 督办 card carries no title or body, and reaches only people who may open the request", async () => {
+    h.setNow("2026-11-23T15:00:00+08:00");
+    const { request: r } = await h.as("ou_member", requestCreator, { text: "@市监局 据举报某仓库存放假冒药品", classification: "sensitive", source: "chat" });
+    await accept(r.number);
+    await h.as("ou_sup", taskSupervisor, { task: { requestNumber: r.number }, instruction: "请今日核实" });
+    const rows = await h.db.kysely.selectFrom("outbox").select(["recipientId", "payload"]).where("requestId", "=", r.id).where("topic", "=", "task.supervised").orderBy("id").execute();
+    expect(rows.map((m) => m.recipientId)).toEqual(["ou_amrhead", "ou_amrhandler", "ou_streethead", "ou_streethead2"]);
+    for (const m of rows) {
+      expect(m.payload).toMatchObject({ title: `涉密事项 ${r.number}（请在小程序中查看）`, body: null, sensitive: true });
+      expect(JSON.stringify(m.payload)).not.toContain("假冒药品");
+    }
+  });
+});
+
 describe("销号 and reopening", () => {
   it("办结 closes the open 督办 in the same transaction, audited; the supervisor reopens it within 10 working days, not after", async () => {
     h.setNow("2026-11-23T14:00:00+08:00");
@@ -167,6 +182,17 @@ describe("销号 and reopening", () => {
     h.setNow("2026-12-11T10:00:00+08:00");
     await expect(h.as("ou_sup", taskReopener, { task: { requestNumber: r.number }, reason: "仍不合格" })).rejects.toThrow("该任务办结已超过 10 个工作日（11 个工作日）");
     expect((await verifyChain(h.db.kysely, `request:${r.id}`)).ok).toBe(true);
+  });
+
+  it("reopening a task that was never under 督办 opens one, with the reason as its instruction", async () => {
+    h.setNow("2026-11-24T11:00:00+08:00");
+    const r = await raise("@市监局 核查某书店出版物经营许可");
+    await accept(r.number);
+    await h.as("ou_amrhandler", taskCompleter, { task: { requestNumber: r.number }, result: "许可有效" });
+    expect(await supervisionsOf(r.id)).toEqual([]);
+    await h.as("ou_sup", taskReopener, { task: { requestNumber: r.number }, reason: "未核对经营范围" });
+    expect(await supervisionsOf(r.id)).toMatchObject([{ openedByName: "何督查", closedAt: null, reopenedCount: 0, instructions: [{ text: "未核对经营范围" }] }]);
+    expect((await taskOf(r.id)).state).toBe("in_progress");
   });
 
   it("a withdrawn request closes its open 督办 too", async () => {
