@@ -1,5 +1,4 @@
-import { localDate, workingDaysBetween } from "../domain/calendar";
-import { REOPEN_WORKING_DAYS } from "../domain/taskTransitions";
+import { REOPEN_WORKING_DAYS, reopenWindow } from "../domain/taskTransitions";
 import { DomainError } from "../domain/types";
 import { reopenSupervision } from "../db/repositories/supervisions";
 import { actorName, actorUserId } from "../policies/actor";
@@ -24,9 +23,8 @@ export const taskReopener: Command<ReopenInput, LockedTask> = async (deps, ctx, 
   const { request, task } = locked;
   const reason = requireText(input.reason, "重新督办的理由", `在小程序中打开 ${request.number}，点「重新督办」并写明：办理结果未附核查材料，请补充后重新办结`, 2000);
   const at = deps.now();
-  const completedAt = task.completedAt ? new Date(task.completedAt) : at;
-  const days = workingDaysBetween(localDate(completedAt, deps.config.deadline), localDate(at, deps.config.deadline), await loadWorkCalendar(ctx.trx));
-  if (days > REOPEN_WORKING_DAYS) {
+  const { days, open } = reopenWindow(task.completedAt ? new Date(task.completedAt) : null, at, await loadWorkCalendar(ctx.trx), deps.config.deadline);
+  if (!open) {
     throw new DomainError("reopen_too_late", `该任务办结已超过 ${REOPEN_WORKING_DAYS} 个工作日（${days} 个工作日），不能再重新督办；如仍有问题，请另行发起协同事项。`, {
       example: `/发起 @部门 关于 ${request.number} 办理结果的整改`,
     });

@@ -1,3 +1,4 @@
+import { localDate, workingDaysBetween, type DeadlineSettings, type WorkCalendar } from "./calendar";
 import { DomainError, TASK_STATE_LABELS, TASK_STATES, type TaskState } from "./types";
 
 /**
@@ -149,6 +150,12 @@ export const TRANSITIONS: Record<TaskAction, Transition> = {
 
 /** How long after completion a supervisor may reopen a task (working days). */
 export const REOPEN_WORKING_DAYS = 10;
+
+/** Working days since completion, and whether a supervisor may still reopen the task. */
+export function reopenWindow(completedAt: Date | null, now: Date, cal: WorkCalendar, settings: DeadlineSettings): { days: number; open: boolean } {
+  const days = completedAt ? workingDaysBetween(localDate(completedAt, settings), localDate(now, settings), cal) : 0;
+  return { days, open: days <= REOPEN_WORKING_DAYS };
+}
 
 export const PARTY_LABELS: Record<Party, string> = {
   requester: "发起人",

@@ -1,5 +1,5 @@
 import type { RequestDetail, requestTimeline } from "../db/repositories/views";
-import type { TaskAction } from "../domain/taskTransitions";
+import { reopenWindow, type TaskAction } from "../domain/taskTransitions";
 import { EVALUATION_LABELS, type Classification, type Priority, type TaskState } from "../domain/types";
 import type { Actor } from "../policies/actor";
 import { availableActions } from "../policies/task";
@@ -51,7 +51,10 @@ export function presentRequestDetail(d: RequestDetail, timeline: Timeline | unde
       reviewPending: t.reviewPending,
       arbitrationPending: t.arbitrationPending,
       evaluation: t.evaluationScore === null ? null : { score: t.evaluationScore, label: EVALUATION_LABELS[t.evaluationScore] ?? String(t.evaluationScore), comment: t.evaluationComment },
-      actions: actionsOn({ ...t, evaluated: t.evaluationScore !== null }, t.reviewPending ? REVIEW_FIRST : TASK_LEVEL),
+      // 重新督办 is offered only while its window after completion is open (the command checks it again).
+      actions: actionsOn({ ...t, evaluated: t.evaluationScore !== null }, t.reviewPending ? REVIEW_FIRST : TASK_LEVEL).filter(
+        (a) => a !== "reopen" || reopenWindow(t.completedAt ? new Date(t.completedAt) : null, clock.now, clock.cal, clock.settings).open,
+      ),
       ...supervisionOf(supervisions.filter((s) => s.taskId === t.id), clock),
     })),
     timeline: timeline ? presentTimeline(timeline) : [],

@@ -181,6 +181,7 @@ describe("销号 and reopening", () => {
     expect(await isUnderSupervision(h.db.kysely, task.id)).toBe(false);
     h.setNow("2026-12-11T10:00:00+08:00");
     await expect(h.as("ou_sup", taskReopener, { task: { requestNumber: r.number }, reason: "仍不合格" })).rejects.toThrow("该任务办结已超过 10 个工作日（11 个工作日）");
+    expect((await get("ou_sup", `/api/requests/${r.number}`)).body.tasks[0].actions).not.toContain("reopen");
     expect((await verifyChain(h.db.kysely, `request:${r.id}`)).ok).toBe(true);
   });
 
