@@ -9,6 +9,7 @@ import { rateCommand } from "./rate";
 import { requestCommand } from "./request";
 import { returnCommand } from "./returnTask";
 import { statusCommand } from "./status";
+import { superviseCommand } from "./supervise";
 import { pendingWorkCommand } from "./pendingWork";
 import { transferCommand } from "./transfer";
 import { urgeCommand } from "./urge";
@@ -30,6 +31,7 @@ export const chatCommands: ChatCommand[] = [
   rateCommand,
   approveCommand,
   rejectCommand,
+  superviseCommand,
 ];
 chatCommands.push(helpCommand(() => chatCommands));
 

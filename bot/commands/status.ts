@@ -1,3 +1,4 @@
+import { isUnderSupervision } from "../../src/db/repositories/supervisions";
 import { requestDetail } from "../../src/db/repositories/views";
 import { DomainError } from "../../src/domain/types";
 import { formatLocalTime, lightMark } from "../presenters/cards";
@@ -17,6 +18,8 @@ export const statusCommand: ChatCommand = {
     const d = await requestDetail(deps.db.kysely, actor, number);
     if (!d) throw new DomainError("not_found", `找不到编号为 ${number} 的协同事项，或您无权查看。`, { example: "/查询 XT-2026-000001" });
     const clock = await loadLightClock(deps.db.kysely, deps);
+    const supervised = new Set<number>();
+    for (const t of d.tasks) if (await isUnderSupervision(deps.db.kysely, t.id)) supervised.add(t.id);
     const lines = [
       `${d.number} ${shownTitle(d)}`,
       `发起：${d.fromDepartmentName} ${d.requesterName}｜状态：${stateLabel(d.status)}｜截止：${formatLocalTime(d.dueAt.toISOString())}`,
@@ -24,7 +27,8 @@ export const statusCommand: ChatCommand = {
         (t) =>
           `· ${t.departmentName}（${t.role === "lead" ? "主办" : "协办"}）：${stateLabel(t.state)}${t.assigneeName ? `，经办人 ${t.assigneeName}` : ""}，截止 ${formatLocalTime(t.dueAt.toISOString())}` +
           (t.state === "pending_accept" && t.acceptDueAt ? `，签收时限 ${formatLocalTime(new Date(t.acceptDueAt).toISOString())}` : "") +
-          `｜${lightMark(presentLight(t, clock).light, presentLight(t, clock).lightText)}`,
+          `｜${lightMark(presentLight(t, clock).light, presentLight(t, clock).lightText)}` +
+          (supervised.has(t.id) ? "｜督办中" : ""),
       ),
     ];
     return { text: lines.join("\n") };

@@ -5,7 +5,7 @@ import { loadLightClock } from "../../src/commands/escalationPolicy";
 import { presentLight } from "../../src/presenters/light";
 import type { CardRenderer } from "../core/dispatch";
 import type { BotReply } from "../core/types";
-import { approvalCard, completionCard, deadlineNoticeCard, taskCard, type TaskView } from "../presenters/cards";
+import { approvalCard, completionCard, deadlineNoticeCard, supervisionCard, taskCard, type TaskView } from "../presenters/cards";
 
 export interface RenderedMessage {
   msgType: "text" | "interactive";
@@ -37,6 +37,20 @@ export function renderOutboxMessage(row: OutboxRow): RenderedMessage {
     case "task.completion_card":
       return asCard(
         completionCard({ ...taskViewOf(p, row.topic), result: p.result ?? "", supportingResults: p.supportingResults ?? [], rating: p.rating ?? null }),
+      );
+    case "task.supervised":
+    case "task.reopened":
+      return asCard(
+        supervisionCard({
+          reopened: row.topic === "task.reopened",
+          number: p.number,
+          title: p.title,
+          departmentName: p.departmentName ?? "",
+          instruction: p.instruction ?? p.text,
+          supervisor: p.supervisor ?? "",
+          dueAt: p.dueAt,
+          lightText: p.lightText,
+        }),
       );
     case "audit.checkpoint":
       return asText(p.text);

@@ -10,6 +10,9 @@ const PERMANENT_CODES = new Set([230001, 230002, 230006, 230013, 230025, 230099,
 const MESSAGE_GONE = 230011;
 /** Too many messages to one chat or user (5/s, shared by all bots): wait, it is no failure. */
 const RECIPIENT_RATE_LIMITED = 230020;
+/** The urgent notice after a delivered message: its own few retries, a short pause apart. */
+const URGENT_ATTEMPTS = 3;
+const URGENT_RETRY_MS = 300;
 /** Token errors: the SDK never refreshes after them, so drop our cached token and retry. */
 const TOKEN_CODES = new Set([99991663, 99991664, 99991661]);
 
@@ -61,12 +64,43 @@ export function createLarkSender(deps: Deps, client: lark.Client, tokenCache: { 
         }
         if (res.code === MESSAGE_GONE && msg.replyTo) res = await create();
         if (res.code !== 0) return failure(res.code, res.msg);
-        return { ok: true, platformMessageId: res.data?.message_id ?? null };
+        const messageId = res.data?.message_id ?? null;
+        return { ok: true, platformMessageId: messageId, urgentStatus: messageId && row.urgent?.length ? await urgentNotice(messageId, row.urgent) : null };
       } catch (err) {
         return fromThrown(err);
       }
     },
   };
+
+  /**
+   * 加急 (urgent_app) on a message just delivered. Best effort, apart from the message: the message is delivered
+   * whatever happens here, so it is never sent again nor parked for it. Its own retries: up to URGENT_ATTEMPTS
+   * at once for what may pass (5xx, network, rate limits), none for what the platform will refuse again (230002
+   * bot not in the chat, …). The outcome is kept on the outbox row (urgent_status) for the admin.
+   */
+  async function urgentNotice(messageId: string, openIds: string[]): Promise<string> {
+    let last = "";
+    for (let attempt = 1; attempt <= URGENT_ATTEMPTS; attempt++) {
+      try {
+        const res = await client.im.v1.message.urgentApp({ path: { message_id: messageId }, params: { user_id_type: "open_id" }, data: { user_id_list: openIds } });
+        if (res.code === 0) {
+          const invalid = res.data?.invalid_user_id_list ?? [];
+          return invalid.length ? `sent; invalid: ${invalid.join(",")}` : "sent";
+        }
+        last = `${res.code} ${res.msg ?? ""}`.trim();
+        if (res.code !== undefined && TOKEN_CODES.has(res.code)) tokenCache.clear();
+        else if (PERMANENT_CODES.has(res.code ?? 0)) break;
+      } catch (err) {
+        const e = err as { response?: { status?: number; data?: { code?: number; msg?: string } }; message?: string };
+        last = `${e.response?.data?.code ?? e.response?.status ?? ""} ${e.response?.data?.msg ?? e.message ?? ""}`.trim();
+        const code = e.response?.data?.code;
+        if (code !== undefined && TOKEN_CODES.has(code)) tokenCache.clear();
+        else if (code !== undefined && PERMANENT_CODES.has(code)) break;
+      }
+      if (attempt < URGENT_ATTEMPTS) await new Promise((r) => setTimeout(r, URGENT_RETRY_MS * attempt));
+    }
+    return `failed: ${last}`;
+  }
 
   function failure(code: number | undefined, message: string | undefined): SendOutcome {
     if (code !== undefined && TOKEN_CODES.has(code)) tokenCache.clear();

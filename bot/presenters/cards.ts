@@ -97,6 +97,32 @@ export function deadlineNoticeCard(v: { title: string; supervise: boolean; lines
   return card(v.title, urgent ? "red" : "orange", [md(v.lines.join("\n")), md("查看详情：/查询 编号，或在小程序中打开。")]);
 }
 
+/** 督办 (or 重新督办) of a task: number, title (none for sensitive requests), the instruction, who, and the deadline. */
+export function supervisionCard(v: {
+  reopened: boolean;
+  number: string;
+  title: string;
+  departmentName: string;
+  instruction: string;
+  supervisor: string;
+  dueAt: string;
+  lightText?: string | undefined;
+}): Card {
+  const head = v.reopened ? `【重新督办】${v.number}` : `【督办】${v.number}`;
+  return card(head, "red", [
+    md(
+      [
+        `**${v.title}**`,
+        `承办部门：${v.departmentName}`,
+        `办结时限：${formatLocalTime(v.dueAt)}${v.lightText ? `（${v.lightText}）` : ""}`,
+        `督查人员：${v.supervisor}`,
+        `${v.reopened ? "重新督办理由" : "督办意见"}：${v.instruction}`,
+      ].join("\n"),
+    ),
+    md(v.reopened ? `办理结果未获认可，任务已退回办理中，请按意见办理后重新办结：/办结 ${v.number} 结果` : `请按督办意见抓紧办理，办结后督办自动销号。查看详情：/查询 ${v.number}`),
+  ]);
+}
+
 function bodyText(v: TaskView): string {
   if (v.sensitive) return "该事项为涉密事项，内容不在聊天中显示，请在小程序中查看。";
   return v.body ? `**内容**：${v.body}` : "";

@@ -3,9 +3,9 @@ import { createEventSender, type Delivery } from "./events";
 import { createLongConnectionHub } from "./longConnection";
 import { openApiRoutes } from "./openApi";
 import { sandboxPage } from "./page";
-import { id, SandboxStore, type FailureSpec, type FaultSpan, type SandboxChat, type SandboxMessage, type SandboxUser, type SendRecord } from "./store";
+import { id, SandboxStore, type FailureSpec, type FaultSpan, type SandboxChat, type SandboxMessage, type SandboxUser, type SendRecord, type UrgentNotice } from "./store";
 
-export type { FaultSpan, SandboxChat, SandboxMessage, SandboxUser, SendRecord } from "./store";
+export type { FaultSpan, SandboxChat, SandboxMessage, SandboxUser, SendRecord, UrgentNotice } from "./store";
 
 export interface SandboxOptions {
   appId: string;
@@ -47,6 +47,10 @@ export interface Sandbox {
   failDuring(span: FaultSpan): void;
   /** every send, reply and patch that reached the platform, with its time and answer */
   sendLog(): SendRecord[];
+  /** every urgent notice (加急) the bot made on its messages */
+  urgentNotices(): UrgentNotice[];
+  /** refuses the next `count` urgent_app calls with a platform error (e.g. 230002) */
+  refuseUrgent(spec: { code: number; msg: string; count: number }): void;
   issueAuthCode(openId: string, validForMs?: number): string;
   setDepartments(list: Array<{ id: string; name: string; parentId: string | null; leaderOpenId?: string }>): void;
   users(): SandboxUser[];
@@ -167,6 +171,10 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
       store.faultSpans.push({ ...span });
     },
     sendLog: () => [...store.sendLog],
+    urgentNotices: () => [...store.urgentNotices],
+    refuseUrgent: (spec) => {
+      store.urgentRefusals = { ...spec };
+    },
     issueAuthCode: (openId, validForMs = 3 * 60_000) => {
       const code = id("code_");
       store.authCodes.set(code, { openId, expiresAt: now() + validForMs, used: false });

@@ -105,4 +105,22 @@ describe("sandbox fault injection, by the platform's clock", () => {
       s.close();
     }
   });
+  it("urgent_app: on the bot's own message, to members of its chat only; recorded; refusable for tests", async () => {
+    const sent = await client.im.v1.message.create({
+      params: { receive_id_type: "open_id" },
+      data: { receive_id: "ou_zhangwei", msg_type: "text", content: JSON.stringify({ text: "督办" }) },
+    });
+    const messageId = sent.data!.message_id!;
+    const urgent = (ids: string[], id = messageId) =>
+      client.im.v1.message.urgentApp({ path: { message_id: id }, params: { user_id_type: "open_id" }, data: { user_id_list: ids } });
+    expect((await urgent(["ou_zhangwei", "ou_stranger"])).data).toEqual({ invalid_user_id_list: ["ou_stranger"] });
+    expect(sandbox.urgentNotices()).toEqual([expect.objectContaining({ messageId, openIds: ["ou_zhangwei"] })]);
+    // A person's own message cannot be made urgent by the bot.
+    const { message } = await sandbox.sendUserMessage({ openId: "ou_zhangwei", text: "你好" });
+    await expect(urgent(["ou_zhangwei"], message.message_id)).rejects.toMatchObject({ response: { status: 400, data: { code: 230001 } } });
+    sandbox.refuseUrgent({ code: 230002, msg: "Bot/User can NOT be out of the chat.", count: 1 });
+    await expect(urgent(["ou_zhangwei"])).rejects.toMatchObject({ response: { status: 400, data: { code: 230002 } } });
+    expect((await urgent(["ou_zhangwei"])).code).toBe(0);
+    expect(sandbox.urgentNotices()).toHaveLength(2);
+  });
 });

@@ -130,6 +130,29 @@ export function openApiRoutes(store: SandboxStore, opts: OpenApiOptions) {
     return c.json({ code: 0, msg: "success", data: {} });
   };
 
+  // 加急 (urgent_app): only on the bot's own messages, only to members of the message's chat; recorded for tests.
+  app.patch("/im/v1/messages/:messageId/urgent_app", async (c) => {
+    const body = await c.req.json().catch(() => ({}));
+    if (c.req.query("user_id_type") !== "open_id") return larkError(c, 400, 230001, "user_id_type must be open_id in the sandbox");
+    const ids = body?.user_id_list;
+    if (!Array.isArray(ids) || ids.length === 0 || !ids.every((x: unknown) => typeof x === "string")) return larkError(c, 400, 230001, "user_id_list is required");
+    const refusal = store.urgentRefusals;
+    if (refusal && refusal.count > 0) {
+      refusal.count--;
+      if (refusal.count === 0) store.urgentRefusals = null;
+      return larkError(c, 400, refusal.code, refusal.msg);
+    }
+    const message = store.messages.find((m) => m.message_id === c.req.param("messageId"));
+    if (!message || message.deleted) return larkError(c, 400, 230011, "The message was withdrawn or does not exist.");
+    if (message.sender.sender_type !== "app" || message.sender.id !== opts.appId) return larkError(c, 400, 230001, "Only messages sent by the bot itself can be made urgent.");
+    const chat = store.chats.get(message.chat_id);
+    if (!chat?.members.includes(store.botOpenId)) return larkError(c, 400, 230002, "Bot/User can NOT be out of the chat.");
+    const invalid = ids.filter((x: string) => !chat.members.includes(x));
+    const valid = ids.filter((x: string) => chat.members.includes(x));
+    if (valid.length > 0) store.urgentNotices.push({ at: opts.now(), messageId: message.message_id, chatId: chat.chatId, openIds: valid });
+    return c.json({ code: 0, msg: "success", data: { invalid_user_id_list: invalid } });
+  });
+
   app.post("/interactive/v1/card/update", async (c) => {
     const body = await c.req.json().catch(() => ({}));
     const entry = store.cardTokens.get(body.token);

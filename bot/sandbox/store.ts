@@ -58,6 +58,14 @@ export interface SendRecord {
   status: number;
 }
 
+/** An urgent notice (加急, urgent_app) the bot asked for on one of its own messages. */
+export interface UrgentNotice {
+  at: number;
+  messageId: string;
+  chatId: string;
+  openIds: string[];
+}
+
 export const id = (prefix: string) => `${prefix}${randomBytes(12).toString("hex")}`;
 
 export class SandboxStore {
@@ -75,6 +83,9 @@ export class SandboxStore {
   signInFailures: FailureSpec | null = null;
   faultSpans: FaultSpan[] = [];
   readonly sendLog: SendRecord[] = [];
+  readonly urgentNotices: UrgentNotice[] = [];
+  /** the next urgent_app calls refused with this platform error (e.g. 230002 bot not in the chat) */
+  urgentRefusals: { code: number; msg: string; count: number } | null = null;
 
   constructor(readonly botOpenId: string, readonly appId: string) {}
 

@@ -1,6 +1,7 @@
 import { hc, type ClientResponse, type InferResponseType } from "hono/client";
 import type { actionRoutes } from "../../src/http/routes/api/actions";
 import type { requestRoutes } from "../../src/http/routes/api/requests";
+import type { supervisionRoutes } from "../../src/http/routes/api/supervision";
 import type { viewRoutes } from "../../src/http/routes/api/views";
 import type { authRoutes } from "../../src/http/routes/auth";
 
@@ -18,6 +19,7 @@ export const api = {
   requests: hc<typeof requestRoutes>("/api", options),
   actions: hc<typeof actionRoutes>("/api", options),
   views: hc<typeof viewRoutes>("/api", options),
+  supervision: hc<typeof supervisionRoutes>("/api", options),
 };
 
 export class ApiError extends Error {
@@ -52,6 +54,7 @@ export type DetailTask = RequestDetail["tasks"][number];
 export type Action = RequestDetail["actions"][number];
 export type Department = InferResponseType<typeof api.views.departments.$get, 200>["items"][number];
 export type Person = InferResponseType<(typeof api.views.departments)[":code"]["people"]["$get"], 200>["items"][number];
+export type SupervisionItem = InferResponseType<typeof api.supervision.supervision.$get, 200>["items"][number];
 export type Plan = InferResponseType<typeof api.requests.requests.preview.$post, 200>;
 
 let departments: Promise<Department[]> | null = null;

@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { EVALUATION_LABELS } from "../../src/domain/types";
 import { api, ApiError, messageOf, read, type Action, type Department, type DetailTask, type RequestDetail } from "./api";
 import { DepartmentPicker, HandlerPicker } from "./pickers";
+import { SupervisionRecords } from "./supervision";
 import { dueClass, LightBadge, PRIORITY_LABELS, STATE_LABELS, when } from "./views";
 
 // One request: tasks per department, deadlines in colour, the trail, comments, and exactly the actions the
@@ -25,11 +26,13 @@ export const ACTION_LABELS: Record<Action, string> = {
   urge: "催办",
   comment: "补充说明",
   evaluate: "评价",
+  supervise: "督办",
+  reopen: "重新督办",
 };
 /** Done with one tap; every other action opens its form. */
 const ONE_TAP: readonly Action[] = ["urge", "confirmCompletion"];
 const PRIMARY: readonly Action[] = ["approve", "accept", "complete", "supplyInfo", "confirmCompletion", "evaluate", "resubmit", "arbitrate"];
-const DANGER: readonly Action[] = ["reject", "return", "withdraw", "sendBack"];
+const DANGER: readonly Action[] = ["reject", "return", "withdraw", "sendBack", "supervise", "reopen"];
 
 /** Where a form is open or a message is shown: under one task, under the request's buttons, or at the top. */
 type Place = number | "request" | "top";
@@ -167,6 +170,7 @@ export function Detail({ number }: { number: string }) {
                 {t.evaluation.comment ? `，${t.evaluation.comment}` : ""}
               </div>
             )}
+            <SupervisionRecords task={t} />
             {buttons(t.id, t.actions, t)}
             {open?.at === t.id && (
               <TaskForm
@@ -475,6 +479,31 @@ function TaskForm({ task: t, action, question, run, onCancel }: { task: DetailTa
             label={score && score <= 2 ? "评价意见（必填）" : "评价意见"}
             optional={!(score && score <= 2)}
             placeholder={score && score <= 2 ? "请写明不满意的原因，便于承办部门改进" : "如：办理及时，感谢"}
+            value={text}
+            onInput={setText}
+          />
+        </Panel>
+      );
+    case "supervise":
+    case "reopen":
+      return (
+        <Panel
+          {...common}
+          title={ACTION_LABELS[action]}
+          submit={action === "supervise" ? "下达督办" : "确认重新督办"}
+          danger
+          call={async () => {
+            if (action === "reopen") {
+              await read(api.supervision.tasks[":id{[0-9]+}"].reopen.$post({ ...p, json: { reason: text } }));
+              return "已重新督办，任务退回办理中，承办部门负责人和经办人已收到通知";
+            }
+            const r = await read(api.supervision.tasks[":id{[0-9]+}"].supervise.$post({ ...p, json: { instruction: text } }));
+            return r.opened ? "已督办，承办部门负责人已收到督办通知和加急提醒" : `已追加督办意见（共 ${r.instructions} 条）`;
+          }}
+        >
+          <Text
+            label={action === "supervise" ? "督办意见" : "重新督办的理由"}
+            placeholder={action === "supervise" ? "如：请于本周五前办结并报送结果" : "如：办理结果未附核查材料，请补充后重新办结"}
             value={text}
             onInput={setText}
           />

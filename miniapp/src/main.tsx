@@ -3,6 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, messageOf, read, setCsrf, type Me } from "./api";
 import { Detail } from "./detail";
 import { Raise } from "./raise";
+import { SupervisionList } from "./supervision";
 import { css } from "./style";
 import { Board, InboxList, MineList, OutboxList, PendingWork } from "./views";
 
@@ -63,7 +64,7 @@ function Shell({ me }: { me: Me }) {
         </a>
       </header>
       <nav>
-        {TABS.map(([key, label]) => (
+        {[...TABS, ...(me.roles.some((r) => r.role === "supervisor") ? ([["supervision", "督办"]] as const) : [])].map(([key, label]) => (
           <a href={`#${key}`} class={tab === key ? "on" : ""}>
             {label}
           </a>
@@ -80,6 +81,8 @@ function Shell({ me }: { me: Me }) {
           <InboxList />
         ) : tab === "outbox" ? (
           <OutboxList />
+        ) : tab === "supervision" ? (
+          <SupervisionList />
         ) : tab === "board" ? (
           <Board />
         ) : (

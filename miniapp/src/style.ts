@@ -51,4 +51,6 @@ button.star{border:0;background:none;font-size:30px;line-height:1;padding:2px 4p
 .board th,.board td{border:1px solid #dee0e3;padding:6px;text-align:center;white-space:nowrap}
 .cell{padding:4px 8px}.cell.late{color:#f54a45;border-color:#f54a45}
 .signin{max-width:480px;margin:40px auto;padding:0 16px}.signin li{margin:6px 0}
+.supervision .item a{color:inherit;text-decoration:none;display:block}.meta.supervised{color:#f54a45}
+.supervision-records ul{margin:2px 0 6px;padding-left:18px;font-size:13px;color:#646a73}
 `;

@@ -8,6 +8,7 @@ import {
   supervisorOpenIds,
 } from "../db/repositories/escalations";
 import { enqueueMessages, type OutgoingMessage } from "../db/repositories/outbox";
+import { openSystemSupervisions } from "../db/repositories/supervisions";
 import type { Database } from "../db/tables";
 import type { SystemActor } from "../policies/actor";
 import type { Deps } from "./context";
@@ -60,6 +61,28 @@ export async function fireDueEscalations(deps: Deps, trx: Transaction<Database>,
       },
     ];
   });
+  // The 督办 step puts the task on the 督办 list: it opens a 督办 record (unless a supervisor already opened one).
+  const supervised = await openSystemSupervisions(
+    trx,
+    items.filter((i) => i.step === "supervise").map((i) => ({ taskId: i.subject.taskId, requestId: i.subject.requestId })),
+    DEADLINE_ACTOR.name,
+    now,
+  );
+  for (const s of supervised) {
+    const state = subjects.get(s.taskId)?.state ?? null;
+    audits.push({
+      chain: requestChain(s.requestId),
+      requestId: s.requestId,
+      taskId: s.taskId,
+      actorId: null,
+      actorName: DEADLINE_ACTOR.name,
+      action: "supervision.open",
+      fromState: state,
+      toState: state,
+      data: { label: "系统自动督办", supervisionId: s.id },
+      at: now,
+    });
+  }
   await appendAuditBatch(trx, audits);
   await enqueueMessages(trx, messages, now);
   return { claimed: claimed.length, sent: items.length, messages: messages.length };

@@ -3,6 +3,7 @@ import { DomainError, TASK_STATE_LABELS, type TaskState } from "../domain/types"
 import { appendAudit, requestChain } from "../db/repositories/audit";
 import { findDepartmentById } from "../db/repositories/org";
 import { enqueueMessages, type OutgoingMessage } from "../db/repositories/outbox";
+import { closeSupervision } from "../db/repositories/supervisions";
 import { acceptDeadline, ruleOf } from "./escalationPolicy";
 import { inboundCardKey, refreshInboundCard } from "./notifications";
 import type { RequestRow, TaskRow, TaskUpdate } from "../db/tables";
@@ -173,6 +174,7 @@ export async function applyTransition(deps: Deps, ctx: CommandContext, locked: L
     data: { ...spec.data, ...(await departmentsOfStep(ctx, task, updated)) },
     at,
   });
+  if ((to === "completed" || to === "cancelled") && task.state !== to) await closeOpenSupervision(ctx, updated, TRANSITIONS[spec.action].label, at);
   const messages = spec.messages ? await spec.messages(updated, locked.request) : [];
   // The cards departments were shown follow the task (inboxes this change re-announces it to are skipped).
   if (to !== task.state || updated.departmentId !== task.departmentId) {
@@ -182,6 +184,24 @@ export async function applyTransition(deps: Deps, ctx: CommandContext, locked: L
   }
   await enqueueMessages(ctx.trx, messages, at);
   return updated;
+}
+
+/** 销号: a task done (办结, 确认办结) or cancelled closes its open 督办 in the same transaction, audited. */
+async function closeOpenSupervision(ctx: CommandContext, task: TaskRow, reason: string, at: Date): Promise<void> {
+  const closed = await closeSupervision(ctx.trx, task.id, at, reason);
+  if (!closed) return;
+  await appendAudit(ctx.trx, {
+    chain: requestChain(task.requestId),
+    requestId: task.requestId,
+    taskId: task.id,
+    actorId: actorUserId(ctx.actor),
+    actorName: actorName(ctx.actor),
+    action: "supervision.close",
+    fromState: task.state,
+    toState: task.state,
+    data: { label: "督办已销号", reason, supervisionId: closed.id },
+    at,
+  });
 }
 
 /**

@@ -198,6 +198,10 @@ export interface OutboxTable {
   parkReason: string | null;
   platformMessageId: string | null;
   createdAt: Timestamp;
+  /** open ids to send an urgent notice (加急) to once delivered; null = none */
+  urgent: ColumnType<string[] | null, string | null | undefined, string | null>;
+  /** the urgent notice's outcome: "sent" or "failed: …" (best effort: never holds the message back) */
+  urgentStatus: string | null;
 }
 
 /** A send quota shared by every delivery worker: scope "app", or "<recipient type>:<recipient id>". */
@@ -300,7 +304,32 @@ export interface DigestDeliveryTable {
   sentAt: Timestamp;
 }
 
+/** One instruction given under a 督办. */
+export interface SupervisionInstruction {
+  by: string;
+  byId: number | null;
+  text: string;
+  at: string;
+}
+
+/** 督办: a task under supervision, opened by a supervisor or by the sweep; closed (销号) when the task is done. */
+export interface SupervisionTable {
+  id: Generated<number>;
+  taskId: number;
+  requestId: number;
+  /** null = opened by the system (the sweep's 督办 step) */
+  openedById: number | null;
+  openedByName: string;
+  openedAt: Timestamp;
+  instructions: Json<SupervisionInstruction[]>;
+  closedAt: Timestamp | null;
+  closeReason: string | null;
+  reopenedCount: Generated<number>;
+  updatedAt: Timestamp;
+}
+
 export interface Database {
+  supervisions: SupervisionTable;
   taskEscalations: TaskEscalationTable;
   escalationPolicies: EscalationPolicyTable;
   digestDeliveries: DigestDeliveryTable;
@@ -335,3 +364,4 @@ export type TaskUpdate = Updateable<TaskTable>;
 export type AuditEventRow = Selectable<AuditEventTable>;
 export type AuditCheckpointRow = Selectable<AuditCheckpointTable>;
 export type OutboxRow = Selectable<OutboxTable>;
+export type SupervisionRow = Selectable<SupervisionTable>;

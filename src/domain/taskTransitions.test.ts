@@ -16,12 +16,13 @@ describe("the transition table", () => {
     expect(assertTransition("evaluate", "completed", flags).to).toBeNull();
   });
 
-  it("never lets a task leave a final state except by evaluation or comment", () => {
+  it("never lets a task leave a final state except by evaluation, comment, or a supervisor reopening a completed one", () => {
     for (const final of ["completed", "cancelled", "rejected"] as const) {
       for (const [action, t] of Object.entries(TRANSITIONS)) {
-        if (t.from.includes(final)) expect(["comment", "evaluate"]).toContain(action);
+        if (t.from.includes(final)) expect(final === "completed" ? ["comment", "evaluate", "reopen"] : ["comment", "evaluate"]).toContain(action);
       }
     }
+    expect(TRANSITIONS.reopen).toMatchObject({ from: ["completed"], to: "in_progress", parties: ["supervisor"] });
   });
 
   it("guards: arbitrated tasks cannot be returned or transferred; review must be pending to confirm", () => {

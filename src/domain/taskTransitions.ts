@@ -1,3 +1,4 @@
+import { localDate, workingDaysBetween, type DeadlineSettings, type WorkCalendar } from "./calendar";
 import { DomainError, TASK_STATE_LABELS, TASK_STATES, type TaskState } from "./types";
 
 /**
@@ -33,7 +34,9 @@ export type TaskAction =
   | "withdraw"
   | "urge"
   | "comment"
-  | "evaluate";
+  | "evaluate"
+  | "supervise"
+  | "reopen";
 
 export interface Transition {
   label: string;
@@ -138,7 +141,21 @@ export const TRANSITIONS: Record<TaskAction, Transition> = {
     parties: ["requester", "requesterHead", "targetDispatcher", "targetHead", "targetHandler", "assignee", "supervisor"],
   },
   evaluate: { label: "评价", from: ["completed"], to: null, parties: ["requester"], guard: (t) => (t.evaluated ? "该任务已评价，不能重复评价。" : null) },
+  // 督办: a supervisor's instruction on an open task (opens the 督办 or adds to the open one).
+  supervise: { label: "督办", from: ["pending_accept", "in_progress", "awaiting_info"], to: null, parties: ["supervisor"] },
+  // The result is not acceptable: the supervisor sends a completed task back to work, under 督办 again. The
+  // command checks the window after completion (REOPEN_WORKING_DAYS).
+  reopen: { label: "重新督办", from: ["completed"], to: "in_progress", parties: ["supervisor"] },
 };
+
+/** How long after completion a supervisor may reopen a task (working days). */
+export const REOPEN_WORKING_DAYS = 10;
+
+/** Working days since completion, and whether a supervisor may still reopen the task. */
+export function reopenWindow(completedAt: Date | null, now: Date, cal: WorkCalendar, settings: DeadlineSettings): { days: number; open: boolean } {
+  const days = completedAt ? workingDaysBetween(localDate(completedAt, settings), localDate(now, settings), cal) : 0;
+  return { days, open: days <= REOPEN_WORKING_DAYS };
+}
 
 export const PARTY_LABELS: Record<Party, string> = {
   requester: "发起人",
@@ -167,6 +184,7 @@ const CHAT_EXAMPLES: Partial<Record<TaskAction, string>> = {
   urge: "/催办 {n}",
   comment: "/补充 {n} 企业联系人电话 0571-8888xxxx",
   evaluate: "/评价 {n} 5 办理及时",
+  supervise: "/督办 {n} 请于本周五前办结并报送结果",
 };
 
 /** A correct way to take the action on this request: the chat command, or where to find it in the mini-app. */

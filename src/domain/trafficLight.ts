@@ -1,4 +1,5 @@
-import { localDate, workingDaysBetween, type DeadlineSettings, type WorkCalendar } from "./calendar";
+import { localDate, localInstant, workingDaysBetween, type DeadlineSettings, type WorkCalendar } from "./calendar";
+import { workingDayOffset } from "./workingHours";
 import { DUE_SOON_MS, type TaskState } from "./types";
 
 // 红黄绿灯: green on track; yellow due soon (or 签收时限 missed); red overdue. A task that was ever red keeps
@@ -63,4 +64,16 @@ export function trafficLight(task: LightSubject, now: Date, cal: WorkCalendar, s
   if (at.getTime() >= soonFrom) return { light: "yellow", text: paused ? `${prefix}，临期` : "临期", overdueWorkingDays: null, acceptOverdue };
   if (acceptOverdue) return { light: "yellow", text: "签收超时", overdueWorkingDays: null, acceptOverdue };
   return { light: "green", text: paused ? prefix : "正常", overdueWorkingDays: null, acceptOverdue };
+}
+
+/**
+ * The instant before which an open task's deadline must lie for it to be at least `days` working days overdue
+ * now (as `overdueWorkingDays` counts them); 0 = overdue at all. For "超期 ≥ N 个工作日" filters in SQL.
+ */
+export function overdueCutoff(days: number, now: Date, cal: WorkCalendar, settings: DeadlineSettings): Date {
+  if (days <= 0) return now;
+  const today = localDate(now, settings);
+  // The N-th most recent working day up to today: a deadline on a day before it has N working days since.
+  const nth = cal.isWorkday(today) ? (days === 1 ? today : workingDayOffset(today, -(days - 1), cal)) : workingDayOffset(today, -days, cal);
+  return localInstant(nth, "00:00", settings);
 }

@@ -5,6 +5,7 @@ import type { AppEnv, SignInExchanger } from "./env";
 import { actionRoutes } from "./routes/api/actions";
 import { requestRoutes } from "./routes/api/requests";
 import { viewRoutes } from "./routes/api/views";
+import { supervisionRoutes } from "./routes/api/supervision";
 import { authRoutes } from "./routes/auth";
 import { errorBody, handleError } from "./errors";
 import { openApiDocument, renderDocsPage, type OpenApiDocument } from "./openapi";
@@ -54,6 +55,7 @@ export function createApp(deps: Deps, extra?: { routes: Hono<AppEnv>; signIn?: S
   app.route("/api", requestRoutes);
   app.route("/api", actionRoutes);
   app.route("/api", viewRoutes);
+  app.route("/api", supervisionRoutes);
   // The chat side (webhook, and the sandbox platform offline) is mounted by the entry point.
   if (extra) app.route("/", extra.routes);
 

@@ -64,6 +64,24 @@ export const PendingWorkSchema = z.strictObject({
   toSupply: z.array(PendingItemSchema).meta({ description: "承办部门要求我补正" }),
 });
 
+const supervisionStatus = z.strictObject({
+  status: z.enum(["none", "open", "closed"]).meta({ description: "none 未督办，open 督办中，closed 已销号" }),
+  text: z.string().meta({ description: "督办状态的文字：未督办、督办中（自 12月3日 起，2 条意见）、已销号" }),
+  since: iso.nullable().meta({ description: "督办中时，开始督办的时间" }),
+  instructions: z.number().int().meta({ description: "督办中时，已下达的督办意见条数" }),
+});
+
+const supervisionRecord = z.strictObject({
+  id: z.number().int(),
+  openedBy: z.string().meta({ description: "开启督办的督查人员，或 系统（时限督办）" }),
+  system: z.boolean().meta({ description: "由时限督办自动开启" }),
+  openedAt: iso,
+  closedAt: iso.nullable().meta({ description: "销号时间；督办中为 null" }),
+  closeReason: z.string().nullable().meta({ description: "销号原因，如 办结、确认办结、撤回" }),
+  reopenedCount: z.number().int().meta({ description: "办结后被重新督办的次数" }),
+  instructions: z.array(z.strictObject({ by: z.string(), text: z.string(), at: iso })),
+});
+
 export const RequestDetailSchema = z.strictObject({
   number: z.string(),
   title: z.string(),
@@ -94,6 +112,8 @@ export const RequestDetailSchema = z.strictObject({
         .nullable()
         .meta({ description: "发起人的评价；未评价为 null" }),
       actions: z.array(action).meta({ description: "当前查看人此刻可以对该任务做的操作" }),
+      supervision: supervisionStatus,
+      supervisions: z.array(supervisionRecord).meta({ description: "该任务的督办记录，早的在前" }),
     }),
   ),
   timeline: z.array(
@@ -110,6 +130,28 @@ export const RequestDetailSchema = z.strictObject({
     }),
   ),
   comments: z.array(z.strictObject({ id: z.number().int(), kind: z.string(), body: z.string(), author: z.string(), at: iso })),
+});
+
+export const SupervisionItemSchema = z.strictObject({
+  taskId: z.number().int(),
+  number: z.string(),
+  title: z.string(),
+  priority: z.enum(PRIORITIES),
+  priorityLabel: z.string(),
+  state,
+  toDepartment: dept,
+  fromDepartment: dept,
+  assignee: z.string().nullable().meta({ description: "经办人；未指派为 null" }),
+  dueAt: iso,
+  ...lightFields,
+  supervision: supervisionStatus,
+});
+
+export const SupervisedSchema = z.strictObject({
+  taskId: z.number().int(),
+  state,
+  opened: z.boolean().meta({ description: "true：本次开启督办；false：在督办中的任务上追加意见" }),
+  instructions: z.number().int().meta({ description: "该督办已有的意见条数" }),
 });
 
 export const BoardSchema = z.strictObject({

@@ -14,7 +14,8 @@ export interface MessageSender {
 }
 
 export type SendOutcome =
-  | { ok: true; platformMessageId: string | null }
+  /** urgentStatus: how the urgent notice the message asked for went ("sent" / "failed: …"); never fails the send */
+  | { ok: true; platformMessageId: string | null; urgentStatus?: string | null }
   /** a real failure; retryable: 5xx, timeouts, network. Not retryable: the platform will refuse it again (230002…) */
   | { ok: false; retryable: boolean; error: string; retryAfterMs?: number }
   /**
@@ -156,7 +157,7 @@ type Recorded = keyof DeliveryResult;
 async function record(deps: Deps, s: Settings, message: OutboxRow, outcome: SendOutcome, at: Date): Promise<Recorded> {
   const db = deps.db.kysely;
   if (outcome.ok) {
-    await markDelivered(db, message.id, at, outcome.platformMessageId);
+    await markDelivered(db, message.id, at, outcome.platformMessageId, outcome.urgentStatus ?? null);
     return "delivered";
   }
   if ("wait" in outcome) {

@@ -1,9 +1,11 @@
 import type { RequestDetail, requestTimeline } from "../db/repositories/views";
-import type { TaskAction } from "../domain/taskTransitions";
+import { reopenWindow, type TaskAction } from "../domain/taskTransitions";
 import { EVALUATION_LABELS, type Classification, type Priority, type TaskState } from "../domain/types";
 import type { Actor } from "../policies/actor";
 import { availableActions } from "../policies/task";
+import type { SupervisionRow } from "../db/tables";
 import { presentLight, type LightClock, type LightRow } from "./light";
+import { presentSupervision, supervisionStatus } from "./supervision";
 import { presentTimeline } from "./timeline";
 
 const lightOnly = ({ light, lightText }: ReturnType<typeof presentLight>) => ({ light, lightText });
@@ -11,7 +13,7 @@ const lightOnly = ({ light, lightText }: ReturnType<typeof presentLight>) => ({ 
 type Timeline = Awaited<ReturnType<typeof requestTimeline>>;
 
 /** Actions on one department's task; the others concern the whole request and are listed once. */
-const TASK_LEVEL: readonly TaskAction[] = ["accept", "assign", "return", "transfer", "resubmit", "arbitrate", "requestInfo", "supplyInfo", "complete", "confirmCompletion", "sendBack", "evaluate"];
+const TASK_LEVEL: readonly TaskAction[] = ["accept", "assign", "return", "transfer", "resubmit", "arbitrate", "requestInfo", "supplyInfo", "complete", "confirmCompletion", "sendBack", "evaluate", "supervise", "reopen"];
 /** While a result waits for the head's review, that decision comes first. */
 const REVIEW_FIRST: readonly TaskAction[] = ["confirmCompletion", "sendBack", ...TASK_LEVEL.filter((a) => a !== "confirmCompletion" && a !== "sendBack")];
 const REQUEST_LEVEL: readonly TaskAction[] = ["approve", "reject", "withdraw", "urge", "comment"];
@@ -20,7 +22,7 @@ const REQUEST_LEVEL: readonly TaskAction[] = ["approve", "reject", "withdraw", "
  * A request as the mini-app shows it, tasks per department with lead/supporting and deadlines, and the actions
  * the viewer may take now (the same policies the commands enforce), so the page offers only those.
  */
-export function presentRequestDetail(d: RequestDetail, timeline: Timeline | undefined, viewer: Actor, clock: LightClock) {
+export function presentRequestDetail(d: RequestDetail, timeline: Timeline | undefined, viewer: Actor, clock: LightClock, supervisions: readonly SupervisionRow[] = []) {
   const request = { requesterId: d.requesterId, fromDepartmentId: d.fromDepartmentId, classification: d.classification as Classification };
   const actionsOn = (t: RequestDetail["tasks"][number], list: readonly TaskAction[]) => availableActions(viewer, { request, task: t }, list);
   const requestActions = REQUEST_LEVEL.filter((a) => d.tasks.some((t) => actionsOn(t, [a]).length > 0));
@@ -49,10 +51,23 @@ export function presentRequestDetail(d: RequestDetail, timeline: Timeline | unde
       reviewPending: t.reviewPending,
       arbitrationPending: t.arbitrationPending,
       evaluation: t.evaluationScore === null ? null : { score: t.evaluationScore, label: EVALUATION_LABELS[t.evaluationScore] ?? String(t.evaluationScore), comment: t.evaluationComment },
-      actions: actionsOn({ ...t, evaluated: t.evaluationScore !== null }, t.reviewPending ? REVIEW_FIRST : TASK_LEVEL),
+      // 重新督办 is offered only while its window after completion is open (the command checks it again).
+      actions: actionsOn({ ...t, evaluated: t.evaluationScore !== null }, t.reviewPending ? REVIEW_FIRST : TASK_LEVEL).filter(
+        (a) => a !== "reopen" || reopenWindow(t.completedAt ? new Date(t.completedAt) : null, clock.now, clock.cal, clock.settings).open,
+      ),
+      ...supervisionOf(supervisions.filter((s) => s.taskId === t.id), clock),
     })),
     timeline: timeline ? presentTimeline(timeline) : [],
     comments: (timeline?.comments ?? []).map((x) => ({ id: x.id, kind: x.kind, body: x.body, author: x.authorName, at: new Date(x.createdAt).toISOString() })),
+  };
+}
+
+/** A task's 督办 status and records, for the request page. */
+function supervisionOf(rows: readonly SupervisionRow[], clock: LightClock) {
+  const open = rows.find((s) => s.closedAt === null) ?? null;
+  return {
+    supervision: supervisionStatus(open, rows.filter((s) => s.closedAt !== null).length, clock.settings.timeZone),
+    supervisions: rows.map(presentSupervision),
   };
 }
 

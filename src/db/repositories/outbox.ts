@@ -12,6 +12,8 @@ export interface OutgoingMessage {
   cardKey?: string | null;
   requestId?: number | null;
   taskId?: number | null;
+  /** open ids to send an urgent notice (加急) to once the message is delivered (best effort, see bot/lark/sender.ts) */
+  urgent?: string[] | null;
 }
 
 /**
@@ -32,6 +34,7 @@ export async function enqueueMessages(trx: Executor, messages: OutgoingMessage[]
         cardKey: m.cardKey ?? null,
         requestId: m.requestId ?? null,
         taskId: m.taskId ?? null,
+        urgent: m.urgent?.length ? JSON.stringify(m.urgent) : null,
         nextAttemptAt: at,
         createdAt: at,
       })),
@@ -53,8 +56,13 @@ export async function queuedFor(db: Executor, recipient: Pick<OutboxRow, "recipi
     .execute();
 }
 
-export async function markDelivered(db: Executor, id: number, at: Date, platformMessageId: string | null): Promise<void> {
-  await db.updateTable("outbox").set({ deliveredAt: at, platformMessageId, lastError: null }).where("id", "=", id).execute();
+/** Delivered; `urgentStatus` is the outcome of the urgent notice the message asked for, if it did. */
+export async function markDelivered(db: Executor, id: number, at: Date, platformMessageId: string | null, urgentStatus?: string | null): Promise<void> {
+  await db
+    .updateTable("outbox")
+    .set({ deliveredAt: at, platformMessageId, lastError: null, ...(urgentStatus ? { urgentStatus: urgentStatus.slice(0, 1000) } : {}) })
+    .where("id", "=", id)
+    .execute();
 }
 
 /** The platform asked us to wait: no failure, nothing counts toward parking. */

@@ -157,7 +157,7 @@ export async function openTasksDueBefore(db: Executor, until: Date, limit = 500)
     .execute();
 }
 
-function page<T>(rows: T[], limit: number, keyOf: (r: T) => [string, number]): Page<T> {
+export function page<T>(rows: T[], limit: number, keyOf: (r: T) => [string, number]): Page<T> {
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return { items, next: rows.length > limit && last ? encodeCursor(...keyOf(last)) : null };
@@ -175,7 +175,7 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
  * and the key is what this list sorts by (an instant as toISOString writes it, or nothing). Anything else is
  * answered "invalid cursor" rather than reaching the database.
  */
-function decodeCursor(cursor: string | null | undefined, key: "dueAt" | "none"): { key: string; id: number } | null {
+export function decodeCursor(cursor: string | null | undefined, key: "dueAt" | "none"): { key: string; id: number } | null {
   if (!cursor) return null;
   const text = Buffer.from(cursor, "base64url").toString();
   const [k, id, ...rest] = text.split("|");

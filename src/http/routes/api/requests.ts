@@ -12,6 +12,7 @@ import { CLASSIFICATIONS, DUE_SOON_MS, OPEN_TASK_STATES, TASK_STATES, type TaskS
 import { departmentsOf, type UserActor } from "../../../policies/actor";
 import { presentMe } from "../../../presenters/me";
 import { presentPlan } from "../../../presenters/plan";
+import { supervisionsOfTasks } from "../../../db/repositories/supervisions";
 import { presentInboxPage, presentRequestDetail, presentRequestItem } from "../../../presenters/request";
 import { loadLightClock } from "../../../commands/escalationPolicy";
 import type { AppEnv } from "../../env";
@@ -152,7 +153,8 @@ export const requestRoutes = new Hono<AppEnv>()
       // Not there and not visible answer the same: a sensitive request's existence is not revealed.
       if (!d) return c.json(errorBody("not_found", `找不到协同事项 ${c.req.param("number")}。`), 404);
       const clock = await loadLightClock(c.get("deps").db.kysely, c.get("deps"));
-      return c.json(presentRequestDetail(d, await requestTimeline(c.get("deps").db.kysely, d.id), c.get("actor"), clock));
+      const supervisions = await supervisionsOfTasks(c.get("deps").db.kysely, d.tasks.map((t) => t.id));
+      return c.json(presentRequestDetail(d, await requestTimeline(c.get("deps").db.kysely, d.id), c.get("actor"), clock, supervisions));
     },
   )
   .get(
