@@ -10,6 +10,8 @@ export const PRIORITY_LABELS: Readonly<Record<string, string>> = PRIORITY_WORDS;
 /** on time / due soon (within a day) / overdue, for open items; closed ones are grey. */
 export function dueClass(dueAt: string, state: string): string {
   if (!OPEN_STATES.includes(state)) return "due-closed";
+  // Paused for 补正: the clock stands still, never overdue.
+  if (state === "awaiting_info") return "due-ok";
   const left = new Date(dueAt).getTime() - Date.now();
   return left < 0 ? "due-over" : left < DUE_SOON_MS ? "due-soon" : "due-ok";
 }
@@ -350,9 +352,10 @@ interface Cell {
   to: { code: string; name: string };
   open: number;
   overdue: number;
+  dueSoon: number;
 }
 
-/** 晾晒: requesting departments down, target departments across; open / overdue in each cell. */
+/** 晾晒: requesting departments down, target departments across; open / overdue / due soon in each cell. */
 export function Board() {
   const [cells, setCells] = useState<Cell[] | null>(null);
   const [picked, setPicked] = useState<Cell | null>(null);
@@ -390,6 +393,7 @@ export function Board() {
                         <button class={cell.overdue > 0 ? "cell late" : "cell"} onClick={() => setPicked(cell)} data-cell={`${r.code}>${c.code}`}>
                           {cell.open}
                           {cell.overdue > 0 ? <small> / 超期 {cell.overdue}</small> : null}
+                          {cell.dueSoon > 0 ? <small> / 临期 {cell.dueSoon}</small> : null}
                         </button>
                       ) : (
                         ""

@@ -61,6 +61,9 @@ export const PendingWorkSchema = z.strictObject({
   toAccept: z.array(PendingItemSchema).meta({ description: "本部门待签收" }),
   toAssign: z.array(PendingItemSchema).meta({ description: "本部门已签收、尚未指派经办人（负责人、收件员）" }),
   toHandle: z.array(PendingItemSchema).meta({ description: "我经办的，以及本部门未指派经办人的（我是经办人时）" }),
+  toConfirm: z
+    .array(PendingItemSchema.extend({ result: z.string().meta({ description: "经办人提交的办理结果" }) }))
+    .meta({ description: "本部门经办人已提交办理结果、等我（负责人）确认办结或退回重办" }),
   toSupply: z.array(PendingItemSchema).meta({ description: "承办部门要求我补正" }),
 });
 
@@ -114,7 +117,15 @@ export const RequestDetailSchema = z.strictObject({
 
 export const BoardSchema = z.strictObject({
   scope: z.enum(["all", "mine"]).meta({ description: "督查看到全部，其他人只看到与本部门有关的格子" }),
-  cells: z.array(z.strictObject({ from: dept, to: dept, open: z.number().int(), overdue: z.number().int() })),
+  cells: z.array(
+    z.strictObject({
+      from: dept,
+      to: dept,
+      open: z.number().int(),
+      overdue: z.number().int().meta({ description: "已超期（红灯；待补正暂停计时的不算）" }),
+      dueSoon: z.number().int().meta({ description: "临期（黄灯）：尚未到期、已进入提醒时段" }),
+    }),
+  ),
 });
 
 export const TaskResultSchema = z.strictObject({ taskId: z.number().int(), state });

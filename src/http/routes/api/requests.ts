@@ -68,9 +68,9 @@ async function listDepartment(c: Context<AppEnv>, actor: UserActor, code: string
   return d && (departmentsOf(actor).includes(d.id) || d.id === actor.departmentId) ? d.id : null;
 }
 
-/** The deadline window of `due`: 超期 = past due; 临期 = due within the coming day, not yet past. */
+/** The deadline window of `due`: 超期 = past due and not paused for 补正; 临期 = due within the coming day, not yet past. */
 function dueWindow(now: number, due: ListQuery["due"]) {
-  if (due === "overdue") return { dueBefore: new Date(now) };
+  if (due === "overdue") return { dueBefore: new Date(now), runningOnly: true };
   if (due === "soon") return { dueAfter: new Date(now), dueBefore: new Date(now + DUE_SOON_MS) };
   return {};
 }
