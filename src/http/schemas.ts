@@ -10,11 +10,16 @@ const state = z.enum(TASK_STATES).meta({ description: "状态：pending_approval
 const action = z.enum(Object.keys(TRANSITIONS) as [TaskAction, ...TaskAction[]]);
 const dept = z.strictObject({ code: z.string(), name: z.string() });
 
+export const SettingsSchema = z.strictObject({
+  dailyDigest: z.boolean().meta({ description: "每日待办提醒：每个工作日早上发来临期、超期的任务清单；false 为不接收" }),
+});
+
 export const MeSchema = z.strictObject({
   openId: z.string(),
   name: z.string(),
   department: dept,
   roles: z.array(z.strictObject({ role: z.string(), department: z.string().nullable().meta({ description: "部门编码；全局角色（admin、supervisor）为 null" }) })),
+  settings: SettingsSchema,
 });
 
 export const SignedInSchema = z.strictObject({ me: MeSchema, csrfToken: z.string(), expiresAt: iso });
