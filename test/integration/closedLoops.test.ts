@@ -8,6 +8,8 @@ import { taskCompleter } from "../../src/commands/taskCompleter";
 import { taskReturner } from "../../src/commands/taskReturner";
 import { issueApiToken } from "../../src/db/repositories/apiTokens";
 import { markOverdueRed } from "../../src/db/repositories/escalations";
+import { deadlineSweep } from "../../src/jobs/deadlineSweep";
+import { digests } from "../../src/jobs/digests";
 import { createBotHarness, type BotHarness } from "../support/botHarness";
 import { smallOrg } from "../support/smallOrg";
 
@@ -215,5 +217,44 @@ describe("a joint request: the lead completes last, never past a returned part, 
     expect(detail.tasks.map((t: any) => `${t.department}：${t.result}`)).toEqual(
       expect.arrayContaining(["市市场监督管理局：准予注销", "市税务局：无欠税", "市人力资源和社会保障局：社保已清算"]),
     );
+  });
+});
+
+describe("the digest opt-out (每日待办提醒)", () => {
+  const put = (openId: string, body: unknown) =>
+    h.app.request("/api/me/settings", {
+      method: "PUT",
+      headers: { authorization: `Bearer ${tokens.get(openId)}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  const digestsTo = async (openId: string) =>
+    (await h.db.kysely.selectFrom("outbox").select("payload").where("topic", "=", "deadline.notice").where("recipientId", "=", openId).execute())
+      .map((m) => (m.payload as { title: string }).title)
+      .filter((t) => t.startsWith("今日待办提醒"));
+
+  it("a person turns it off with PUT /api/me/settings (audited), gets no morning list, and turns it on again", async () => {
+    expect((await get("ou_amrhandler", "/api/me")).settings).toEqual({ dailyDigest: true });
+    const bad = await put("ou_amrhandler", { dailyDigest: "关" });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain("dailyDigest 只能是 true（接收每日待办提醒）或 false（不接收）");
+    const off = await put("ou_amrhandler", { dailyDigest: false });
+    expect(off.status).toBe(200);
+    expect(await off.json()).toEqual({ dailyDigest: false });
+    expect((await get("ou_amrhandler", "/api/me")).settings).toEqual({ dailyDigest: false });
+    const audit = await h.db.kysely.selectFrom("auditEvents").select(["actorName", "data"]).where("chain", "=", "org").where("action", "=", "settings").execute();
+    expect(audit).toEqual([{ actorName: "王芳", data: { openId: "ou_amrhandler", dailyDigest: false } }]);
+
+    h.setNow("2026-12-07T10:00:00+08:00"); // Monday
+    const r = await raise("@市监局 核查丁公司营业执照 截止:2026-12-08");
+    await h.as("ou_amrdisp", taskAccepter, { task: { requestNumber: r.number }, assignee: { openId: "ou_amrhandler" } });
+    await deadlineSweep.perform(h.deps);
+    h.setNow("2026-12-08T09:05:00+08:00");
+    await digests.perform(h.deps);
+    expect(await digestsTo("ou_amrhandler")).toEqual([]);
+
+    expect(await (await put("ou_amrhandler", { dailyDigest: true })).json()).toEqual({ dailyDigest: true });
+    h.setNow("2026-12-09T09:05:00+08:00");
+    await digests.perform(h.deps);
+    expect(await digestsTo("ou_amrhandler")).toHaveLength(1);
   });
 });
