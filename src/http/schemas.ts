@@ -56,7 +56,7 @@ export const RequestItemSchema = z.strictObject({
   createdAt: iso,
 });
 
-export const PendingItemSchema = z.strictObject({ taskId: z.number().int(), number: z.string(), title: z.string(), state, dueAt: iso, department: z.string() });
+export const PendingItemSchema = z.strictObject({ taskId: z.number().int(), number: z.string(), title: z.string(), state, dueAt: iso, department: z.string(), ...lightFields });
 
 export const page = <T extends z.ZodType>(item: T) =>
   z.strictObject({ items: z.array(item), next: z.string().nullable().meta({ description: "下一页的 cursor；最后一页为 null" }) });

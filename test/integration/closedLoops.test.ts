@@ -69,7 +69,9 @@ describe("a head's 待办 lists results waiting for 确认办结", () => {
     await h.as("ou_taxdisp", taskCompleter, { task: { requestNumber: r.number, departmentCode: "tax" }, result: "无欠税记录" });
 
     const todo = await get("ou_taxhead", "/api/todo");
-    expect(todo.toConfirm).toEqual([expect.objectContaining({ number: r.number, department: "市税务局", result: "无欠税记录", state: "in_progress" })]);
+    expect(todo.toConfirm).toEqual([
+      expect.objectContaining({ number: r.number, department: "市税务局", result: "无欠税记录", state: "in_progress", light: "green", lightText: "正常" }),
+    ]);
     expect((await get("ou_amrhead", "/api/todo")).toConfirm).toEqual([]);
     // Submitted and waiting: no longer the handler's to do.
     expect(await say("ou_taxdisp", "/待办")).not.toContain("待我办理");
@@ -162,6 +164,8 @@ describe("the light in words in /待办 and /我的, and the board's 临期 coun
     const todo = await say("ou_amrhandler", "/待办");
     expect(todo.split("\n").find((l) => l.includes(r.number))).toMatch(/｜🟡 临期 · 明天 17:30 到期$/);
     expect((await say("ou_amrhandler", "/我的")).split("\n").find((l) => l.includes(r.number))).toMatch(/｜🟡 临期 · 明天 17:30 到期$/);
+    const listed = (await get("ou_amrhandler", "/api/todo")).toHandle.find((i: any) => i.number === r.number);
+    expect(listed).toMatchObject({ light: "yellow", lightText: "临期" });
     const cell = (await get("ou_amrhead", "/api/board")).cells.find((c: any) => c.from.code === "street" && c.to.code === "amr");
     expect(cell.dueSoon).toBeGreaterThanOrEqual(1);
     h.setNow("2026-12-02T10:00:00+08:00");

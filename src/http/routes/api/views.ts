@@ -7,6 +7,7 @@ import { OPEN_TASK_STATES, type TaskState } from "../../../domain/types";
 import { departmentsOf, hasGlobalRole, type UserActor } from "../../../policies/actor";
 import { presentInboxPage, presentRequestItem } from "../../../presenters/request";
 import { loadLightClock } from "../../../commands/escalationPolicy";
+import { presentLight } from "../../../presenters/light";
 import type { AppEnv } from "../../env";
 import { errorBody } from "../../errors";
 import { sessionAuth } from "../../middleware/session-auth";
@@ -42,9 +43,19 @@ export const viewRoutes = new Hono<AppEnv>()
     }),
     auth,
     async (c) => {
-      const t = await pendingWorkFor(c.get("deps").db.kysely, c.get("actor"), 100);
+      const db = c.get("deps").db.kysely;
+      const t = await pendingWorkFor(db, c.get("actor"), 100);
+      const clock = await loadLightClock(db, c.get("deps"));
       const shape = (items: typeof t.approvals) =>
-        items.map((i) => ({ taskId: i.taskId!, number: i.number, title: i.classification === "sensitive" ? `（涉密）${i.title}` : i.title, state: i.state as TaskState, dueAt: iso(i.dueAt), department: i.departmentName }));
+        items.map((i) => ({
+          taskId: i.taskId!,
+          number: i.number,
+          title: i.classification === "sensitive" ? `（涉密）${i.title}` : i.title,
+          state: i.state as TaskState,
+          dueAt: iso(i.dueAt),
+          department: i.departmentName,
+          ...presentLight(i, clock),
+        }));
       return c.json({
         approvals: shape(t.approvals),
         toAccept: shape(t.toAccept),
