@@ -7,6 +7,7 @@ import { listEscalationPolicies } from "../../../db/repositories/escalationPolic
 import { escalationPolicyItem } from "../../../domain/importFormat";
 import { policySettings } from "../../../domain/escalation";
 import { PRIORITIES } from "../../../domain/types";
+import { presentEscalationPolicy } from "../../../presenters/escalationPolicy";
 import type { AppEnv } from "../../env";
 import { bearerAuth } from "../../middleware/bearer-auth";
 import { describe, jsonBody, pathParams } from "../../validation";
@@ -29,15 +30,6 @@ const SavedSchema = z.strictObject({
   rearmedTasks: z.number().int().meta({ description: "按新策略重新计算未触发提醒步骤的在办任务数" }),
 });
 
-const present = (p: Awaited<ReturnType<typeof listEscalationPolicies>>[number]) => ({
-  code: p.code,
-  name: p.name,
-  rule: p.ruleCode,
-  priority: p.priority,
-  settings: policySettings.parse(p.settings),
-  updatedAt: new Date(p.updatedAt).toISOString(),
-});
-
 /** 督办策略: list, create or change one, delete one; each change audited and applied to open tasks' unfired steps. */
 export const policyRoutes = new Hono<AppEnv>()
   .use("*", bearerAuth({ roles: ["admin"] }))
@@ -50,7 +42,7 @@ export const policyRoutes = new Hono<AppEnv>()
       description: "已设置的临期提醒、超期通知、督办策略（按编码排序）。未设置的项按默认：签收时限 1 个工作日，到期前一个工作日 09:00 临期提醒（特急提前 4 个工作小时），超期通知，到期后 2 个工作日督办。",
       responses: { 200: { description: "策略", schema: z.strictObject({ items: z.array(PolicySchema) }) } },
     }),
-    async (c) => c.json({ items: (await listEscalationPolicies(c.get("deps").db.kysely)).map(present) }),
+    async (c) => c.json({ items: (await listEscalationPolicies(c.get("deps").db.kysely)).map(presentEscalationPolicy) }),
   )
   .put(
     "/:code",
@@ -68,7 +60,7 @@ export const policyRoutes = new Hono<AppEnv>()
       const { code } = c.req.valid("param");
       const r = await runCommand(c.get("deps"), c.get("actor"), escalationPolicySaver, { ...c.req.valid("json"), code });
       const saved = (await listEscalationPolicies(c.get("deps").db.kysely)).find((p) => p.code === code)!;
-      return c.json({ policy: present(saved), ...r });
+      return c.json({ policy: presentEscalationPolicy(saved), ...r });
     },
   )
   .delete(
