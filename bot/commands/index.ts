@@ -1,6 +1,8 @@
 import type { ChatCommand } from "../core/types";
 import { acceptCommand } from "./accept";
 import { approveCommand, rejectCommand } from "./approve";
+import { askInfoCommand } from "./askInfo";
+import { confirmCompletionCommand, sendBackCommand } from "./review";
 import { commentCommand } from "./comment";
 import { doneCommand } from "./done";
 import { helpCommand } from "./help";
@@ -25,6 +27,9 @@ export const chatCommands: ChatCommand[] = [
   returnCommand,
   transferCommand,
   doneCommand,
+  askInfoCommand,
+  confirmCompletionCommand,
+  sendBackCommand,
   commentCommand,
   urgeCommand,
   withdrawCommand,

@@ -6,6 +6,9 @@ import { previewCanceller } from "../../src/commands/previewCanceller";
 import { previewConfirmer } from "../../src/commands/previewConfirmer";
 import { planRequest } from "../../src/commands/requestPlanner";
 import { taskAccepter } from "../../src/commands/taskAccepter";
+import { completionReviewer } from "../../src/commands/completionReviewer";
+import { infoRequester } from "../../src/commands/infoRequester";
+import { taskCompleter } from "../../src/commands/taskCompleter";
 import { taskEvaluator } from "../../src/commands/taskEvaluator";
 import { taskReturner } from "../../src/commands/taskReturner";
 import { taskTransferrer } from "../../src/commands/taskTransferrer";
@@ -97,6 +100,21 @@ export async function handleCardAction(deps: Deps, event: BotCardActionEvent, re
         });
         return { toast: { type: "success", content: v.a === "approve" ? "已同意" : "已驳回" }, card: await render.approval(r.request.id) };
       }
+      case "complete": {
+        const r = await runCommand(deps, actor, taskCompleter, { task: taskRef, result: str(form.result) });
+        const toast = r.task.reviewPending ? "已提交办结结果，等待本部门负责人确认" : "已办结，发起人已收到办理结果";
+        return { toast: { type: "success", content: toast }, card: await render.handler(r.task.id) };
+      }
+      case "request_info": {
+        const r = await runCommand(deps, actor, infoRequester, { task: taskRef, question: str(form.question) });
+        return { toast: { type: "success", content: "已请发起人补正，补正期间暂停计时" }, card: await render.handler(r.task.id) };
+      }
+      case "confirm":
+      case "send_back": {
+        const decision = v.a === "confirm" ? "confirm" : "sendBack";
+        const r = await runCommand(deps, actor, completionReviewer, { task: taskRef, decision, comment: str(form.comment) });
+        return { toast: { type: "success", content: decision === "confirm" ? "已确认办结" : "已退回重办" }, card: await render.review(r.task.id) };
+      }
       case "rate": {
         const r = await runCommand(deps, actor, taskEvaluator, { task: taskRef, score: Number(v.score), comment: str(form.comment) });
         return { toast: { type: "success", content: "感谢您的评价" }, card: await render.completion(r.task.id) };
@@ -158,6 +176,10 @@ export interface CardRenderer {
   task(taskId: number, opts?: { readOnly?: boolean }): Promise<Record<string, unknown>>;
   approval(requestId: number): Promise<Record<string, unknown>>;
   completion(taskId: number): Promise<Record<string, unknown>>;
+  /** the handler's card: 办结 / 要求补正 */
+  handler(taskId: number): Promise<Record<string, unknown>>;
+  /** the target head's card: 确认办结 / 退回重办 */
+  review(taskId: number): Promise<Record<string, unknown>>;
 }
 
 /** A refusal in the person's words: what was wrong, and a correct example when there is one. */

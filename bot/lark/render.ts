@@ -3,9 +3,10 @@ import { EVALUATION_LABELS, TASK_STATE_LABELS, PRIORITY_LABELS, type TaskState }
 import type { OutboxRow } from "../../src/db/tables";
 import { loadLightClock } from "../../src/commands/escalationPolicy";
 import { presentLight } from "../../src/presenters/light";
+import { departmentResults } from "../../src/commands/taskCompleter";
 import type { CardRenderer } from "../core/dispatch";
 import type { BotReply } from "../core/types";
-import { approvalCard, completionCard, deadlineNoticeCard, supervisionCard, taskCard, type TaskView } from "../presenters/cards";
+import { approvalCard, completionCard, deadlineNoticeCard, handlerCard, reviewCard, supervisionCard, taskCard, type TaskView } from "../presenters/cards";
 
 export interface RenderedMessage {
   msgType: "text" | "interactive";
@@ -52,6 +53,11 @@ export function renderOutboxMessage(row: OutboxRow): RenderedMessage {
           lightText: p.lightText,
         }),
       );
+    case "task.assigned":
+    case "task.sent_back":
+      return asCard(handlerCard({ ...taskViewOf(p, row.topic), text: p.text ?? null }));
+    case "task.review_requested":
+      return asCard(reviewCard({ ...taskViewOf(p, row.topic), result: p.result ?? "", reviewPending: true, submittedBy: p.submittedBy ?? null }));
     case "audit.checkpoint":
       return asText(p.text);
     case "deadline.notice":
@@ -105,6 +111,7 @@ export function createCardRenderer(deps: Deps): CardRenderer {
         "tasks.everRed",
         "tasks.pausedAt",
         "tasks.completedAt",
+        "tasks.reviewPending",
         "requests.id as requestId",
         "requests.number",
         "requests.title",
@@ -135,7 +142,17 @@ export function createCardRenderer(deps: Deps): CardRenderer {
       fromDepartmentName: t.fromDepartmentName,
       requesterName: t.requesterName,
     };
-    return { v, result: t.result };
+    return { v, result: t.result, reviewPending: t.reviewPending };
+  }
+  /** The latest of these steps on the task: who took it and what they wrote. */
+  async function lastStep(taskId: number, actions: string[]) {
+    return db
+      .selectFrom("auditEvents")
+      .select(["actorName", "action", "data"])
+      .where("taskId", "=", taskId)
+      .where("action", "in", actions)
+      .orderBy("seq", "desc")
+      .executeTakeFirst();
   }
   return {
     async task(taskId, opts) {
@@ -160,10 +177,28 @@ export function createCardRenderer(deps: Deps): CardRenderer {
         .executeTakeFirst();
       return approvalCard({ ...v, targets: tasks.map((t) => t.name), decidedBy: decided?.actorName ?? null });
     },
+    async handler(taskId) {
+      const { v, reviewPending } = await view(taskId);
+      return handlerCard({ ...v, reviewPending });
+    },
+    async review(taskId) {
+      const { v, result, reviewPending } = await view(taskId);
+      const submitted = await lastStep(taskId, ["complete"]);
+      const decided = reviewPending ? undefined : await lastStep(taskId, ["confirmCompletion", "sendBack"]);
+      const comment = (decided?.data as { comment?: string | null } | undefined)?.comment;
+      const decision = decided
+        ? `${decided.action === "sendBack" ? "已退回重办" : "已确认办结"}（${decided.actorName}）${comment && !v.sensitive ? `：${comment}` : ""}`
+        : null;
+      const rejected = (decided?.data as { rejectedResult?: string } | undefined)?.rejectedResult;
+      return reviewCard({ ...v, result: result ?? rejected ?? "", reviewPending, submittedBy: submitted?.actorName ?? null, decision });
+    },
     async completion(taskId) {
       const { v, result } = await view(taskId);
       const e = await db.selectFrom("evaluations").select(["score", "comment"]).where("taskId", "=", taskId).executeTakeFirst();
-      return completionCard({ ...v, result: result ?? "", rating: e ? { score: e.score, label: EVALUATION_LABELS[e.score]!, comment: e.comment } : null });
+      // The merged answer stays whole when the card is re-rendered after a rating.
+      const tasks = await db.selectFrom("tasks").selectAll().where("requestId", "=", v.requestId).orderBy("id").execute();
+      const supportingResults = v.taskRole === "lead" ? await departmentResults(db, tasks, taskId) : [];
+      return completionCard({ ...v, result: result ?? "", supportingResults, rating: e ? { score: e.score, label: EVALUATION_LABELS[e.score]!, comment: e.comment } : null });
     },
   };
 }

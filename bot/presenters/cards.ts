@@ -247,3 +247,63 @@ export function previewCard(v: PreviewView): Card {
   }
   return card(status === "open" ? "是否发起协同事项？" : status === "confirmed" ? "已发起协同事项" : "已取消", status === "cancelled" ? "grey" : "blue", elements);
 }
+
+export interface HandlerView extends TaskView {
+  reviewPending?: boolean;
+  /** what the person was told (assigned to them, sent back with a reason) */
+  text?: string | null;
+}
+
+/**
+ * To the handler a task is assigned (or sent back) to: 办结 with the result typed into the card, or 要求补正 with
+ * what is missing, while the task is in their hands. Once done or paused the card shows the state, no buttons.
+ */
+export function handlerCard(v: HandlerView): Card {
+  const elements: unknown[] = [md(facts(v)), ...(bodyText(v) ? [md(bodyText(v))] : [])];
+  // A sensitive task's notes (a sent-back reason) stay out of chat like its body.
+  if (v.text && !v.sensitive) elements.push(md(`> ${v.text}`));
+  if (v.state === "in_progress" && !v.reviewPending) {
+    const ids = { taskId: v.taskId };
+    elements.push(
+      form("handle_form", [
+        input("result", "办结时填写办理结果，例如 经核查，该公司营业执照真实有效"),
+        input("question", "要求补正时填写缺少的材料，例如 请补充统一社会信用代码"),
+        button("办结", "primary", { a: "complete", ...ids }, "complete"),
+        button("要求补正", "default", { a: "request_info", ...ids }, "request_info"),
+      ]),
+    );
+  } else if (v.state === "in_progress") {
+    elements.push(md("办结结果已提交，等待本部门负责人确认。"));
+  } else if (v.state === "awaiting_info") {
+    elements.push(md("已请发起人补正材料，补正期间暂停计时；发起人补正后会通知您。"));
+  }
+  return card(`${v.number} ${v.title}`, TEMPLATE[v.state] ?? "blue", elements);
+}
+
+export interface ReviewView extends TaskView {
+  result: string;
+  reviewPending: boolean;
+  submittedBy?: string | null;
+  /** who decided and how, once decided */
+  decision?: string | null;
+}
+
+/** To the target head when a handler submits a result under completion review: 确认办结 / 退回重办 (with a reason). */
+export function reviewCard(v: ReviewView): Card {
+  const result = v.sensitive ? "涉密事项，请在小程序中查看。" : v.result;
+  const elements: unknown[] = [md(facts(v)), md(`**提交的办理结果**${v.submittedBy ? `（${v.submittedBy}）` : ""}：${result}`)];
+  const open = v.state === "in_progress" && v.reviewPending;
+  if (open) {
+    const ids = { taskId: v.taskId };
+    elements.push(
+      form("review_form", [
+        input("comment", "退回重办时填写理由；确认时可填意见"),
+        button("确认办结", "primary", { a: "confirm", ...ids }, "confirm"),
+        button("退回重办", "danger", { a: "send_back", ...ids }, "send_back"),
+      ]),
+    );
+  } else {
+    elements.push(md(`**审核结果**：${v.decision ?? (v.state === "completed" ? "已确认办结" : "已处理")}`));
+  }
+  return card(`${open ? "待确认办结" : "已审核"} ${v.number} ${v.title}`, open ? "orange" : v.state === "completed" ? "green" : "grey", elements);
+}

@@ -10,6 +10,8 @@ export const PRIORITY_LABELS: Readonly<Record<string, string>> = PRIORITY_WORDS;
 /** on time / due soon (within a day) / overdue, for open items; closed ones are grey. */
 export function dueClass(dueAt: string, state: string): string {
   if (!OPEN_STATES.includes(state)) return "due-closed";
+  // Paused for 补正: the clock stands still, never overdue.
+  if (state === "awaiting_info") return "due-ok";
   const left = new Date(dueAt).getTime() - Date.now();
   return left < 0 ? "due-over" : left < DUE_SOON_MS ? "due-soon" : "due-ok";
 }
@@ -49,6 +51,9 @@ interface Item {
   lightText?: string;
   acceptDueAt?: string | null;
 }
+interface ConfirmItem extends Item {
+  result: string;
+}
 interface Page {
   items: Item[];
   next: string | null;
@@ -82,7 +87,9 @@ function Row({ item, children }: { item: Item; children?: preact.ComponentChildr
 }
 
 export function PendingWork() {
-  const [data, setData] = useState<Record<"approvals" | "toAccept" | "toAssign" | "toHandle" | "toSupply", Item[]> | null>(null);
+  const [data, setData] = useState<(Record<"approvals" | "toAccept" | "toAssign" | "toHandle" | "toSupply", Item[]> & { toConfirm: ConfirmItem[] }) | null>(null);
+  const [sendingBack, setSendingBack] = useState<number | null>(null);
+  const [reason, setReason] = useState("");
   const [picked, setPicked] = useState<Set<string>>(new Set());
   const [message, setMessage] = useState("");
   const load = () => read(api.views.todo.$get()).then(setData);
@@ -104,6 +111,8 @@ export function PendingWork() {
   };
   const approve = (number: string) => read(api.requests.requests[":number"][":decision{approve|reject}"].$post({ param: { number, decision: "approve" }, json: {} }));
   const accept = (taskId: number) => read(api.requests.tasks[":id{[0-9]+}"].accept.$post({ param: { id: String(taskId) }, json: {} }));
+  const review = (taskId: number, decision: "confirm" | "sendBack", comment?: string) =>
+    read(api.actions.tasks[":id{[0-9]+}"].review.$post({ param: { id: String(taskId) }, json: { decision, ...(comment ? { comment } : {}) } }));
   // Each approval is its own command: one refused (someone else decided first) does not stop the others.
   const batch = () =>
     act(async () => {
@@ -175,6 +184,44 @@ export function PendingWork() {
           </ul>
         </section>
       )}
+      {data.toConfirm.length > 0 && (
+        <section>
+          <h2>待我确认办结（{data.toConfirm.length}）</h2>
+          <ul class="list">
+            {data.toConfirm.map((i) => (
+              <Row item={i}>
+                <div class="result">提交的办理结果：{i.result}</div>
+                <div class="actions">
+                  <button class="primary" onClick={() => void act(() => review(i.taskId!, "confirm"), `已确认办结 ${i.number}`)}>
+                    确认办结
+                  </button>
+                  <button class="danger" onClick={() => (setSendingBack(sendingBack === i.taskId ? null : i.taskId!), setReason(""))}>
+                    退回重办
+                  </button>
+                </div>
+                {sendingBack === i.taskId && (
+                  <form
+                    class="inline-form"
+                    onSubmit={(e) => {
+                      e.preventDefault();
+                      setSendingBack(null);
+                      void act(() => review(i.taskId!, "sendBack", reason), `已退回重办 ${i.number}`);
+                    }}
+                  >
+                    <label>
+                      退回理由
+                      <input name="sendBackReason" value={reason} onInput={(e) => setReason(e.currentTarget.value)} placeholder="例如 核查结论缺少依据，请补充执照查询截图" />
+                    </label>
+                    <button type="submit" class="danger">
+                      确认退回
+                    </button>
+                  </form>
+                )}
+              </Row>
+            ))}
+          </ul>
+        </section>
+      )}
       {PLAIN_SECTIONS.map(
         ([key, title]) =>
           data[key].length > 0 && (
@@ -190,7 +237,34 @@ export function PendingWork() {
             </section>
           ),
       )}
+      <DigestSetting />
     </div>
+  );
+}
+
+/** 每日待办提醒: the person's own opt-out of the working-morning list (PUT /api/me/settings). */
+function DigestSetting() {
+  const [on, setOn] = useState<boolean | null>(null);
+  const [said, setSaid] = useState("");
+  useEffect(() => void read(api.requests.me.$get()).then((me) => setOn(me.settings.dailyDigest)), []);
+  if (on === null) return null;
+  const change = async (next: boolean) => {
+    try {
+      const r = await read(api.requests.me.settings.$put({ json: { dailyDigest: next } }));
+      setOn(r.dailyDigest);
+      setSaid(r.dailyDigest ? "已开启：每个工作日早上发来临期、超期的任务清单。" : "已关闭：不再发送每日待办提醒。");
+    } catch (e) {
+      setSaid(messageOf(e));
+    }
+  };
+  return (
+    <section class="settings">
+      <h2>设置</h2>
+      <label>
+        <input type="checkbox" name="dailyDigest" checked={on} onChange={(e) => void change(e.currentTarget.checked)} /> 每日待办提醒
+      </label>
+      {said && <p class="hint">{said}</p>}
+    </section>
   );
 }
 
@@ -350,9 +424,10 @@ interface Cell {
   to: { code: string; name: string };
   open: number;
   overdue: number;
+  dueSoon: number;
 }
 
-/** 晾晒: requesting departments down, target departments across; open / overdue in each cell. */
+/** 晾晒: requesting departments down, target departments across; open / overdue / due soon in each cell. */
 export function Board() {
   const [cells, setCells] = useState<Cell[] | null>(null);
   const [picked, setPicked] = useState<Cell | null>(null);
@@ -390,6 +465,7 @@ export function Board() {
                         <button class={cell.overdue > 0 ? "cell late" : "cell"} onClick={() => setPicked(cell)} data-cell={`${r.code}>${c.code}`}>
                           {cell.open}
                           {cell.overdue > 0 ? <small> / 超期 {cell.overdue}</small> : null}
+                          {cell.dueSoon > 0 ? <small> / 临期 {cell.dueSoon}</small> : null}
                         </button>
                       ) : (
                         ""

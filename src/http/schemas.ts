@@ -10,11 +10,16 @@ const state = z.enum(TASK_STATES).meta({ description: "状态：pending_approval
 const action = z.enum(Object.keys(TRANSITIONS) as [TaskAction, ...TaskAction[]]);
 const dept = z.strictObject({ code: z.string(), name: z.string() });
 
+export const SettingsSchema = z.strictObject({
+  dailyDigest: z.boolean().meta({ description: "每日待办提醒：每个工作日早上发来临期、超期的任务清单；false 为不接收" }),
+});
+
 export const MeSchema = z.strictObject({
   openId: z.string(),
   name: z.string(),
   department: dept,
   roles: z.array(z.strictObject({ role: z.string(), department: z.string().nullable().meta({ description: "部门编码；全局角色（admin、supervisor）为 null" }) })),
+  settings: SettingsSchema,
 });
 
 export const SignedInSchema = z.strictObject({ me: MeSchema, csrfToken: z.string(), expiresAt: iso });
@@ -51,7 +56,7 @@ export const RequestItemSchema = z.strictObject({
   createdAt: iso,
 });
 
-export const PendingItemSchema = z.strictObject({ taskId: z.number().int(), number: z.string(), title: z.string(), state, dueAt: iso, department: z.string() });
+export const PendingItemSchema = z.strictObject({ taskId: z.number().int(), number: z.string(), title: z.string(), state, dueAt: iso, department: z.string(), ...lightFields });
 
 export const page = <T extends z.ZodType>(item: T) =>
   z.strictObject({ items: z.array(item), next: z.string().nullable().meta({ description: "下一页的 cursor；最后一页为 null" }) });
@@ -61,6 +66,9 @@ export const PendingWorkSchema = z.strictObject({
   toAccept: z.array(PendingItemSchema).meta({ description: "本部门待签收" }),
   toAssign: z.array(PendingItemSchema).meta({ description: "本部门已签收、尚未指派经办人（负责人、收件员）" }),
   toHandle: z.array(PendingItemSchema).meta({ description: "我经办的，以及本部门未指派经办人的（我是经办人时）" }),
+  toConfirm: z
+    .array(PendingItemSchema.extend({ result: z.string().meta({ description: "经办人提交的办理结果" }) }))
+    .meta({ description: "本部门经办人已提交办理结果、等我（负责人）确认办结或退回重办" }),
   toSupply: z.array(PendingItemSchema).meta({ description: "承办部门要求我补正" }),
 });
 
@@ -156,7 +164,15 @@ export const SupervisedSchema = z.strictObject({
 
 export const BoardSchema = z.strictObject({
   scope: z.enum(["all", "mine"]).meta({ description: "督查看到全部，其他人只看到与本部门有关的格子" }),
-  cells: z.array(z.strictObject({ from: dept, to: dept, open: z.number().int(), overdue: z.number().int() })),
+  cells: z.array(
+    z.strictObject({
+      from: dept,
+      to: dept,
+      open: z.number().int(),
+      overdue: z.number().int().meta({ description: "已超期（红灯；待补正暂停计时的不算）" }),
+      dueSoon: z.number().int().meta({ description: "临期（黄灯）：尚未到期、已进入提醒时段" }),
+    }),
+  ),
 });
 
 export const TaskResultSchema = z.strictObject({ taskId: z.number().int(), state });

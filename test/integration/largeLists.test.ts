@@ -131,6 +131,8 @@ interface InboxFilter {
   states?: readonly string[];
   fromDepartmentId?: number;
   dueBefore?: Date;
+  /** leave out what is paused for 补正 (never overdue) */
+  running?: boolean;
   dueAtOrAfter?: Date;
   category?: string;
   text?: string;
@@ -142,6 +144,8 @@ async function expectedInbox(f: InboxFilter) {
   const where: RawBuilder<unknown>[] = [sql`t.department_id = ${f.departmentId}`, sql`t.state in (${sql.join([...(f.states ?? OPEN_TASK_STATES)])})`];
   if (f.fromDepartmentId !== undefined) where.push(sql`r.from_department_id = ${f.fromDepartmentId}`);
   if (f.dueBefore) where.push(sql`t.due_at < ${iso(f.dueBefore)}::timestamptz`);
+  // 超期 leaves out what is paused for 补正: its clock stands still.
+  if (f.running) where.push(sql`t.state <> 'awaiting_info'`);
   if (f.dueAtOrAfter) where.push(sql`t.due_at >= ${iso(f.dueAtOrAfter)}::timestamptz`);
   if (f.category) where.push(sql`r.category = ${f.category}`);
   if (f.viewerId !== undefined) {
@@ -239,8 +243,10 @@ describe("GET /api/inbox (部门收件), every page with limit=100", () => {
   });
 
   it("due=overdue (已超期): open tasks past their deadline", async () => {
-    const { items } = await checkInbox(busy.head, "due=overdue", { departmentId: busy.id, dueBefore: NOW }, 3_000);
-    expect(items.every((t) => new Date(t.dueAt) < NOW)).toBe(true);
+    const { items } = await checkInbox(busy.head, "due=overdue", { departmentId: busy.id, dueBefore: NOW, running: true }, 3_000);
+    expect(items.every((t) => new Date(t.dueAt) < NOW && t.state !== "awaiting_info")).toBe(true);
+    const paused = await expectedInbox({ departmentId: busy.id, dueBefore: NOW, states: ["awaiting_info"] });
+    expect(paused.length, "the seed has overdue-dated tasks paused for 补正, which due=overdue leaves out").toBeGreaterThan(0);
   });
 
   it("due=soon (临期): open tasks due within the coming day, not yet late", async () => {
@@ -262,7 +268,7 @@ describe("GET /api/inbox (部门收件), every page with limit=100", () => {
     await checkInbox(
       busy.head,
       `state=in_progress,awaiting_info&due=overdue&category=${encodeURIComponent(BULK_CATEGORIES[3])}&from=${from.code}`,
-      { departmentId: busy.id, states: ["in_progress", "awaiting_info"], dueBefore: NOW, category: BULK_CATEGORIES[3], fromDepartmentId: from.id },
+      { departmentId: busy.id, states: ["in_progress", "awaiting_info"], dueBefore: NOW, running: true, category: BULK_CATEGORIES[3], fromDepartmentId: from.id },
       1,
     );
   });
@@ -316,7 +322,7 @@ describe("GET /api/outbox (部门发件) and GET /api/mine (我发起的)", () =
 describe("GET /api/board (晾晒) and /api/board/cell", () => {
   const boardSql = async (departmentId?: number) => {
     const rows = await sql<{ fromCode: string; toCode: string; open: string; overdue: string }>`
-      select o.code as from_code, d.code as to_code, count(*) as open, count(*) filter (where t.due_at < ${iso(NOW)}::timestamptz) as overdue
+      select o.code as from_code, d.code as to_code, count(*) as open, count(*) filter (where t.due_at < ${iso(NOW)}::timestamptz and t.state <> 'awaiting_info') as overdue
       from tasks t
       join requests r on r.id = t.request_id
       join departments o on o.id = r.from_department_id
@@ -357,7 +363,7 @@ describe("GET /api/board (晾晒) and /api/board/cell", () => {
     expectSameList("/api/board/cell", items.map((i) => i.taskId), expected.map((t) => t.id));
     expect(items.map(inboxFields)).toEqual(expected.map(asShown)); // a supervisor reads sensitive titles
     expect(items).toHaveLength(cell.open);
-    expect(items.filter((t) => new Date(t.dueAt) < NOW)).toHaveLength(cell.overdue);
+    expect(items.filter((t) => new Date(t.dueAt) < NOW && t.state !== "awaiting_info")).toHaveLength(cell.overdue);
   });
 });
 

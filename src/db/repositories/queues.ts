@@ -23,6 +23,8 @@ export interface ListFilters {
   dueBefore?: Date;
   /** only items due at or after this instant (due soon excludes the overdue) */
   dueAfter?: Date;
+  /** leave out what is paused for 补正: its clock stands still, so it is never overdue */
+  runningOnly?: boolean;
   category?: string;
   /** a fragment of the title or body, or a request number */
   text?: string;
@@ -68,6 +70,7 @@ export async function inboundTasks(
     .where(visibleTo(q.viewer))
     .$if(q.fromDepartmentId !== undefined, (qb) => qb.where("requests.fromDepartmentId", "=", q.fromDepartmentId!))
     .$if(q.dueBefore !== undefined, (qb) => qb.where("tasks.dueAt", "<", q.dueBefore!))
+    .$if(!!q.runningOnly, (qb) => qb.where("tasks.state", "<>", "awaiting_info"))
     .$if(q.dueAfter !== undefined, (qb) => qb.where("tasks.dueAt", ">=", q.dueAfter!))
     .$if(!!q.category, (qb) => qb.where("requests.category", "=", q.category!))
     .$if(!!q.text, (qb) =>
@@ -109,6 +112,7 @@ export async function outboundRequests(
       qb.where((eb) => eb.exists(eb.selectFrom("tasks").select("tasks.id").whereRef("tasks.requestId", "=", "requests.id").where("tasks.departmentId", "=", q.toDepartmentId!))),
     )
     .$if(q.dueBefore !== undefined, (qb) => qb.where("dueAt", "<", q.dueBefore!))
+    .$if(!!q.runningOnly, (qb) => qb.where("status", "<>", "awaiting_info"))
     .$if(q.dueAfter !== undefined, (qb) => qb.where("dueAt", ">=", q.dueAfter!))
     .$if(!!q.category, (qb) => qb.where("category", "=", q.category!))
     .$if(!!q.text, (qb) =>

@@ -1,5 +1,6 @@
 import type { TaskFlags } from "../../domain/taskTransitions";
-import { OPEN_TASK_STATES, type TaskState } from "../../domain/types";
+import { sql } from "kysely";
+import { DUE_SOON_MS, OPEN_TASK_STATES, type TaskState } from "../../domain/types";
 import { departmentsOf, hasDepartmentRole, type Actor } from "../../policies/actor";
 import { canView } from "../../policies/visibility";
 import type { Executor } from "../client";
@@ -115,6 +116,13 @@ export interface ListedItem {
   state: string;
   dueAt: Date;
   departmentName: string;
+  /** the submitted result (待确认办结) */
+  result?: string | null;
+  acceptDueAt?: Date | null;
+  dueSoonAt?: Date | null;
+  everRed?: boolean;
+  pausedAt?: Date | null;
+  completedAt?: Date | null;
 }
 
 const LIST_LIMIT = 10;
@@ -138,6 +146,7 @@ export async function myOpenItems(db: Executor, actor: Actor) {
     .innerJoin("requests", "requests.id", "tasks.requestId")
     .innerJoin("departments", "departments.id", "tasks.departmentId")
     .select(["requests.number", "requests.title", "requests.classification", "tasks.state", "tasks.dueAt", "departments.name as departmentName"])
+    .select(["tasks.acceptDueAt", "tasks.dueSoonAt", "tasks.everRed", "tasks.pausedAt", "tasks.completedAt"])
     .where("assigneeId", "=", userId)
     .where("tasks.state", "in", [...OPEN_TASK_STATES])
     .where(visibleTo(actor))
@@ -149,7 +158,7 @@ export async function myOpenItems(db: Executor, actor: Actor) {
 
 /** /待办: what waits for this person — approvals, tasks to accept, to assign a handler to, to handle, material to supply. */
 export async function pendingWorkFor(db: Executor, actor: Actor, limit = LIST_LIMIT) {
-  if (actor.kind !== "user") return { approvals: [], toAccept: [], toAssign: [], toHandle: [], toSupply: [] };
+  if (actor.kind !== "user") return { approvals: [], toAccept: [], toAssign: [], toHandle: [], toConfirm: [], toSupply: [] };
   const depts = departmentsOf(actor);
   const headOf = depts.filter((d) => hasDepartmentRole(actor, "head", d));
   const officeOf = depts.filter((d) => hasDepartmentRole(actor, "head", d) || hasDepartmentRole(actor, "dispatcher", d));
@@ -159,7 +168,7 @@ export async function pendingWorkFor(db: Executor, actor: Actor, limit = LIST_LI
       .innerJoin("requests", "requests.id", "tasks.requestId")
       .innerJoin("departments", "departments.id", "tasks.departmentId")
       .select(["tasks.id as taskId", "requests.number", "requests.title", "requests.classification", "tasks.state", "tasks.dueAt", "departments.name as departmentName"])
-      .select(["tasks.acceptDueAt", "tasks.dueSoonAt", "tasks.everRed", "tasks.pausedAt", "tasks.completedAt"])
+      .select(["tasks.acceptDueAt", "tasks.dueSoonAt", "tasks.everRed", "tasks.pausedAt", "tasks.completedAt", "tasks.result"])
       .where(visibleTo(actor))
       .orderBy("tasks.dueAt")
       .limit(limit);
@@ -171,18 +180,27 @@ export async function pendingWorkFor(db: Executor, actor: Actor, limit = LIST_LI
   const handlerOf = depts.filter((d) => hasDepartmentRole(actor, "handler", d));
   const toHandle = await base()
     .where("tasks.state", "=", "in_progress")
+    // A result submitted for review waits for the head (toConfirm), not for the handler.
+    .where("tasks.reviewPending", "=", false)
     .where((eb) =>
       handlerOf.length > 0
         ? eb.or([eb("tasks.assigneeId", "=", actor.id), eb.and([eb("tasks.assigneeId", "is", null), eb("tasks.departmentId", "in", handlerOf)])])
         : eb("tasks.assigneeId", "=", actor.id),
     )
     .execute();
+  // 待确认办结: results the department's handlers submitted, waiting for this head to confirm or send back.
+  const toConfirm = headOf.length
+    ? await base().where("tasks.departmentId", "in", headOf).where("tasks.state", "=", "in_progress").where("tasks.reviewPending", "=", true).execute()
+    : [];
   const toSupply = await base().where("requests.requesterId", "=", actor.id).where("tasks.state", "=", "awaiting_info").execute();
   // 待分办: accepted by the office without naming a handler.
   const toAssign = officeOf.length
     ? await base().where("tasks.departmentId", "in", officeOf).where("tasks.state", "=", "in_progress").where("tasks.assigneeId", "is", null).execute()
     : [];
-  return { approvals: dedupe(approvals), toAccept, toAssign, toHandle, toSupply } as Record<"approvals" | "toAccept" | "toAssign" | "toHandle" | "toSupply", ListedItem[]>;
+  return { approvals: dedupe(approvals), toAccept, toAssign, toHandle, toConfirm, toSupply } as Record<
+    "approvals" | "toAccept" | "toAssign" | "toHandle" | "toConfirm" | "toSupply",
+    ListedItem[]
+  >;
 }
 
 /** A joint request waiting for approval has several tasks; it is one approval. */
@@ -233,7 +251,7 @@ export async function boardCounts(db: Executor, viewer: Actor, now: Date, depart
     q
       .selectFrom("tasks")
       .innerJoin("requests", "requests.id", "tasks.requestId")
-      .select(["requests.fromDepartmentId as fromId", "tasks.departmentId as toId", "tasks.dueAt"])
+      .select(["requests.fromDepartmentId as fromId", "tasks.departmentId as toId", "tasks.dueAt", "tasks.dueSoonAt", "tasks.state"])
       .where("tasks.state", "in", open)
       .where(visibleTo(viewer));
   // Touching my departments = sent to them, plus sent from them to others: two disjoint parts, each able to use
@@ -254,7 +272,19 @@ export async function boardCounts(db: Executor, viewer: Actor, now: Date, depart
       "target.code as toCode",
       "target.name as toName",
       eb.fn.countAll<string>().as("open"),
-      eb.fn.countAll<string>().filterWhere("x.dueAt", "<", now).as("overdue"),
+      // Paused for 补正 is never overdue: its clock stands still.
+      eb.fn.countAll<string>().filterWhere((f) => f.and([f("x.dueAt", "<", now), f("x.state", "<>", "awaiting_info")])).as("overdue"),
+      // 临期 (yellow): not yet due, its reminder window open (the policy's, else the last day), clock running.
+      eb.fn
+        .countAll<string>()
+        .filterWhere((f) =>
+          f.and([
+            f("x.dueAt", ">=", now),
+            f("x.state", "<>", "awaiting_info"),
+            f(sql<Date>`coalesce(${sql.ref("x.dueSoonAt")}, ${sql.ref("x.dueAt")} - ${`${DUE_SOON_MS / 1000} seconds`}::interval)`, "<=", now),
+          ]),
+        )
+        .as("dueSoon"),
     ])
     .groupBy(["origin.code", "origin.name", "target.code", "target.name"])
     .orderBy("origin.code")

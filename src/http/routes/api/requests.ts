@@ -5,6 +5,7 @@ import { requestApprover } from "../../../commands/requestApprover";
 import { requestCreator } from "../../../commands/requestCreator";
 import { planRequest } from "../../../commands/requestPlanner";
 import { taskAccepter } from "../../../commands/taskAccepter";
+import { userSettingsUpdater } from "../../../commands/userSettingsUpdater";
 import { findDepartmentByCode, findDepartmentById } from "../../../db/repositories/org";
 import { inboundTasks, outboundRequests } from "../../../db/repositories/queues";
 import { requestDetail, requestTimeline } from "../../../db/repositories/views";
@@ -27,6 +28,7 @@ import {
   RequestDetailSchema,
   RequestItemSchema,
   RequestResultSchema,
+  SettingsSchema,
   TaskResultSchema,
 } from "../../schemas";
 import { describe, jsonBody, queryParams } from "../../validation";
@@ -69,9 +71,9 @@ async function listDepartment(c: Context<AppEnv>, actor: UserActor, code: string
   return d && (departmentsOf(actor).includes(d.id) || d.id === actor.departmentId) ? d.id : null;
 }
 
-/** The deadline window of `due`: 超期 = past due; 临期 = due within the coming day, not yet past. */
+/** The deadline window of `due`: 超期 = past due and not paused for 补正; 临期 = due within the coming day, not yet past. */
 function dueWindow(now: number, due: ListQuery["due"]) {
-  if (due === "overdue") return { dueBefore: new Date(now) };
+  if (due === "overdue") return { dueBefore: new Date(now), runningOnly: true };
   if (due === "soon") return { dueAfter: new Date(now), dueBefore: new Date(now + DUE_SOON_MS) };
   return {};
 }
@@ -92,6 +94,22 @@ export const requestRoutes = new Hono<AppEnv>()
     describe({ tag: "视图", auth: "session", summary: "当前登录人", description: "姓名、所属部门与角色；用会话登录时还返回 csrfToken。", responses: { 200: { description: "当前登录人", schema: MeWithCsrfSchema } } }),
     auth,
     async (c) => c.json({ ...(await presentMe(c.get("deps").db.kysely, c.get("actor") as UserActor)), csrfToken: c.get("csrfToken") ?? null }),
+  )
+  .put(
+    "/me/settings",
+    describe({
+      tag: "视图",
+      auth: "session",
+      summary: "个人设置",
+      description: "修改自己的设置：dailyDigest 每日待办提醒（开 true / 关 false）。改动记入组织留痕。",
+      responses: { 200: { description: "修改后的设置", schema: SettingsSchema } },
+    }),
+    auth,
+    jsonBody(z.object({ dailyDigest: z.boolean({ message: "dailyDigest 只能是 true（接收每日待办提醒）或 false（不接收）" }) }), { dailyDigest: false }),
+    async (c) => {
+      const r = await runCommand(c.get("deps"), c.get("actor"), userSettingsUpdater, { dailyDigest: c.req.valid("json").dailyDigest });
+      return c.json({ dailyDigest: r.dailyDigest });
+    },
   )
   .post(
     "/requests/preview",

@@ -7,6 +7,7 @@ import { OPEN_TASK_STATES, type TaskState } from "../../../domain/types";
 import { departmentsOf, hasGlobalRole, type UserActor } from "../../../policies/actor";
 import { presentInboxPage, presentRequestItem } from "../../../presenters/request";
 import { loadLightClock } from "../../../commands/escalationPolicy";
+import { presentLight } from "../../../presenters/light";
 import type { AppEnv } from "../../env";
 import { errorBody } from "../../errors";
 import { sessionAuth } from "../../middleware/session-auth";
@@ -36,15 +37,33 @@ export const viewRoutes = new Hono<AppEnv>()
       tag: "视图",
       auth: "session",
       summary: "待办",
-      description: "等我处理的：待我审批、本部门待签收、已签收待指派经办人、我（或本部门任一经办人）可办理的任务、要我补正的事项，每类按截止时间先后。",
-      responses: { 200: { description: "四类待办", schema: PendingWorkSchema } },
+      description:
+        "等我处理的：待我审批、本部门待签收、已签收待指派经办人、我（或本部门任一经办人）可办理的任务、等我确认办结的结果（负责人）、要我补正的事项，每类按截止时间先后。",
+      responses: { 200: { description: "各类待办", schema: PendingWorkSchema } },
     }),
     auth,
     async (c) => {
-      const t = await pendingWorkFor(c.get("deps").db.kysely, c.get("actor"), 100);
+      const db = c.get("deps").db.kysely;
+      const t = await pendingWorkFor(db, c.get("actor"), 100);
+      const clock = await loadLightClock(db, c.get("deps"));
       const shape = (items: typeof t.approvals) =>
-        items.map((i) => ({ taskId: i.taskId!, number: i.number, title: i.classification === "sensitive" ? `（涉密）${i.title}` : i.title, state: i.state as TaskState, dueAt: iso(i.dueAt), department: i.departmentName }));
-      return c.json({ approvals: shape(t.approvals), toAccept: shape(t.toAccept), toAssign: shape(t.toAssign), toHandle: shape(t.toHandle), toSupply: shape(t.toSupply) });
+        items.map((i) => ({
+          taskId: i.taskId!,
+          number: i.number,
+          title: i.classification === "sensitive" ? `（涉密）${i.title}` : i.title,
+          state: i.state as TaskState,
+          dueAt: iso(i.dueAt),
+          department: i.departmentName,
+          ...presentLight(i, clock),
+        }));
+      return c.json({
+        approvals: shape(t.approvals),
+        toAccept: shape(t.toAccept),
+        toAssign: shape(t.toAssign),
+        toHandle: shape(t.toHandle),
+        toConfirm: t.toConfirm.map((i) => ({ ...shape([i])[0]!, result: i.result ?? "" })),
+        toSupply: shape(t.toSupply),
+      });
     },
   )
   .get(
@@ -66,7 +85,7 @@ export const viewRoutes = new Hono<AppEnv>()
       tag: "视图",
       auth: "session",
       summary: "部门间晾晒看板",
-      description: "每一对（发起部门，承办部门）未办结的任务数与其中已超期的数量。督查与管理员看到全部，其他人只看到与本部门有关的格子。",
+      description: "每一对（发起部门，承办部门）未办结的任务数与其中已超期、临期的数量（待补正暂停计时的不算超期）。督查与管理员看到全部，其他人只看到与本部门有关的格子。",
       responses: { 200: { description: "看板的格子", schema: BoardSchema } },
     }),
     auth,
@@ -77,7 +96,7 @@ export const viewRoutes = new Hono<AppEnv>()
       const cells = await boardCounts(deps.db.kysely, actor, deps.now(), all ? null : departmentsOf(actor).concat(actor.departmentId));
       return c.json({
         scope: all ? ("all" as const) : ("mine" as const),
-        cells: cells.map((x) => ({ from: { code: x.fromCode, name: x.fromName }, to: { code: x.toCode, name: x.toName }, open: Number(x.open), overdue: Number(x.overdue) })),
+        cells: cells.map((x) => ({ from: { code: x.fromCode, name: x.fromName }, to: { code: x.toCode, name: x.toName }, open: Number(x.open), overdue: Number(x.overdue), dueSoon: Number(x.dueSoon) })),
       });
     },
   )
