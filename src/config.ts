@@ -43,6 +43,7 @@ const schema = z.object({
     .default("09:00-18:00"),
   ACCEPT_WORKING_DAYS: z.coerce.number().int("签收时限须为整数个工作日，例如 1").min(1, "签收时限至少 1 个工作日，例如 1").max(30).default(1),
   SUPERVISE_AFTER_WORKING_DAYS: z.coerce.number().int("督办天数须为整数，例如 2").min(0).max(30).default(2),
+  RECTIFY_WORKING_DAYS: z.coerce.number().int("整改时限须为整数个工作日，例如 5").min(1, "整改时限至少 1 个工作日，例如 5").max(60).default(5),
 });
 
 export interface AppConfig {
@@ -72,6 +73,8 @@ export interface AppConfig {
   workingHours: WorkingHours;
   /** the escalation policy before any imported policy changes it */
   escalation: EscalationPolicy;
+  /** 整改 after a rating of 2 or below is due this many working days after the rating */
+  rectifyWorkingDays: number;
 }
 
 /** Reads configuration from the environment; a bad value stops start-up with a message naming the variable. */
@@ -97,6 +100,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     outboxParkAfterHours: e.OUTBOX_PARK_AFTER_HOURS,
     workingHours: { start: e.WORKING_HOURS.slice(0, 5), end: e.WORKING_HOURS.slice(6) },
     escalation: { ...DEFAULT_ESCALATION_POLICY, acceptWorkingDays: e.ACCEPT_WORKING_DAYS, superviseAfterWorkingDays: e.SUPERVISE_AFTER_WORKING_DAYS || null },
+    rectifyWorkingDays: e.RECTIFY_WORKING_DAYS,
   };
 }
 

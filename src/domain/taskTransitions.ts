@@ -1,3 +1,4 @@
+import type { AppealState, RectificationState } from "./rectification";
 import { DomainError, TASK_STATE_LABELS, TASK_STATES, type TaskState } from "./types";
 
 /**
@@ -33,7 +34,13 @@ export type TaskAction =
   | "withdraw"
   | "urge"
   | "comment"
-  | "evaluate";
+  | "evaluate"
+  | "rectify"
+  | "confirmRectification"
+  | "disputeRectification"
+  | "decideDispute"
+  | "appeal"
+  | "decideAppeal";
 
 export interface Transition {
   label: string;
@@ -52,6 +59,10 @@ export interface TaskFlags {
   transferCount: number;
   /** rated by the requester (kept in evaluations, not on the task; the evaluator looks it up itself) */
   evaluated?: boolean;
+  /** the 整改 item a 差评 opened on the task, by its state (null: none); loaded with the rating (see taskStep.lockTask) */
+  rectification?: RectificationState | null;
+  /** the rated department's 申诉 of the rating (null: not appealed) */
+  appeal?: AppealState | null;
 }
 
 export const MAX_TRANSFERS_WITHOUT_ADMIN = 3;
@@ -138,7 +149,62 @@ export const TRANSITIONS: Record<TaskAction, Transition> = {
     parties: ["requester", "requesterHead", "targetDispatcher", "targetHead", "targetHandler", "assignee", "supervisor"],
   },
   evaluate: { label: "评价", from: ["completed"], to: null, parties: ["requester"], guard: (t) => (t.evaluated ? "该任务已评价，不能重复评价。" : null) },
+  // 整改 and 申诉 follow a rating; the task stays completed.
+  rectify: {
+    label: "整改答复",
+    from: ["completed"],
+    to: null,
+    parties: TARGET_OFFICE,
+    guard: (t) =>
+      !t.rectification
+        ? "该任务没有整改事项：只有评价为「不满意」或「非常不满意」的任务需要整改。"
+        : t.rectification === "open"
+          ? null
+          : "该任务的整改已答复，无需重复答复。",
+  },
+  confirmRectification: {
+    label: "确认整改",
+    from: ["completed"],
+    to: null,
+    parties: ["requester"],
+    guard: (t) => rectificationAnswered(t),
+  },
+  disputeRectification: {
+    label: "整改异议",
+    from: ["completed"],
+    to: null,
+    parties: ["requester"],
+    guard: (t) => rectificationAnswered(t),
+  },
+  decideDispute: {
+    label: "裁定整改异议",
+    from: ["completed"],
+    to: null,
+    parties: ["supervisor"],
+    guard: (t) => (t.rectification === "disputed" ? null : t.rectification === "resolved" ? "该整改异议已裁定，无需重复裁定。" : "该任务没有待裁定的整改异议。"),
+  },
+  appeal: {
+    label: "申诉",
+    from: ["completed"],
+    to: null,
+    parties: ["targetHead"],
+    guard: (t) => (!t.evaluated ? "该任务尚未评价，没有可申诉的评价。" : t.appeal ? "每条评价只能申诉一次，该评价已申诉。" : null),
+  },
+  decideAppeal: {
+    label: "裁定申诉",
+    from: ["completed"],
+    to: null,
+    parties: ["supervisor"],
+    guard: (t) => (t.appeal === "pending" ? null : t.appeal ? "该申诉已裁定，无需重复裁定。" : "该任务的评价没有待裁定的申诉。"),
+  },
 };
+
+function rectificationAnswered(t: TaskFlags): string | null {
+  if (t.rectification === "answered") return null;
+  if (t.rectification === "open") return "承办部门尚未答复整改情况，答复后才能确认或提出异议。";
+  if (t.rectification) return "该整改已确认或已提出异议，无需重复操作。";
+  return "该任务没有整改事项。";
+}
 
 export const PARTY_LABELS: Record<Party, string> = {
   requester: "发起人",
@@ -167,6 +233,10 @@ const CHAT_EXAMPLES: Partial<Record<TaskAction, string>> = {
   urge: "/催办 {n}",
   comment: "/补充 {n} 企业联系人电话 0571-8888xxxx",
   evaluate: "/评价 {n} 5 办理及时",
+  rectify: "/整改 {n} 已约谈经办人，建立答复前复核制度",
+  confirmRectification: "/整改确认 {n}",
+  disputeRectification: "/整改异议 {n} 整改措施未落实到位",
+  appeal: "/申诉 {n} 该评价针对的是其他部门的答复，并非本部门",
 };
 
 /** A correct way to take the action on this request: the chat command, or where to find it in the mini-app. */
