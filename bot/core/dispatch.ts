@@ -6,6 +6,7 @@ import { previewCanceller } from "../../src/commands/previewCanceller";
 import { previewConfirmer } from "../../src/commands/previewConfirmer";
 import { planRequest } from "../../src/commands/requestPlanner";
 import { taskAccepter } from "../../src/commands/taskAccepter";
+import { rectificationReviewer } from "../../src/commands/rectificationReviewer";
 import { taskEvaluator } from "../../src/commands/taskEvaluator";
 import { taskReturner } from "../../src/commands/taskReturner";
 import { taskTransferrer } from "../../src/commands/taskTransferrer";
@@ -101,6 +102,18 @@ export async function handleCardAction(deps: Deps, event: BotCardActionEvent, re
         const r = await runCommand(deps, actor, taskEvaluator, { task: taskRef, score: Number(v.score), comment: str(form.comment) });
         return { toast: { type: "success", content: "感谢您的评价" }, card: await render.completion(r.task.id) };
       }
+      case "rect_confirm":
+      case "rect_dispute": {
+        // A second click (or a click after a reply in chat) is told it was already done, with the card as it is now.
+        const r = await runCommand(deps, actor, rectificationReviewer, { task: taskRef, verdict: v.a === "rect_confirm" ? "confirm" : "dispute", reason: str(form.reason) }).catch(
+          async (err: unknown) => {
+            if (err instanceof DomainError && err.code === "not_allowed") return { repeated: err };
+            throw err;
+          },
+        );
+        if ("repeated" in r) return { toast: { type: "info", content: r.repeated.message }, card: await render.rectification(taskRef.taskId) };
+        return { toast: { type: "success", content: v.a === "rect_confirm" ? "已确认整改" : "已提出异议，督查将裁定" }, card: await render.rectification(r.task.id) };
+      }
       case "preview_confirm": {
         const decision = previewDecision(v, event);
         const cancelled = previewCard({ ...NOTHING_PREVIEWED, text: decision.text, dueAt: deps.now().toISOString(), status: "cancelled" });
@@ -158,6 +171,7 @@ export interface CardRenderer {
   task(taskId: number, opts?: { readOnly?: boolean }): Promise<Record<string, unknown>>;
   approval(requestId: number): Promise<Record<string, unknown>>;
   completion(taskId: number): Promise<Record<string, unknown>>;
+  rectification(taskId: number): Promise<Record<string, unknown>>;
 }
 
 /** A refusal in the person's words: what was wrong, and a correct example when there is one. */

@@ -5,7 +5,8 @@ import { loadLightClock } from "../../src/commands/escalationPolicy";
 import { presentLight } from "../../src/presenters/light";
 import type { CardRenderer } from "../core/dispatch";
 import type { BotReply } from "../core/types";
-import { approvalCard, completionCard, deadlineNoticeCard, taskCard, type TaskView } from "../presenters/cards";
+import { rectificationCardKey, rectificationPayload } from "../../src/commands/rectificationNotices";
+import { approvalCard, completionCard, deadlineNoticeCard, rectificationCard, taskCard, type RectificationView, type TaskView } from "../presenters/cards";
 
 export interface RenderedMessage {
   msgType: "text" | "interactive";
@@ -38,6 +39,10 @@ export function renderOutboxMessage(row: OutboxRow): RenderedMessage {
       return asCard(
         completionCard({ ...taskViewOf(p, row.topic), result: p.result ?? "", supportingResults: p.supportingResults ?? [], rating: p.rating ?? null }),
       );
+    case "rectification.opened":
+    case "rectification.answered":
+    case "rectification.card":
+      return asCard(rectificationCard(rectificationViewOf(p, row.cardKey === rectificationCardKey(p.taskId))));
     case "audit.checkpoint":
       return asText(p.text);
     case "deadline.notice":
@@ -45,6 +50,28 @@ export function renderOutboxMessage(row: OutboxRow): RenderedMessage {
     default:
       return asText(`【${p.number}】${p.title}\n${p.text}`);
   }
+}
+
+function rectificationViewOf(p: Record<string, any>, forRequester: boolean): RectificationView {
+  return {
+    number: p.number,
+    title: p.title,
+    taskId: p.taskId,
+    departmentName: p.departmentName ?? "",
+    sensitive: Boolean(p.sensitive),
+    score: p.score,
+    label: p.label,
+    comment: p.comment ?? null,
+    rectificationDueAt: p.rectificationDueAt,
+    rectificationState: p.rectificationState ?? "open",
+    rectificationStateLabel: p.rectificationStateLabel ?? "待整改",
+    answer: p.answer ?? null,
+    onTime: p.onTime ?? null,
+    verdictComment: p.verdictComment ?? null,
+    decisionLabel: p.decisionLabel ?? null,
+    decisionComment: p.decisionComment ?? null,
+    forRequester,
+  };
 }
 
 function taskViewOf(p: Record<string, any>, topic: string): TaskView {
@@ -150,6 +177,12 @@ export function createCardRenderer(deps: Deps): CardRenderer {
       const { v, result } = await view(taskId);
       const e = await db.selectFrom("evaluations").select(["score", "comment"]).where("taskId", "=", taskId).executeTakeFirst();
       return completionCard({ ...v, result: result ?? "", rating: e ? { score: e.score, label: EVALUATION_LABELS[e.score]!, comment: e.comment } : null });
+    },
+    async rectification(taskId) {
+      const { v } = await view(taskId);
+      const request = await db.selectFrom("requests").selectAll().where("id", "=", v.requestId).executeTakeFirstOrThrow();
+      const item = await db.selectFrom("rectifications").selectAll().where("taskId", "=", taskId).executeTakeFirstOrThrow();
+      return rectificationCard({ ...v, ...(await rectificationPayload(db, request, item)), forRequester: true });
     },
   };
 }

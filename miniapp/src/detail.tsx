@@ -25,6 +25,12 @@ export const ACTION_LABELS: Record<Action, string> = {
   urge: "催办",
   comment: "补充说明",
   evaluate: "评价",
+  rectify: "整改答复",
+  confirmRectification: "确认整改",
+  disputeRectification: "整改异议",
+  decideDispute: "裁定整改异议",
+  appeal: "申诉",
+  decideAppeal: "裁定申诉",
 };
 /** Done with one tap; every other action opens its form. */
 const ONE_TAP: readonly Action[] = ["urge", "confirmCompletion"];

@@ -27,7 +27,7 @@ export async function rectificationPayload(db: Executor, request: RequestRow, it
     rectificationState: item.state,
     rectificationStateLabel: RECTIFICATION_STATE_LABELS[item.state],
     score: e.score,
-    label: EVALUATION_LABELS[e.score],
+    label: EVALUATION_LABELS[e.score] ?? String(e.score),
     comment: words(e.comment),
     rectificationDueAt: new Date(item.dueAt).toISOString(),
     answer: words(item.answer),
