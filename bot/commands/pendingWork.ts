@@ -18,6 +18,9 @@ export const pendingWorkCommand: ChatCommand = {
       ...section("已签收待指派经办人", t.toAssign, "请在小程序中打开事项，点「指派经办人」"),
       ...section("待我办理", t.toHandle, "办结：/办结 编号 结果"),
       ...section("待我补正材料", t.toSupply, "补正：/补充 编号 内容"),
+      ...section("本部门待答复的整改", t.toRectify, "答复：/整改 编号 整改内容（截止为整改期限）"),
+      ...section("待我确认的整改", t.toConfirmRectification, "确认：/整改确认 编号；有异议：/整改异议 编号 理由"),
+      ...section("待我裁定的整改异议与申诉", t.toDecide, "请在小程序中打开事项裁定"),
     ];
     return { text: lines.length ? lines.join("\n") : "暂无待办事项。" };
   },

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { Deps } from "../commands/context";
 import type { AppEnv, SignInExchanger } from "./env";
 import { actionRoutes } from "./routes/api/actions";
+import { rectificationRoutes } from "./routes/api/rectifications";
 import { requestRoutes } from "./routes/api/requests";
 import { viewRoutes } from "./routes/api/views";
 import { authRoutes } from "./routes/auth";
@@ -47,6 +48,7 @@ export function createApp(deps: Deps, extra?: { routes: Hono<AppEnv>; signIn?: S
   app.route("/api/auth", authRoutes(extra?.signIn));
   app.route("/api", requestRoutes);
   app.route("/api", actionRoutes);
+  app.route("/api", rectificationRoutes);
   app.route("/api", viewRoutes);
   // The chat side (webhook, and the sandbox platform offline) is mounted by the entry point.
   if (extra) app.route("/", extra.routes);

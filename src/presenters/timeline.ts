@@ -5,7 +5,8 @@ import { TASK_STATE_LABELS, type TaskState } from "../domain/types";
 type Timeline = Awaited<ReturnType<typeof requestTimeline>>;
 type Data = Record<string, unknown>;
 
-const label = (action: string) => (action === "create" ? "发起" : (TRANSITIONS[action as TaskAction]?.label ?? action));
+const label = (action: string, d: Data) =>
+  action === "create" ? "发起" : (TRANSITIONS[action as TaskAction]?.label ?? (action.startsWith("rectification.") ? str(d.label) : undefined) ?? action);
 const stateLabel = (s: string | null) => (s ? (TASK_STATE_LABELS[s as TaskState] ?? s) : null);
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);
 
@@ -37,12 +38,12 @@ export function presentTimeline(timeline: Timeline) {
       seq: e.seq,
       at: new Date(e.createdAt).toISOString(),
       actor: e.actorName,
-      action: label(e.action),
+      action: label(e.action, d),
       department,
       toDepartment,
       from: stateLabel(e.fromState),
       to: stateLabel(e.toState),
-      note: (d.reason ?? d.result ?? d.comment ?? d.question ?? d.content ?? null) as string | null,
+      note: (d.reason ?? d.result ?? d.comment ?? d.question ?? d.content ?? d.answer ?? null) as string | null,
     };
   });
 }

@@ -11,6 +11,9 @@ import { taskEvaluator } from "../../src/commands/taskEvaluator";
 import { listAudit, verifyChain } from "../../src/db/repositories/audit";
 import { ratingAverages } from "../../src/db/repositories/evaluations";
 import { departmentWeeks } from "../../src/db/repositories/digests";
+import { pendingWorkFor, requestDetail } from "../../src/db/repositories/views";
+import { loadLightClock } from "../../src/commands/escalationPolicy";
+import { presentRequestDetail } from "../../src/presenters/request";
 import { rectificationSweep } from "../../src/jobs/rectificationSweep";
 import { createHarness, type Harness } from "../support/harness";
 import { smallOrg } from "../support/smallOrg";
@@ -126,6 +129,36 @@ describe("answer, confirm, dispute and the supervisor's decision", () => {
     expect(told.map((m) => `${m.to}: ${m.text}`)).toEqual(["ou_amrhead: 督查 何督查 裁定整改异议：异议成立：整改未针对答复超期的问题"]);
     expect((await messages(r.id, "rectification.card")).at(-1)).toMatchObject({ to: "ou_member", payload: expect.objectContaining({ decision: "upheld", rectificationState: "resolved" }) });
     await expect(h.as("ou_sup", disputeDecider, { task: ref(r.number), decision: "not_upheld", comment: "改判" })).rejects.toThrow("该整改异议已裁定，无需重复裁定。");
+  });
+});
+
+describe("the request page and 待办 show the 整改 and the appeal", () => {
+  const detail = async (openId: string, number: string) => {
+    const d = (await requestDetail(h.db.kysely, await h.actor(openId), number))!;
+    return presentRequestDetail(d, undefined, await h.actor(openId), await loadLightClock(h.db.kysely, h.deps)).tasks[0]!;
+  };
+  const todo = async (openId: string) => pendingWorkFor(h.db.kysely, await h.actor(openId), 100);
+  const numbers = (items: Array<{ number: string }>) => items.map((i) => i.number);
+
+  it("each person sees the buttons they may press now, and their 待办 lists what waits for them", async () => {
+    const r = await completed();
+    await h.as("ou_member", taskEvaluator, { task: ref(r.number), score: 2, comment: "答复敷衍" });
+    expect((await detail("ou_amrhead", r.number)).actions).toEqual(["rectify", "appeal"]);
+    expect((await detail("ou_amrdisp", r.number)).actions).toEqual(["rectify"]);
+    expect((await detail("ou_member", r.number)).actions).toEqual([]);
+    expect((await detail("ou_member", r.number)).rectification).toMatchObject({ state: "open", label: "待整改", answer: null, onTime: null });
+    expect(numbers((await todo("ou_amrhead")).toRectify)).toContain(r.number);
+    await h.as("ou_amrhead", rectificationAnswerer, { task: ref(r.number), answer: "已改进答复流程" });
+    expect(numbers((await todo("ou_amrhead")).toRectify)).not.toContain(r.number);
+    expect(numbers((await todo("ou_member")).toConfirmRectification)).toContain(r.number);
+    expect((await detail("ou_member", r.number)).actions).toEqual(["confirmRectification", "disputeRectification"]);
+    await h.as("ou_member", rectificationReviewer, { task: ref(r.number), verdict: "dispute", reason: "流程未改" });
+    await h.as("ou_amrhead", ratingAppealer, { task: ref(r.number), reason: "评价不实" });
+    expect(numbers((await todo("ou_sup")).toDecide).filter((x) => x === r.number)).toEqual([r.number]);
+    const sup = await detail("ou_sup", r.number);
+    expect(sup.actions).toEqual(["decideDispute", "decideAppeal"]);
+    expect(sup.rectification).toMatchObject({ state: "disputed", answer: "已改进答复流程", onTime: true, disputeReason: "流程未改" });
+    expect(sup.appeal).toMatchObject({ state: "pending", reason: "评价不实", excluded: false });
   });
 });
 

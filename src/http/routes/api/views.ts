@@ -36,7 +36,7 @@ export const viewRoutes = new Hono<AppEnv>()
       tag: "视图",
       auth: "session",
       summary: "待办",
-      description: "等我处理的：待我审批、本部门待签收、已签收待指派经办人、我（或本部门任一经办人）可办理的任务、要我补正的事项，每类按截止时间先后。",
+      description: "等我处理的：待我审批、本部门待签收、已签收待指派经办人、我（或本部门任一经办人）可办理的任务、要我补正的事项，每类按截止时间先后；以及本部门待答复的整改、待我确认的整改、待督查裁定的整改异议与申诉。",
       responses: { 200: { description: "四类待办", schema: PendingWorkSchema } },
     }),
     auth,
@@ -44,7 +44,16 @@ export const viewRoutes = new Hono<AppEnv>()
       const t = await pendingWorkFor(c.get("deps").db.kysely, c.get("actor"), 100);
       const shape = (items: typeof t.approvals) =>
         items.map((i) => ({ taskId: i.taskId!, number: i.number, title: i.classification === "sensitive" ? `（涉密）${i.title}` : i.title, state: i.state as TaskState, dueAt: iso(i.dueAt), department: i.departmentName }));
-      return c.json({ approvals: shape(t.approvals), toAccept: shape(t.toAccept), toAssign: shape(t.toAssign), toHandle: shape(t.toHandle), toSupply: shape(t.toSupply) });
+      return c.json({
+        approvals: shape(t.approvals),
+        toAccept: shape(t.toAccept),
+        toAssign: shape(t.toAssign),
+        toHandle: shape(t.toHandle),
+        toSupply: shape(t.toSupply),
+        toRectify: shape(t.toRectify),
+        toConfirmRectification: shape(t.toConfirmRectification),
+        toDecide: shape(t.toDecide),
+      });
     },
   )
   .get(
