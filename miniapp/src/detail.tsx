@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { EVALUATION_LABELS } from "../../src/domain/types";
 import { api, ApiError, messageOf, read, type Action, type Department, type DetailTask, type RequestDetail } from "./api";
 import { DepartmentPicker, HandlerPicker } from "./pickers";
+import { RectificationForm, RectificationInfo } from "./rectification";
 import { dueClass, LightBadge, PRIORITY_LABELS, STATE_LABELS, when } from "./views";
 
 // One request: tasks per department, deadlines in colour, the trail, comments, and exactly the actions the
@@ -173,6 +174,7 @@ export function Detail({ number }: { number: string }) {
                 {t.evaluation.comment ? `，${t.evaluation.comment}` : ""}
               </div>
             )}
+            <RectificationInfo task={t} />
             {buttons(t.id, t.actions, t)}
             {open?.at === t.id && (
               <TaskForm
@@ -232,7 +234,7 @@ export function Detail({ number }: { number: string }) {
 type Run = (call: () => Promise<string>) => Promise<void>;
 
 /** A small form under the button that opened it: its fields, the server's refusal if any, submit and cancel. */
-function Panel(props: { title: string; submit: string; danger?: boolean; run: Run; call: () => Promise<string>; onCancel: () => void; children: preact.ComponentChildren }) {
+export function Panel(props: { title: string; submit: string; danger?: boolean; run: Run; call: () => Promise<string>; onCancel: () => void; children: preact.ComponentChildren }) {
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
   return (
@@ -269,7 +271,7 @@ function Panel(props: { title: string; submit: string; danger?: boolean; run: Ru
   );
 }
 
-function Text(props: { label: string; placeholder: string; value: string; onInput: (v: string) => void; optional?: boolean; rows?: number }) {
+export function Text(props: { label: string; placeholder: string; value: string; onInput: (v: string) => void; optional?: boolean; rows?: number }) {
   return (
     <label class="field">
       <span class="label">
@@ -487,7 +489,7 @@ function TaskForm({ task: t, action, question, run, onCancel }: { task: DetailTa
         </Panel>
       );
     default:
-      return null;
+      return <RectificationForm task={t} action={action} run={run} onCancel={onCancel} />;
   }
 }
 
