@@ -61,6 +61,22 @@ describe("a 差评 opens a 整改 item", () => {
     expect(evaluate.data).toMatchObject({ score: 2, rectificationDueAt: new Date(x.dueAt).toISOString() });
   });
 
+  it("on a sensitive request the 整改 card and the answer card carry none of the words people wrote", async () => {
+    h.setNow("2026-11-23T10:00:00+08:00");
+    const { request: r } = await h.as("ou_member", requestCreator, { text: "@市监局 核查举报线索", source: "miniapp", classification: "sensitive" });
+    await h.as("ou_amrdisp", taskAccepter, { task: ref(r.number), assignee: { openId: "ou_amrhandler" } });
+    await h.as("ou_amrhandler", taskCompleter, { task: ref(r.number), result: "线索属实" });
+    await h.as("ou_member", taskEvaluator, { task: ref(r.number), score: 1, comment: "泄露了举报人信息" });
+    await h.as("ou_amrhead", rectificationAnswerer, { task: ref(r.number), answer: "已处分泄密人员" });
+    const sent = [...(await messages(r.id, "rectification.opened")), ...(await messages(r.id, "rectification.answered"))];
+    expect(sent.length).toBeGreaterThan(0);
+    for (const m of sent) {
+      expect(m.payload).toMatchObject({ sensitive: true, body: null, comment: null });
+      expect(JSON.stringify(m.payload)).not.toContain("举报");
+      expect(JSON.stringify(m.payload)).not.toContain("泄密");
+    }
+  });
+
   it("a rating of 3 opens none, and then there is nothing to answer", async () => {
     const r = await completed();
     await h.as("ou_member", taskEvaluator, { task: ref(r.number), score: 3 });
