@@ -37,7 +37,7 @@ describe("好差评 整改 through chat", () => {
     await say("ou_wangfang", `/办结 ${n} 经核查，该公司营业执照真实有效`);
 
     await say("ou_liuyang", `/评价 ${n} 2 答复敷衍`);
-    expect(lastText("ou_liuyang")).toBe("感谢评价：不满意。");
+    expect(lastText("ou_liuyang")).toBe("感谢评价：不满意。已通知承办部门在 5 个工作日内整改并答复，答复后请您确认。");
     const opened = lastCard("ou_zhangwei").card;
     expect(opened.header.title.content).toBe(`整改 ${n} 核查某公司营业执照`);
     expect(markdown(opened)).toContain("**评价**：不满意（2 分），答复敷衍");
