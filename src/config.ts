@@ -88,6 +88,7 @@ const schema = z.object({
     .min(1, "SHUTDOWN_TIMEOUT_SECONDS 须为 1 到 600 的整数（秒），例如 20")
     .max(600, "SHUTDOWN_TIMEOUT_SECONDS 须为 1 到 600 的整数（秒），例如 20")
     .default(20),
+  RECTIFY_WORKING_DAYS: z.coerce.number({ message: "整改时限须为整数个工作日，例如 RECTIFY_WORKING_DAYS=5" }).int("整改时限须为整数个工作日，例如 5").min(1, "整改时限至少 1 个工作日，例如 5").max(60, "整改时限最多 60 个工作日，例如 5").default(5),
 });
 
 export interface AppConfig {
@@ -122,6 +123,8 @@ export interface AppConfig {
   logLevel: LogLevel;
   /** SIGTERM: in-flight work gets this long to finish before the process exits 1 anyway */
   shutdownTimeoutMs: number;
+  /** 整改 after a rating of 2 or below is due this many working days after the rating */
+  rectifyWorkingDays: number;
 }
 
 /** Reads configuration from the environment; a bad value stops start-up with a message naming the variable. */
@@ -150,6 +153,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    rectifyWorkingDays: e.RECTIFY_WORKING_DAYS,
   };
 }
 

@@ -8,6 +8,8 @@ import { doneCommand } from "./done";
 import { helpCommand } from "./help";
 import { mineCommand } from "./mine";
 import { rateCommand } from "./rate";
+import { confirmRectificationCommand, disputeRectificationCommand, rectifyCommand } from "./rectify";
+import { appealCommand } from "./appeal";
 import { requestCommand } from "./request";
 import { returnCommand } from "./returnTask";
 import { statusCommand } from "./status";
@@ -34,6 +36,10 @@ export const chatCommands: ChatCommand[] = [
   urgeCommand,
   withdrawCommand,
   rateCommand,
+  rectifyCommand,
+  confirmRectificationCommand,
+  disputeRectificationCommand,
+  appealCommand,
   approveCommand,
   rejectCommand,
   superviseCommand,

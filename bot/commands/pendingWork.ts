@@ -20,6 +20,9 @@ export const pendingWorkCommand: ChatCommand = {
       ...section("待我办理", t.toHandle, "办结：/办结 编号 结果；要求补正：/要求补正 编号 缺少的材料"),
       ...section("待我确认办结", t.toConfirm, "确认：/确认办结 编号；退回重办：/退回重办 编号 理由"),
       ...section("待我补正材料", t.toSupply, "补正：/补充 编号 内容"),
+      ...section("本部门待答复的整改", t.toRectify, "答复：/整改 编号 整改内容（截止为整改期限）"),
+      ...section("待我确认的整改", t.toConfirmRectification, "确认：/整改确认 编号；有异议：/整改异议 编号 理由"),
+      ...section("待我裁定的整改异议与申诉", t.toDecide, "请在小程序中打开事项裁定"),
     ];
     return { text: lines.length ? lines.join("\n") : "暂无待办事项。" };
   },

@@ -1,5 +1,6 @@
 import { runCommand } from "../../src/commands/context";
 import { taskEvaluator } from "../../src/commands/taskEvaluator";
+import { RECTIFY_AT_OR_BELOW } from "../../src/domain/rectification";
 import { DomainError } from "../../src/domain/types";
 import { RATINGS } from "../presenters/cards";
 import type { ChatCommand } from "../core/types";
@@ -25,6 +26,7 @@ export const rateCommand: ChatCommand = {
       score,
       comment: comment.join(" "),
     });
-    return { text: `感谢评价：${RATINGS.find(([s]) => s === score)![1]}。` };
+    const thanks = `感谢评价：${RATINGS.find(([s]) => s === score)![1]}。`;
+    return { text: score <= RECTIFY_AT_OR_BELOW ? `${thanks}已通知承办部门在 ${deps.config.rectifyWorkingDays} 个工作日内整改并答复，答复后请您确认。` : thanks };
   },
 };

@@ -9,6 +9,7 @@ import { taskAccepter } from "../../src/commands/taskAccepter";
 import { completionReviewer } from "../../src/commands/completionReviewer";
 import { infoRequester } from "../../src/commands/infoRequester";
 import { taskCompleter } from "../../src/commands/taskCompleter";
+import { rectificationReviewer } from "../../src/commands/rectificationReviewer";
 import { taskEvaluator } from "../../src/commands/taskEvaluator";
 import { taskReturner } from "../../src/commands/taskReturner";
 import { taskTransferrer } from "../../src/commands/taskTransferrer";
@@ -119,6 +120,18 @@ export async function handleCardAction(deps: Deps, event: BotCardActionEvent, re
         const r = await runCommand(deps, actor, taskEvaluator, { task: taskRef, score: Number(v.score), comment: str(form.comment) });
         return { toast: { type: "success", content: "感谢您的评价" }, card: await render.completion(r.task.id) };
       }
+      case "rect_confirm":
+      case "rect_dispute": {
+        // A second click (or a click after a reply in chat) is told it was already done, with the card as it is now.
+        const r = await runCommand(deps, actor, rectificationReviewer, { task: taskRef, verdict: v.a === "rect_confirm" ? "confirm" : "dispute", reason: str(form.reason) }).catch(
+          async (err: unknown) => {
+            if (err instanceof DomainError && err.code === "not_allowed") return { repeated: err };
+            throw err;
+          },
+        );
+        if ("repeated" in r) return { toast: { type: "info", content: r.repeated.message }, card: await render.rectification(taskRef.taskId) };
+        return { toast: { type: "success", content: v.a === "rect_confirm" ? "已确认整改" : "已提出异议，督查将裁定" }, card: await render.rectification(r.task.id) };
+      }
       case "preview_confirm": {
         const decision = previewDecision(v, event);
         const cancelled = previewCard({ ...NOTHING_PREVIEWED, text: decision.text, dueAt: deps.now().toISOString(), status: "cancelled" });
@@ -180,6 +193,7 @@ export interface CardRenderer {
   handler(taskId: number): Promise<Record<string, unknown>>;
   /** the target head's card: 确认办结 / 退回重办 */
   review(taskId: number): Promise<Record<string, unknown>>;
+  rectification(taskId: number): Promise<Record<string, unknown>>;
 }
 
 /** A refusal in the person's words: what was wrong, and a correct example when there is one. */

@@ -6,7 +6,8 @@ import { presentLight } from "../../src/presenters/light";
 import { departmentResults } from "../../src/commands/taskCompleter";
 import type { CardRenderer } from "../core/dispatch";
 import type { BotReply } from "../core/types";
-import { approvalCard, completionCard, deadlineNoticeCard, handlerCard, reviewCard, supervisionCard, taskCard, type TaskView } from "../presenters/cards";
+import { approvalCard, completionCard, deadlineNoticeCard, handlerCard, rectificationCard, reviewCard, supervisionCard, taskCard, type RectificationView, type TaskView } from "../presenters/cards";
+import { rectificationCardKey, rectificationPayload } from "../../src/commands/rectificationNotices";
 
 export interface RenderedMessage {
   msgType: "text" | "interactive";
@@ -58,6 +59,10 @@ export function renderOutboxMessage(row: OutboxRow): RenderedMessage {
       return asCard(handlerCard({ ...taskViewOf(p, row.topic), text: p.text ?? null }));
     case "task.review_requested":
       return asCard(reviewCard({ ...taskViewOf(p, row.topic), result: p.result ?? "", reviewPending: true, submittedBy: p.submittedBy ?? null }));
+    case "rectification.opened":
+    case "rectification.answered":
+    case "rectification.card":
+      return asCard(rectificationCard(rectificationViewOf(p, row.cardKey === rectificationCardKey(p.taskId))));
     case "audit.checkpoint":
       return asText(p.text);
     case "deadline.notice":
@@ -65,6 +70,28 @@ export function renderOutboxMessage(row: OutboxRow): RenderedMessage {
     default:
       return asText(`【${p.number}】${p.title}\n${p.text}`);
   }
+}
+
+function rectificationViewOf(p: Record<string, any>, forRequester: boolean): RectificationView {
+  return {
+    number: p.number,
+    title: p.title,
+    taskId: p.taskId,
+    departmentName: p.departmentName ?? "",
+    sensitive: Boolean(p.sensitive),
+    score: p.score,
+    label: p.label,
+    comment: p.comment ?? null,
+    rectificationDueAt: p.rectificationDueAt,
+    rectificationState: p.rectificationState ?? "open",
+    rectificationStateLabel: p.rectificationStateLabel ?? "待整改",
+    answer: p.answer ?? null,
+    onTime: p.onTime ?? null,
+    verdictComment: p.verdictComment ?? null,
+    decisionLabel: p.decisionLabel ?? null,
+    decisionComment: p.decisionComment ?? null,
+    forRequester,
+  };
 }
 
 function taskViewOf(p: Record<string, any>, topic: string): TaskView {
@@ -199,6 +226,12 @@ export function createCardRenderer(deps: Deps): CardRenderer {
       const tasks = await db.selectFrom("tasks").selectAll().where("requestId", "=", v.requestId).orderBy("id").execute();
       const supportingResults = v.taskRole === "lead" ? await departmentResults(db, tasks, taskId) : [];
       return completionCard({ ...v, result: result ?? "", supportingResults, rating: e ? { score: e.score, label: EVALUATION_LABELS[e.score]!, comment: e.comment } : null });
+    },
+    async rectification(taskId) {
+      const { v } = await view(taskId);
+      const request = await db.selectFrom("requests").selectAll().where("id", "=", v.requestId).executeTakeFirstOrThrow();
+      const item = await db.selectFrom("rectifications").selectAll().where("taskId", "=", taskId).executeTakeFirstOrThrow();
+      return rectificationCard({ ...v, ...(await rectificationPayload(db, request, item)), forRequester: true });
     },
   };
 }

@@ -307,3 +307,59 @@ export function reviewCard(v: ReviewView): Card {
   }
   return card(`${open ? "待确认办结" : "已审核"} ${v.number} ${v.title}`, open ? "orange" : v.state === "completed" ? "green" : "grey", elements);
 }
+
+export interface RectificationView {
+  number: string;
+  title: string;
+  taskId: number;
+  departmentName: string;
+  sensitive: boolean;
+  score: number;
+  label: string;
+  /** the rating's comment (null on sensitive requests) */
+  comment: string | null;
+  rectificationDueAt: string;
+  rectificationState: "open" | "answered" | "confirmed" | "disputed" | "resolved";
+  rectificationStateLabel: string;
+  answer?: string | null;
+  onTime?: boolean | null;
+  verdictComment?: string | null;
+  decisionLabel?: string | null;
+  decisionComment?: string | null;
+  /** the requester's card offers 确认整改 / 有异议 while the answer waits for them */
+  forRequester: boolean;
+}
+
+/**
+ * 整改: to the rated department when a 差评 opens it (number, rating, comment, due), and to the requester once
+ * answered, with 确认整改 and 有异议 (the objection's reason typed in the card's input), then patched in place.
+ */
+export function rectificationCard(v: RectificationView): Card {
+  const hidden = "涉密事项，请在小程序中查看。";
+  const lines = [
+    `**编号**：${v.number}`,
+    `**承办**：${v.departmentName}`,
+    `**评价**：${v.label}（${v.score} 分）${v.comment ? `，${v.comment}` : v.sensitive ? `，${hidden}` : ""}`,
+    `**整改期限**：${formatLocalTime(v.rectificationDueAt)}`,
+    `**整改状态**：${v.rectificationStateLabel}`,
+  ];
+  if (v.answer !== undefined && v.answer !== null) lines.push(`**整改情况**：${v.answer}${v.onTime === false ? "（逾期答复）" : v.onTime ? "（按期答复）" : ""}`);
+  else if (v.rectificationState !== "open" && v.sensitive) lines.push(`**整改情况**：${hidden}`);
+  if (v.verdictComment) lines.push(`**异议理由**：${v.verdictComment}`);
+  if (v.decisionLabel) lines.push(`**督查裁定**：${v.decisionLabel}${v.decisionComment ? `，${v.decisionComment}` : ""}`);
+  const elements: unknown[] = [md(lines.join("\n"))];
+  if (v.rectificationState === "open" && !v.forRequester) {
+    elements.push(md(`请于期限前答复整改情况：/整改 ${v.number} 整改内容\n如认为评价有误，可申诉：/申诉 ${v.number} 理由`));
+  }
+  if (v.rectificationState === "answered" && v.forRequester) {
+    elements.push(
+      form("rectification_form", [
+        input("reason", "有异议时请填写理由"),
+        button("确认整改", "primary", { a: "rect_confirm", taskId: v.taskId }, "rect_confirm"),
+        button("有异议", "danger", { a: "rect_dispute", taskId: v.taskId }, "rect_dispute"),
+      ]),
+    );
+  }
+  const template = v.rectificationState === "confirmed" || v.rectificationState === "resolved" ? "green" : v.rectificationState === "disputed" ? "red" : "orange";
+  return card(`整改 ${v.number} ${v.title}`, template, elements);
+}

@@ -1,5 +1,6 @@
 import { hc, type ClientResponse, type InferResponseType } from "hono/client";
 import type { actionRoutes } from "../../src/http/routes/api/actions";
+import type { rectificationRoutes } from "../../src/http/routes/api/rectifications";
 import type { requestRoutes } from "../../src/http/routes/api/requests";
 import type { supervisionRoutes } from "../../src/http/routes/api/supervision";
 import type { viewRoutes } from "../../src/http/routes/api/views";
@@ -18,6 +19,7 @@ export const api = {
   auth: hc<ReturnType<typeof authRoutes>>("/api/auth", options),
   requests: hc<typeof requestRoutes>("/api", options),
   actions: hc<typeof actionRoutes>("/api", options),
+  rectifications: hc<typeof rectificationRoutes>("/api", options),
   views: hc<typeof viewRoutes>("/api", options),
   supervision: hc<typeof supervisionRoutes>("/api", options),
 };

@@ -3,6 +3,7 @@ import { EVALUATION_LABELS } from "../../src/domain/types";
 import { api, ApiError, messageOf, read, type Action, type Department, type DetailTask, type RequestDetail } from "./api";
 import { DepartmentPicker, HandlerPicker } from "./pickers";
 import { SupervisionRecords } from "./supervision";
+import { RectificationForm, RectificationInfo } from "./rectification";
 import { dueClass, LightBadge, PRIORITY_LABELS, STATE_LABELS, when } from "./views";
 
 // One request: tasks per department, deadlines in colour, the trail, comments, and exactly the actions the
@@ -28,6 +29,12 @@ export const ACTION_LABELS: Record<Action, string> = {
   evaluate: "评价",
   supervise: "督办",
   reopen: "重新督办",
+  rectify: "整改答复",
+  confirmRectification: "确认整改",
+  disputeRectification: "整改异议",
+  decideDispute: "裁定整改异议",
+  appeal: "申诉",
+  decideAppeal: "裁定申诉",
 };
 /** Done with one tap; every other action opens its form. */
 const ONE_TAP: readonly Action[] = ["urge", "confirmCompletion"];
@@ -171,6 +178,7 @@ export function Detail({ number }: { number: string }) {
               </div>
             )}
             <SupervisionRecords task={t} />
+            <RectificationInfo task={t} />
             {buttons(t.id, t.actions, t)}
             {open?.at === t.id && (
               <TaskForm
@@ -230,7 +238,7 @@ export function Detail({ number }: { number: string }) {
 type Run = (call: () => Promise<string>) => Promise<void>;
 
 /** A small form under the button that opened it: its fields, the server's refusal if any, submit and cancel. */
-function Panel(props: { title: string; submit: string; danger?: boolean; run: Run; call: () => Promise<string>; onCancel: () => void; children: preact.ComponentChildren }) {
+export function Panel(props: { title: string; submit: string; danger?: boolean; run: Run; call: () => Promise<string>; onCancel: () => void; children: preact.ComponentChildren }) {
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
   return (
@@ -267,7 +275,7 @@ function Panel(props: { title: string; submit: string; danger?: boolean; run: Ru
   );
 }
 
-function Text(props: { label: string; placeholder: string; value: string; onInput: (v: string) => void; optional?: boolean; rows?: number }) {
+export function Text(props: { label: string; placeholder: string; value: string; onInput: (v: string) => void; optional?: boolean; rows?: number }) {
   return (
     <label class="field">
       <span class="label">
@@ -510,7 +518,7 @@ function TaskForm({ task: t, action, question, run, onCancel }: { task: DetailTa
         </Panel>
       );
     default:
-      return null;
+      return <RectificationForm task={t} action={action} run={run} onCancel={onCancel} />;
   }
 }
 

@@ -1,6 +1,7 @@
 import { assertTransition, deriveRequestStatus, isOpenState, TRANSITIONS, type TaskAction } from "../domain/taskTransitions";
 import { DomainError, TASK_STATE_LABELS, type TaskState } from "../domain/types";
 import { appendAudit, requestChain } from "../db/repositories/audit";
+import { ratingFlags } from "../db/repositories/evaluations";
 import { findDepartmentById } from "../db/repositories/org";
 import { enqueueMessages, type OutgoingMessage } from "../db/repositories/outbox";
 import { closeSupervision } from "../db/repositories/supervisions";
@@ -41,7 +42,10 @@ export async function lockTask(ctx: CommandContext, ref: TaskRef, action: TaskAc
     requestId = (await lockRequestByNumber(ctx, ref.requestNumber)).id;
   }
   const { request, tasks } = await lockRequest(ctx, requestId, "taskId" in ref ? ref : undefined);
-  const task = "taskId" in ref ? tasks.find((t) => t.id === ref.taskId)! : await pickTask(ctx, request, tasks, ref, action);
+  const picked = "taskId" in ref ? tasks.find((t) => t.id === ref.taskId)! : await pickTask(ctx, request, tasks, ref, action);
+  // A completed task's rating, 整改 and 申诉 are flags the transition table's guards read (the evaluator looks
+  // its rating up itself, to name who rated).
+  const task = picked.state === "completed" && action !== "evaluate" ? { ...picked, ...(await ratingFlags(trx, picked.id)) } : picked;
   const locked = { request, task, tasks };
   await assertMayAct(ctx, locked, action);
   return locked;

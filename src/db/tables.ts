@@ -8,6 +8,7 @@ import type {
   RuleMatch,
   TaskState,
 } from "../domain/types";
+import type { AppealState, DisputeDecision, RectificationState } from "../domain/rectification";
 
 // Column names are snake_case in SQL and camelCase here (CamelCasePlugin).
 
@@ -172,6 +173,44 @@ export interface EvaluationTable {
   score: number;
   comment: string | null;
   createdAt: Timestamp;
+  /** 申诉 by the rated department: pending, then excluded (from statistics) or kept by a supervisor */
+  appealState: ColumnType<AppealState | null, AppealState | null | undefined, AppealState | null>;
+  appealReason: ColumnType<string | null, string | null | undefined, string | null>;
+  appealedBy: ColumnType<number | null, number | null | undefined, number | null>;
+  appealedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  appealDecisionComment: ColumnType<string | null, string | null | undefined, string | null>;
+  appealDecidedByName: ColumnType<string | null, string | null | undefined, string | null>;
+  appealDecidedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** excluded from every average and count of ratings (src/db/repositories/evaluations.ts) */
+  excludedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  excludedBy: ColumnType<string | null, string | null | undefined, string | null>;
+  exclusionReason: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** 整改: opened by a rating of 2 or below, answered by the rated department, confirmed or disputed by the requester. */
+export interface RectificationTable {
+  id: Generated<number>;
+  taskId: number;
+  requestId: number;
+  evaluationId: number;
+  departmentId: number;
+  state: RectificationState;
+  openedAt: Timestamp;
+  dueAt: Timestamp;
+  remindAt: Timestamp;
+  remindedAt: Timestamp | null;
+  overdueNotifiedAt: Timestamp | null;
+  answer: string | null;
+  answeredBy: number | null;
+  answeredAt: Timestamp | null;
+  verdict: "confirmed" | "disputed" | null;
+  verdictComment: string | null;
+  verdictAt: Timestamp | null;
+  decision: DisputeDecision | null;
+  decisionComment: string | null;
+  decidedBy: number | null;
+  decidedByName: string | null;
+  decidedAt: Timestamp | null;
 }
 
 export interface OutboxTable {
@@ -345,6 +384,7 @@ export interface Database {
   auditCheckpoints: AuditCheckpointTable;
   comments: CommentTable;
   evaluations: EvaluationTable;
+  rectifications: RectificationTable;
   outbox: OutboxTable;
   sendQuotas: SendQuotaTable;
   inboundEvents: InboundEventTable;
@@ -365,3 +405,5 @@ export type AuditEventRow = Selectable<AuditEventTable>;
 export type AuditCheckpointRow = Selectable<AuditCheckpointTable>;
 export type OutboxRow = Selectable<OutboxTable>;
 export type SupervisionRow = Selectable<SupervisionTable>;
+export type RectificationRow = Selectable<RectificationTable>;
+export type EvaluationRow = Selectable<EvaluationTable>;

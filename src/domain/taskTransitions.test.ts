@@ -16,13 +16,30 @@ describe("the transition table", () => {
     expect(assertTransition("evaluate", "completed", flags).to).toBeNull();
   });
 
-  it("never lets a task leave a final state except by evaluation, comment, or a supervisor reopening a completed one", () => {
+  it("never lets a task leave a final state: only comment and the rating's follow-ups (评价, 整改, 申诉) act on one", () => {
+    const followUps = ["comment", "evaluate", "rectify", "confirmRectification", "disputeRectification", "decideDispute", "appeal", "decideAppeal"];
     for (const final of ["completed", "cancelled", "rejected"] as const) {
       for (const [action, t] of Object.entries(TRANSITIONS)) {
-        if (t.from.includes(final)) expect(final === "completed" ? ["comment", "evaluate", "reopen"] : ["comment", "evaluate"]).toContain(action);
+        if (t.from.includes(final)) {
+          if (action === "reopen") continue; // checked below: a supervisor's 重新督办 of a completed task
+          expect(followUps).toContain(action);
+          expect(t.to).toBeNull();
+        }
       }
     }
     expect(TRANSITIONS.reopen).toMatchObject({ from: ["completed"], to: "in_progress", parties: ["supervisor"] });
+  });
+
+  it("整改 and 申诉 follow the rating: answer while open, verdict once answered, one appeal per rating", () => {
+    expect(() => assertTransition("rectify", "completed", flags)).toThrow("该任务没有整改事项");
+    expect(assertTransition("rectify", "completed", { ...flags, rectification: "open" }).to).toBeNull();
+    expect(() => assertTransition("rectify", "completed", { ...flags, rectification: "answered" })).toThrow("整改已答复，无需重复答复");
+    expect(() => assertTransition("confirmRectification", "completed", { ...flags, rectification: "open" })).toThrow("承办部门尚未答复整改情况");
+    expect(() => assertTransition("disputeRectification", "completed", { ...flags, rectification: "confirmed" })).toThrow("无需重复操作");
+    expect(() => assertTransition("decideDispute", "completed", { ...flags, rectification: "answered" })).toThrow("没有待裁定的整改异议");
+    expect(() => assertTransition("appeal", "completed", flags)).toThrow("尚未评价");
+    expect(() => assertTransition("appeal", "completed", { ...flags, evaluated: true, appeal: "kept" })).toThrow("每条评价只能申诉一次");
+    expect(() => assertTransition("decideAppeal", "completed", { ...flags, evaluated: true, appeal: "excluded" })).toThrow("该申诉已裁定");
   });
 
   it("guards: arbitrated tasks cannot be returned or transferred; review must be pending to confirm", () => {

@@ -1,4 +1,5 @@
 import { localDate, workingDaysBetween, type DeadlineSettings, type WorkCalendar } from "./calendar";
+import type { AppealState, RectificationState } from "./rectification";
 import { DomainError, TASK_STATE_LABELS, TASK_STATES, type TaskState } from "./types";
 
 /**
@@ -36,7 +37,13 @@ export type TaskAction =
   | "comment"
   | "evaluate"
   | "supervise"
-  | "reopen";
+  | "reopen"
+  | "rectify"
+  | "confirmRectification"
+  | "disputeRectification"
+  | "decideDispute"
+  | "appeal"
+  | "decideAppeal";
 
 export interface Transition {
   label: string;
@@ -55,6 +62,10 @@ export interface TaskFlags {
   transferCount: number;
   /** rated by the requester (kept in evaluations, not on the task; the evaluator looks it up itself) */
   evaluated?: boolean;
+  /** the 整改 item a 差评 opened on the task, by its state (null: none); loaded with the rating (see taskStep.lockTask) */
+  rectification?: RectificationState | null;
+  /** the rated department's 申诉 of the rating (null: not appealed) */
+  appeal?: AppealState | null;
 }
 
 export const MAX_TRANSFERS_WITHOUT_ADMIN = 3;
@@ -146,6 +157,54 @@ export const TRANSITIONS: Record<TaskAction, Transition> = {
   // The result is not acceptable: the supervisor sends a completed task back to work, under 督办 again. The
   // command checks the window after completion (REOPEN_WORKING_DAYS).
   reopen: { label: "重新督办", from: ["completed"], to: "in_progress", parties: ["supervisor"] },
+  // 整改 and 申诉 follow a rating; the task stays completed.
+  rectify: {
+    label: "整改答复",
+    from: ["completed"],
+    to: null,
+    parties: TARGET_OFFICE,
+    guard: (t) =>
+      !t.rectification
+        ? "该任务没有整改事项：只有评价为「不满意」或「非常不满意」的任务需要整改。"
+        : t.rectification === "open"
+          ? null
+          : "该任务的整改已答复，无需重复答复。",
+  },
+  confirmRectification: {
+    label: "确认整改",
+    from: ["completed"],
+    to: null,
+    parties: ["requester"],
+    guard: (t) => rectificationAnswered(t),
+  },
+  disputeRectification: {
+    label: "整改异议",
+    from: ["completed"],
+    to: null,
+    parties: ["requester"],
+    guard: (t) => rectificationAnswered(t),
+  },
+  decideDispute: {
+    label: "裁定整改异议",
+    from: ["completed"],
+    to: null,
+    parties: ["supervisor"],
+    guard: (t) => (t.rectification === "disputed" ? null : t.rectification === "resolved" ? "该整改异议已裁定，无需重复裁定。" : "该任务没有待裁定的整改异议。"),
+  },
+  appeal: {
+    label: "申诉",
+    from: ["completed"],
+    to: null,
+    parties: ["targetHead"],
+    guard: (t) => (!t.evaluated ? "该任务尚未评价，没有可申诉的评价。" : t.appeal ? "每条评价只能申诉一次，该评价已申诉。" : null),
+  },
+  decideAppeal: {
+    label: "裁定申诉",
+    from: ["completed"],
+    to: null,
+    parties: ["supervisor"],
+    guard: (t) => (t.appeal === "pending" ? null : t.appeal ? "该申诉已裁定，无需重复裁定。" : "该任务的评价没有待裁定的申诉。"),
+  },
 };
 
 /** How long after completion a supervisor may reopen a task (working days). */
@@ -155,6 +214,13 @@ export const REOPEN_WORKING_DAYS = 10;
 export function reopenWindow(completedAt: Date | null, now: Date, cal: WorkCalendar, settings: DeadlineSettings): { days: number; open: boolean } {
   const days = completedAt ? workingDaysBetween(localDate(completedAt, settings), localDate(now, settings), cal) : 0;
   return { days, open: days <= REOPEN_WORKING_DAYS };
+}
+
+function rectificationAnswered(t: TaskFlags): string | null {
+  if (t.rectification === "answered") return null;
+  if (t.rectification === "open") return "承办部门尚未答复整改情况，答复后才能确认或提出异议。";
+  if (t.rectification) return "该整改已确认或已提出异议，无需重复操作。";
+  return "该任务没有整改事项。";
 }
 
 export const PARTY_LABELS: Record<Party, string> = {
@@ -188,6 +254,10 @@ const CHAT_EXAMPLES: Partial<Record<TaskAction, string>> = {
   comment: "/补充 {n} 企业联系人电话 0571-8888xxxx",
   evaluate: "/评价 {n} 5 办理及时",
   supervise: "/督办 {n} 请于本周五前办结并报送结果",
+  rectify: "/整改 {n} 已约谈经办人，建立答复前复核制度",
+  confirmRectification: "/整改确认 {n}",
+  disputeRectification: "/整改异议 {n} 整改措施未落实到位",
+  appeal: "/申诉 {n} 该评价针对的是其他部门的答复，并非本部门",
 };
 
 /** A correct way to take the action on this request: the chat command, or where to find it in the mini-app. */

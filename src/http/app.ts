@@ -3,6 +3,7 @@ import { requestId } from "hono/request-id";
 import type { Deps } from "../commands/context";
 import type { AppEnv, SignInExchanger } from "./env";
 import { actionRoutes } from "./routes/api/actions";
+import { rectificationRoutes } from "./routes/api/rectifications";
 import { requestRoutes } from "./routes/api/requests";
 import { viewRoutes } from "./routes/api/views";
 import { supervisionRoutes } from "./routes/api/supervision";
@@ -56,6 +57,7 @@ export function createApp(deps: Deps, extra?: { routes: Hono<AppEnv>; signIn?: S
   app.route("/api/auth", authRoutes(extra?.signIn));
   app.route("/api", requestRoutes);
   app.route("/api", actionRoutes);
+  app.route("/api", rectificationRoutes);
   app.route("/api", viewRoutes);
   app.route("/api", supervisionRoutes);
   // The chat side (webhook, and the sandbox platform offline) is mounted by the entry point.

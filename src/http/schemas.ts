@@ -1,3 +1,4 @@
+import { APPEAL_STATES, DISPUTE_DECISIONS, RECTIFICATION_STATES } from "../domain/rectification";
 import { z } from "zod";
 import { TRANSITIONS, type TaskAction } from "../domain/taskTransitions";
 import { CLASSIFICATIONS, PRIORITIES, TASK_STATES } from "../domain/types";
@@ -70,6 +71,9 @@ export const PendingWorkSchema = z.strictObject({
     .array(PendingItemSchema.extend({ result: z.string().meta({ description: "经办人提交的办理结果" }) }))
     .meta({ description: "本部门经办人已提交办理结果、等我（负责人）确认办结或退回重办" }),
   toSupply: z.array(PendingItemSchema).meta({ description: "承办部门要求我补正" }),
+  toRectify: z.array(PendingItemSchema).meta({ description: "本部门待答复的差评整改（负责人、收件员）；dueAt 为整改期限" }),
+  toConfirmRectification: z.array(PendingItemSchema).meta({ description: "承办部门已答复、待我确认或提出异议的整改" }),
+  toDecide: z.array(PendingItemSchema).meta({ description: "待督查裁定的整改异议与评价申诉" }),
 });
 
 const supervisionStatus = z.strictObject({
@@ -119,6 +123,31 @@ export const RequestDetailSchema = z.strictObject({
         .strictObject({ score: z.number().int().min(1).max(5), label: z.string(), comment: z.string().nullable() })
         .nullable()
         .meta({ description: "发起人的评价；未评价为 null" }),
+      rectification: z
+        .strictObject({
+          state: z.enum(RECTIFICATION_STATES).meta({ description: "open 待整改、answered 待发起人确认、confirmed 已确认、disputed 有异议待督查裁定、resolved 督查已裁定" }),
+          label: z.string(),
+          dueAt: iso,
+          answer: z.string().nullable(),
+          answeredAt: iso.nullable(),
+          onTime: z.boolean().nullable().meta({ description: "是否在整改期限内答复；未答复为 null" }),
+          disputeReason: z.string().nullable(),
+          decision: z.enum(DISPUTE_DECISIONS).nullable().meta({ description: "督查裁定：upheld 异议成立，not_upheld 异议不成立" }),
+          decisionLabel: z.string().nullable(),
+          decisionComment: z.string().nullable(),
+        })
+        .nullable()
+        .meta({ description: "差评（2 分及以下）开启的整改事项；没有为 null" }),
+      appeal: z
+        .strictObject({
+          state: z.enum(APPEAL_STATES).meta({ description: "pending 待裁定、excluded 不计入统计、kept 维持评价" }),
+          label: z.string(),
+          reason: z.string().nullable(),
+          decisionComment: z.string().nullable(),
+          excluded: z.boolean().meta({ description: "该评价是否已不计入统计" }),
+        })
+        .nullable()
+        .meta({ description: "承办部门对评价的申诉；没有为 null" }),
       actions: z.array(action).meta({ description: "当前查看人此刻可以对该任务做的操作" }),
       supervision: supervisionStatus,
       supervisions: z.array(supervisionRecord).meta({ description: "该任务的督办记录，早的在前" }),

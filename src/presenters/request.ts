@@ -1,5 +1,6 @@
 import type { RequestDetail, requestTimeline } from "../db/repositories/views";
 import { reopenWindow, type TaskAction } from "../domain/taskTransitions";
+import { APPEAL_STATE_LABELS, DISPUTE_DECISION_LABELS, RECTIFICATION_STATE_LABELS } from "../domain/rectification";
 import { EVALUATION_LABELS, type Classification, type Priority, type TaskState } from "../domain/types";
 import type { Actor } from "../policies/actor";
 import { availableActions } from "../policies/task";
@@ -13,7 +14,28 @@ const lightOnly = ({ light, lightText }: ReturnType<typeof presentLight>) => ({ 
 type Timeline = Awaited<ReturnType<typeof requestTimeline>>;
 
 /** Actions on one department's task; the others concern the whole request and are listed once. */
-const TASK_LEVEL: readonly TaskAction[] = ["accept", "assign", "return", "transfer", "resubmit", "arbitrate", "requestInfo", "supplyInfo", "complete", "confirmCompletion", "sendBack", "evaluate", "supervise", "reopen"];
+const TASK_LEVEL: readonly TaskAction[] = [
+  "accept",
+  "assign",
+  "return",
+  "transfer",
+  "resubmit",
+  "arbitrate",
+  "requestInfo",
+  "supplyInfo",
+  "complete",
+  "confirmCompletion",
+  "sendBack",
+  "evaluate",
+  "rectify",
+  "confirmRectification",
+  "disputeRectification",
+  "decideDispute",
+  "appeal",
+  "decideAppeal",
+  "supervise",
+  "reopen",
+];
 /** While a result waits for the head's review, that decision comes first. */
 const REVIEW_FIRST: readonly TaskAction[] = ["confirmCompletion", "sendBack", ...TASK_LEVEL.filter((a) => a !== "confirmCompletion" && a !== "sendBack")];
 const REQUEST_LEVEL: readonly TaskAction[] = ["approve", "reject", "withdraw", "urge", "comment"];
@@ -56,6 +78,8 @@ export function presentRequestDetail(d: RequestDetail, timeline: Timeline | unde
         (a) => a !== "reopen" || reopenWindow(t.completedAt ? new Date(t.completedAt) : null, clock.now, clock.cal, clock.settings).open,
       ),
       ...supervisionOf(supervisions.filter((s) => s.taskId === t.id), clock),
+      rectification: presentRectification(t),
+      appeal: t.appeal === null ? null : { state: t.appeal, label: APPEAL_STATE_LABELS[t.appeal], reason: t.appealReason, decisionComment: t.appealDecisionComment, excluded: t.evaluationExcludedAt !== null },
     })),
     timeline: timeline ? presentTimeline(timeline) : [],
     comments: (timeline?.comments ?? []).map((x) => ({ id: x.id, kind: x.kind, body: x.body, author: x.authorName, at: new Date(x.createdAt).toISOString() })),
@@ -68,6 +92,25 @@ function supervisionOf(rows: readonly SupervisionRow[], clock: LightClock) {
   return {
     supervision: supervisionStatus(open, rows.filter((s) => s.closedAt !== null).length, clock.settings.timeZone),
     supervisions: rows.map(presentSupervision),
+  };
+}
+
+/** The 整改 item of a task as the request page shows it: state, due, answer (on time or not), verdict, decision. */
+function presentRectification(t: RequestDetail["tasks"][number]) {
+  if (t.rectification === null || t.rectificationDueAt === null) return null;
+  const due = new Date(t.rectificationDueAt);
+  const answeredAt = t.rectificationAnsweredAt ? new Date(t.rectificationAnsweredAt) : null;
+  return {
+    state: t.rectification,
+    label: RECTIFICATION_STATE_LABELS[t.rectification],
+    dueAt: due.toISOString(),
+    answer: t.rectificationAnswer,
+    answeredAt: answeredAt?.toISOString() ?? null,
+    onTime: answeredAt ? answeredAt.getTime() <= due.getTime() : null,
+    disputeReason: t.rectificationVerdictComment,
+    decision: t.rectificationDecision,
+    decisionLabel: t.rectificationDecision ? DISPUTE_DECISION_LABELS[t.rectificationDecision] : null,
+    decisionComment: t.rectificationDecisionComment,
   };
 }
 

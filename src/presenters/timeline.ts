@@ -43,7 +43,7 @@ export function presentTimeline(timeline: Timeline) {
       toDepartment,
       from: stateLabel(e.fromState),
       to: stateLabel(e.toState),
-      note: (d.reason ?? d.result ?? d.comment ?? d.question ?? d.content ?? d.instruction ?? null) as string | null,
+      note: (d.reason ?? d.result ?? d.comment ?? d.question ?? d.content ?? d.instruction ?? d.answer ?? null) as string | null,
     };
   });
 }

@@ -1,3 +1,4 @@
+import { COUNTED_EVALUATIONS } from "./evaluations";
 import { sql } from "kysely";
 import { DUE_SOON_MS } from "../../domain/types";
 import type { Executor } from "../client";
@@ -76,8 +77,8 @@ export async function departmentWeeks(db: Executor, departmentIds: number[], now
       (select count(*) from tasks t where t.department_id = d.id and t.state in ('pending_accept','in_progress') and t.due_at < ${now})::int as overdue,
       (select count(*) from tasks t where t.department_id = d.id and t.state = 'completed' and t.completed_at >= ${lastWeekStart} and t.completed_at < ${weekStart})::int as done_last_week,
       (select count(*) from tasks t where t.department_id = d.id and t.state = 'completed' and t.completed_at >= ${lastWeekStart} and t.completed_at < ${weekStart} and t.ever_red)::int as late_last_week,
-      (select count(*) from evaluations e join tasks t on t.id = e.task_id where t.department_id = d.id and e.created_at >= ${lastWeekStart} and e.created_at < ${weekStart})::int as ratings,
-      (select round(avg(e.score), 1)::float8 from evaluations e join tasks t on t.id = e.task_id where t.department_id = d.id and e.created_at >= ${lastWeekStart} and e.created_at < ${weekStart}) as avg_score
+      (select count(*) from ${COUNTED_EVALUATIONS} e join tasks t on t.id = e.task_id where t.department_id = d.id and e.created_at >= ${lastWeekStart} and e.created_at < ${weekStart})::int as ratings,
+      (select round(avg(e.score), 1)::float8 from ${COUNTED_EVALUATIONS} e join tasks t on t.id = e.task_id where t.department_id = d.id and e.created_at >= ${lastWeekStart} and e.created_at < ${weekStart}) as avg_score
     from departments d where d.id = any(${departmentIds}::int[])`.execute(db);
   return r.rows;
 }

@@ -1,7 +1,8 @@
+import type { AppealState, DisputeDecision, RectificationState } from "../../domain/rectification";
 import type { TaskFlags } from "../../domain/taskTransitions";
 import { sql } from "kysely";
 import { DUE_SOON_MS, OPEN_TASK_STATES, type TaskState } from "../../domain/types";
-import { departmentsOf, hasDepartmentRole, type Actor } from "../../policies/actor";
+import { departmentsOf, hasDepartmentRole, hasGlobalRole, type Actor } from "../../policies/actor";
 import { canView } from "../../policies/visibility";
 import type { Executor } from "../client";
 import { visibleTo } from "./visibility";
@@ -37,6 +38,18 @@ export interface RequestDetail {
       result: string | null;
       evaluationScore: number | null;
       evaluationComment: string | null;
+      /** 整改 item opened by a 差评, and the rating's 申诉 (null: none) */
+      rectification: RectificationState | null;
+      rectificationDueAt: Date | null;
+      rectificationAnswer: string | null;
+      rectificationAnsweredAt: Date | null;
+      rectificationVerdictComment: string | null;
+      rectificationDecision: DisputeDecision | null;
+      rectificationDecisionComment: string | null;
+      appeal: AppealState | null;
+      appealReason: string | null;
+      appealDecisionComment: string | null;
+      evaluationExcludedAt: Date | null;
       acceptDueAt: Date | null;
       dueSoonAt: Date | null;
       everRed: boolean;
@@ -62,9 +75,21 @@ export async function requestDetail(db: Executor, actor: Actor, number: string):
     .innerJoin("departments", "departments.id", "tasks.departmentId")
     .leftJoin("users", "users.id", "tasks.assigneeId")
     .leftJoin("evaluations", "evaluations.taskId", "tasks.id")
+    .leftJoin("rectifications", "rectifications.taskId", "tasks.id")
     .select([
       "evaluations.score as evaluationScore",
       "evaluations.comment as evaluationComment",
+      "evaluations.appealState as appeal",
+      "evaluations.appealReason",
+      "evaluations.appealDecisionComment",
+      "evaluations.excludedAt as evaluationExcludedAt",
+      "rectifications.state as rectification",
+      "rectifications.dueAt as rectificationDueAt",
+      "rectifications.answer as rectificationAnswer",
+      "rectifications.answeredAt as rectificationAnsweredAt",
+      "rectifications.verdictComment as rectificationVerdictComment",
+      "rectifications.decision as rectificationDecision",
+      "rectifications.decisionComment as rectificationDecisionComment",
       "tasks.id",
       "tasks.departmentId",
       "tasks.assigneeId",
@@ -158,7 +183,7 @@ export async function myOpenItems(db: Executor, actor: Actor) {
 
 /** /待办: what waits for this person — approvals, tasks to accept, to assign a handler to, to handle, material to supply. */
 export async function pendingWorkFor(db: Executor, actor: Actor, limit = LIST_LIMIT) {
-  if (actor.kind !== "user") return { approvals: [], toAccept: [], toAssign: [], toHandle: [], toConfirm: [], toSupply: [] };
+  if (actor.kind !== "user") return { approvals: [], toAccept: [], toAssign: [], toHandle: [], toConfirm: [], toSupply: [], toRectify: [], toConfirmRectification: [], toDecide: [] };
   const depts = departmentsOf(actor);
   const headOf = depts.filter((d) => hasDepartmentRole(actor, "head", d));
   const officeOf = depts.filter((d) => hasDepartmentRole(actor, "head", d) || hasDepartmentRole(actor, "dispatcher", d));
@@ -197,8 +222,30 @@ export async function pendingWorkFor(db: Executor, actor: Actor, limit = LIST_LI
   const toAssign = officeOf.length
     ? await base().where("tasks.departmentId", "in", officeOf).where("tasks.state", "=", "in_progress").where("tasks.assigneeId", "is", null).execute()
     : [];
-  return { approvals: dedupe(approvals), toAccept, toAssign, toHandle, toConfirm, toSupply } as Record<
-    "approvals" | "toAccept" | "toAssign" | "toHandle" | "toConfirm" | "toSupply",
+  // 整改: open items of my department (head, dispatcher), answers waiting for my verdict (requester), and for
+  // supervisors the disputes and appeals to decide. Each line's due is the 整改's own.
+  const followUps = () =>
+    db
+      .selectFrom("tasks")
+      .innerJoin("requests", "requests.id", "tasks.requestId")
+      .innerJoin("departments", "departments.id", "tasks.departmentId")
+      .innerJoin("evaluations", "evaluations.taskId", "tasks.id")
+      .leftJoin("rectifications", "rectifications.taskId", "tasks.id")
+      .select(["tasks.id as taskId", "requests.number", "requests.title", "requests.classification", "tasks.state", "departments.name as departmentName"])
+      .select((eb) => eb.fn.coalesce("rectifications.dueAt", "tasks.dueAt").as("dueAt"))
+      .select(["tasks.acceptDueAt", "tasks.dueSoonAt", "tasks.everRed", "tasks.pausedAt", "tasks.completedAt", "tasks.result"])
+      .where(visibleTo(actor))
+      .orderBy("tasks.id")
+      .limit(limit);
+  const toRectify = officeOf.length ? await followUps().where("rectifications.state", "=", "open").where("tasks.departmentId", "in", officeOf).execute() : [];
+  const toConfirmRectification = await followUps().where("rectifications.state", "=", "answered").where("requests.requesterId", "=", actor.id).execute();
+  const toDecide = hasGlobalRole(actor, "supervisor")
+    ? await followUps()
+        .where((eb) => eb.or([eb("rectifications.state", "=", "disputed"), eb("evaluations.appealState", "=", "pending")]))
+        .execute()
+    : [];
+  return { approvals: dedupe(approvals), toAccept, toAssign, toHandle, toConfirm, toSupply, toRectify, toConfirmRectification, toDecide } as Record<
+    "approvals" | "toAccept" | "toAssign" | "toHandle" | "toConfirm" | "toSupply" | "toRectify" | "toConfirmRectification" | "toDecide",
     ListedItem[]
   >;
 }

@@ -38,7 +38,7 @@ export const viewRoutes = new Hono<AppEnv>()
       auth: "session",
       summary: "待办",
       description:
-        "等我处理的：待我审批、本部门待签收、已签收待指派经办人、我（或本部门任一经办人）可办理的任务、等我确认办结的结果（负责人）、要我补正的事项，每类按截止时间先后。",
+        "等我处理的：待我审批、本部门待签收、已签收待指派经办人、我（或本部门任一经办人）可办理的任务、等我确认办结的结果（负责人）、要我补正的事项，每类按截止时间先后；以及本部门待答复的整改、待我确认的整改、待督查裁定的整改异议与申诉。",
       responses: { 200: { description: "各类待办", schema: PendingWorkSchema } },
     }),
     auth,
@@ -63,6 +63,9 @@ export const viewRoutes = new Hono<AppEnv>()
         toHandle: shape(t.toHandle),
         toConfirm: t.toConfirm.map((i) => ({ ...shape([i])[0]!, result: i.result ?? "" })),
         toSupply: shape(t.toSupply),
+        toRectify: shape(t.toRectify),
+        toConfirmRectification: shape(t.toConfirmRectification),
+        toDecide: shape(t.toDecide),
       });
     },
   )
