@@ -6,6 +6,7 @@ import * as chatPreviews from "./2026_12_01_2107_chat_previews";
 import * as auditCheckpoints from "./2026_12_01_2106_audit_checkpoints";
 import * as sendQuotas from "./2026_12_01_2102_send_quotas";
 import * as deadlines from "./2026_12_01_2108_deadlines";
+import * as taskExtensions from "./2026_12_05_0640_task_extensions";
 
 /** Every migration, in order. An explicit list (no folder scan) so the Worker bundle has them too. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_01_2106_audit_checkpoints": auditCheckpoints,
   "2026_12_01_2102_send_quotas": sendQuotas,
   "2026_12_01_2108_deadlines": deadlines,
+  "2026_12_05_0640_task_extensions": taskExtensions,
 };

@@ -33,7 +33,9 @@ export type TaskAction =
   | "withdraw"
   | "urge"
   | "comment"
-  | "evaluate";
+  | "evaluate"
+  | "requestExtension"
+  | "decideExtension";
 
 export interface Transition {
   label: string;
@@ -52,6 +54,8 @@ export interface TaskFlags {
   transferCount: number;
   /** rated by the requester (kept in evaluations, not on the task; the evaluator looks it up itself) */
   evaluated?: boolean;
+  /** a 延期申请 waits for its decision */
+  extensionPending?: boolean;
 }
 
 export const MAX_TRANSFERS_WITHOUT_ADMIN = 3;
@@ -137,6 +141,21 @@ export const TRANSITIONS: Record<TaskAction, Transition> = {
     to: null,
     parties: ["requester", "requesterHead", "targetDispatcher", "targetHead", "targetHandler", "assignee", "supervisor"],
   },
+  requestExtension: {
+    label: "申请延期",
+    from: ["in_progress", "awaiting_info"],
+    to: null,
+    parties: TARGET_WORKERS,
+    guard: (t) => (t.extensionPending ? "该任务已有一份延期申请正等待审批，请等待决定后再申请。" : null),
+  },
+  // Decided by the requester, or by a supervisor when the task is under 督办 (the command checks which).
+  decideExtension: {
+    label: "审批延期",
+    from: ["in_progress", "awaiting_info"],
+    to: null,
+    parties: ["requester", "supervisor"],
+    guard: (t) => (t.extensionPending ? null : "该任务没有待审批的延期申请。"),
+  },
   evaluate: { label: "评价", from: ["completed"], to: null, parties: ["requester"], guard: (t) => (t.evaluated ? "该任务已评价，不能重复评价。" : null) },
 };
 
@@ -167,6 +186,8 @@ const CHAT_EXAMPLES: Partial<Record<TaskAction, string>> = {
   urge: "/催办 {n}",
   comment: "/补充 {n} 企业联系人电话 0571-8888xxxx",
   evaluate: "/评价 {n} 5 办理及时",
+  requestExtension: "/延期 {n} 2026-12-31 需等待省厅回函",
+  decideExtension: "/同意延期 {n}",
 };
 
 /** A correct way to take the action on this request: the chat command, or where to find it in the mini-app. */
