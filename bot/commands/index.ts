@@ -3,6 +3,7 @@ import { acceptCommand } from "./accept";
 import { approveCommand, rejectCommand } from "./approve";
 import { commentCommand } from "./comment";
 import { doneCommand } from "./done";
+import { approveExtensionCommand, extendCommand, refuseExtensionCommand } from "./extend";
 import { helpCommand } from "./help";
 import { mineCommand } from "./mine";
 import { rateCommand } from "./rate";
@@ -24,6 +25,9 @@ export const chatCommands: ChatCommand[] = [
   returnCommand,
   transferCommand,
   doneCommand,
+  extendCommand,
+  approveExtensionCommand,
+  refuseExtensionCommand,
   commentCommand,
   urgeCommand,
   withdrawCommand,
