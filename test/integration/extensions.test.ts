@@ -3,7 +3,9 @@ import { extensionDecider } from "../../src/commands/extensionDecider";
 import { extensionRequester } from "../../src/commands/extensionRequester";
 import { requestCreator } from "../../src/commands/requestCreator";
 import { taskAccepter } from "../../src/commands/taskAccepter";
+import { issueApiToken } from "../../src/db/repositories/apiTokens";
 import { listAudit } from "../../src/db/repositories/audit";
+import { createApp } from "../../src/http/app";
 import { isUnderSupervision } from "../../src/db/repositories/supervisions";
 import { deadlineSweep } from "../../src/jobs/deadlineSweep";
 import { createHarness, type Harness } from "../support/harness";
@@ -130,5 +132,32 @@ describe("延期申请", () => {
     // Decided: nothing pending to decide any more, and a new request may be made.
     await expect(decide("ou_sup", n, true)).rejects.toThrow("该任务没有待审批的延期申请。");
     await ask("ou_amrhandler", n, "2026-11-25");
+  }, 240_000);
+
+  it("the API: POST /api/tasks/:id/extension and /extension/decide, with Chinese refusals", async () => {
+    const app = createApp(h.deps);
+    const tokenOf = async (openId: string) => {
+      const person = await h.actor(openId);
+      return (await issueApiToken(h.db.kysely, { name: openId, role: "integration", userId: person.kind === "user" ? person.id : null })).token;
+    };
+    const post = async (openId: string, path: string, body: unknown) => {
+      const res = await app.request(path, { method: "POST", headers: { authorization: `Bearer ${await tokenOf(openId)}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as Record<string, any> };
+    };
+    h.setNow("2026-11-23T10:00:00+08:00"); // Monday
+    const r = await raise("@市监局 核查丁公司营业执照 截止:2026-11-25");
+    await accept(r.number);
+    const task = await taskOf(r.id);
+    const holiday = await post("ou_amrhandler", `/api/tasks/${task.id}/extension`, { dueDate: "2026-11-28", reason: "需等待省厅回函" });
+    expect(holiday.status).toBeGreaterThanOrEqual(400);
+    expect(JSON.stringify(holiday.body)).toContain("2026-11-28 不是工作日");
+    const ok = await post("ou_amrhandler", `/api/tasks/${task.id}/extension`, { dueDate: "2026-12-01", reason: "需等待省厅回函" });
+    expect(ok).toEqual({ status: 200, body: { taskId: task.id, state: "in_progress" } });
+    const noReason = await post("ou_member", `/api/tasks/${task.id}/extension/decide`, { approve: false });
+    expect(JSON.stringify(noReason.body)).toContain("不同意延期的理由");
+    expect((await post("ou_member", `/api/tasks/${task.id}/extension/decide`, { approve: true })).status).toBe(200);
+    const moved = await taskOf(r.id);
+    expect(new Date(moved.dueAt).toISOString()).toBe(new Date("2026-12-01T17:30:00+08:00").toISOString());
+    expect(new Date(moved.originalDueAt).toISOString()).toBe(new Date("2026-11-25T17:30:00+08:00").toISOString());
   }, 240_000);
 });
