@@ -11,7 +11,7 @@ const lightOnly = ({ light, lightText }: ReturnType<typeof presentLight>) => ({ 
 type Timeline = Awaited<ReturnType<typeof requestTimeline>>;
 
 /** Actions on one department's task; the others concern the whole request and are listed once. */
-const TASK_LEVEL: readonly TaskAction[] = ["accept", "assign", "return", "transfer", "resubmit", "arbitrate", "requestInfo", "supplyInfo", "complete", "confirmCompletion", "sendBack", "evaluate"];
+const TASK_LEVEL: readonly TaskAction[] = ["accept", "assign", "return", "transfer", "resubmit", "arbitrate", "requestInfo", "supplyInfo", "complete", "confirmCompletion", "sendBack", "evaluate", "requestExtension", "decideExtension"];
 /** While a result waits for the head's review, that decision comes first. */
 const REVIEW_FIRST: readonly TaskAction[] = ["confirmCompletion", "sendBack", ...TASK_LEVEL.filter((a) => a !== "confirmCompletion" && a !== "sendBack")];
 const REQUEST_LEVEL: readonly TaskAction[] = ["approve", "reject", "withdraw", "urge", "comment"];
