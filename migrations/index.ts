@@ -8,6 +8,7 @@ import * as sendQuotas from "./2026_12_01_2102_send_quotas";
 import * as deadlines from "./2026_12_01_2108_deadlines";
 import * as supervisions from "./2026_12_05_0530_supervisions";
 import * as rectifications from "./2026_12_05_0600_rectifications";
+import * as taskExtensions from "./2026_12_05_0640_task_extensions";
 
 /** Every migration, in order. An explicit list (no folder scan) so the Worker bundle has them too. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_01_2108_deadlines": deadlines,
   "2026_12_05_0530_supervisions": supervisions,
   "2026_12_05_0600_rectifications": rectifications,
+  "2026_12_05_0640_task_extensions": taskExtensions,
 };

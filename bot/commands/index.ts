@@ -5,6 +5,7 @@ import { askInfoCommand } from "./askInfo";
 import { confirmCompletionCommand, sendBackCommand } from "./review";
 import { commentCommand } from "./comment";
 import { doneCommand } from "./done";
+import { approveExtensionCommand, extendCommand, refuseExtensionCommand } from "./extend";
 import { helpCommand } from "./help";
 import { mineCommand } from "./mine";
 import { rateCommand } from "./rate";
@@ -32,6 +33,9 @@ export const chatCommands: ChatCommand[] = [
   askInfoCommand,
   confirmCompletionCommand,
   sendBackCommand,
+  extendCommand,
+  approveExtensionCommand,
+  refuseExtensionCommand,
   commentCommand,
   urgeCommand,
   withdrawCommand,

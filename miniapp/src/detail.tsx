@@ -35,6 +35,8 @@ export const ACTION_LABELS: Record<Action, string> = {
   decideDispute: "裁定整改异议",
   appeal: "申诉",
   decideAppeal: "裁定申诉",
+  requestExtension: "申请延期",
+  decideExtension: "审批延期",
 };
 /** Done with one tap; every other action opens its form. */
 const ONE_TAP: readonly Action[] = ["urge", "confirmCompletion"];
@@ -417,6 +419,44 @@ function TaskForm({ task: t, action, question, run, onCancel }: { task: DetailTa
           }}
         >
           <Text label="需要补正的内容" placeholder="如：请补充统一社会信用代码" value={text} onInput={setText} />
+        </Panel>
+      );
+    case "requestExtension":
+      return (
+        <Panel
+          {...common}
+          title="申请延期"
+          submit="提交延期申请"
+          call={async () => {
+            await read(task.extension.$post({ ...p, json: { dueDate: assignee, reason: text } }));
+            return "已提交延期申请，等待审批";
+          }}
+        >
+          <Text label="新的办结时限" placeholder="如：2026-12-31、12月31日 或 5个工作日" value={assignee} onInput={setAssignee} />
+          <Text label="延期理由" placeholder="如：需等待省厅回函" value={text} onInput={setText} />
+        </Panel>
+      );
+    case "decideExtension":
+      return (
+        <Panel
+          {...common}
+          title="审批延期"
+          submit={elsewhere ? "不同意延期" : "同意延期"}
+          call={async () => {
+            await read(task.extension.decide.$post({ ...p, json: elsewhere ? { approve: false, comment: text } : { approve: true, ...(assignee ? { dueDate: assignee } : {}) } }));
+            return elsewhere ? "已不同意延期，承办部门已收到通知" : "已同意延期，承办部门已收到通知";
+          }}
+        >
+          <div>
+            <label>
+              <input type="checkbox" checked={elsewhere} onChange={(e) => setElsewhere((e.target as HTMLInputElement).checked)} /> 不同意延期
+            </label>
+          </div>
+          {elsewhere ? (
+            <Text label="不同意的理由" placeholder="如：请按原时限办结" value={text} onInput={setText} />
+          ) : (
+            <Text label="批准的时限" optional placeholder="留空即按申请的日期；可填更早的工作日，如 2026-12-25" value={assignee} onInput={setAssignee} />
+          )}
         </Panel>
       );
     case "supplyInfo":

@@ -88,6 +88,7 @@ export const requestCreator: Command<CreateRequestInput, CreatedRequest> = async
         outboundApproval: plan.policy.outboundApproval,
         completionReview: plan.policy.completionReview,
         dueAt: plan.dueAt,
+        originalDueAt: plan.dueAt,
         acceptDueAt,
         createdAt: at,
         updatedAt: at,

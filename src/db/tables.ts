@@ -120,6 +120,11 @@ export interface TaskTable {
   /** when the 临期 window opens under the task's policy (set by the sweep when it arms the steps) */
   dueSoonAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   escalationsArmedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** the 办结时限 set at creation, kept for statistics when extensions move due_at */
+  originalDueAt: Timestamp;
+  extensionCount: Generated<number>;
+  /** a 延期申请 waits for its decision */
+  extensionPending: Generated<boolean>;
 }
 
 export interface AuditEventTable {
@@ -325,6 +330,22 @@ export interface TaskEscalationTable {
   outcome: "sent" | "skipped" | null;
 }
 
+export interface TaskExtensionTable {
+  id: Generated<number>;
+  taskId: number;
+  requestedBy: number;
+  previousDueAt: Timestamp;
+  requestedDueAt: Timestamp;
+  reason: string;
+  state: Generated<"pending" | "approved" | "refused">;
+  /** the deadline granted (the asked one or an earlier one) */
+  grantedDueAt: Timestamp | null;
+  decidedBy: number | null;
+  decidedAt: Timestamp | null;
+  decisionComment: string | null;
+  createdAt: Timestamp;
+}
+
 export interface EscalationPolicyTable {
   id: Generated<number>;
   code: string;
@@ -370,6 +391,7 @@ export interface SupervisionTable {
 export interface Database {
   supervisions: SupervisionTable;
   taskEscalations: TaskEscalationTable;
+  taskExtensions: TaskExtensionTable;
   escalationPolicies: EscalationPolicyTable;
   digestDeliveries: DigestDeliveryTable;
   sessions: SessionTable;

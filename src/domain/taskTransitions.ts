@@ -43,7 +43,9 @@ export type TaskAction =
   | "disputeRectification"
   | "decideDispute"
   | "appeal"
-  | "decideAppeal";
+  | "decideAppeal"
+  | "requestExtension"
+  | "decideExtension";
 
 export interface Transition {
   label: string;
@@ -66,6 +68,8 @@ export interface TaskFlags {
   rectification?: RectificationState | null;
   /** the rated department's 申诉 of the rating (null: not appealed) */
   appeal?: AppealState | null;
+  /** a 延期申请 waits for its decision */
+  extensionPending?: boolean;
 }
 
 export const MAX_TRANSFERS_WITHOUT_ADMIN = 3;
@@ -150,6 +154,21 @@ export const TRANSITIONS: Record<TaskAction, Transition> = {
     from: ALL,
     to: null,
     parties: ["requester", "requesterHead", "targetDispatcher", "targetHead", "targetHandler", "assignee", "supervisor"],
+  },
+  requestExtension: {
+    label: "申请延期",
+    from: ["in_progress", "awaiting_info"],
+    to: null,
+    parties: TARGET_WORKERS,
+    guard: (t) => (t.extensionPending ? "该任务已有一份延期申请正等待审批，请等待决定后再申请。" : null),
+  },
+  // Decided by the requester, or by a supervisor when the task is under 督办 (the command checks which).
+  decideExtension: {
+    label: "审批延期",
+    from: ["in_progress", "awaiting_info"],
+    to: null,
+    parties: ["requester", "supervisor"],
+    guard: (t) => (t.extensionPending ? null : "该任务没有待审批的延期申请。"),
   },
   evaluate: { label: "评价", from: ["completed"], to: null, parties: ["requester"], guard: (t) => (t.evaluated ? "该任务已评价，不能重复评价。" : null) },
   // 督办: a supervisor's instruction on an open task (opens the 督办 or adds to the open one).
@@ -258,6 +277,8 @@ const CHAT_EXAMPLES: Partial<Record<TaskAction, string>> = {
   confirmRectification: "/整改确认 {n}",
   disputeRectification: "/整改异议 {n} 整改措施未落实到位",
   appeal: "/申诉 {n} 该评价针对的是其他部门的答复，并非本部门",
+  requestExtension: "/延期 {n} 2026-12-31 需等待省厅回函",
+  decideExtension: "/同意延期 {n}",
 };
 
 /** A correct way to take the action on this request: the chat command, or where to find it in the mini-app. */

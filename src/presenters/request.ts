@@ -35,6 +35,8 @@ const TASK_LEVEL: readonly TaskAction[] = [
   "decideAppeal",
   "supervise",
   "reopen",
+  "requestExtension",
+  "decideExtension",
 ];
 /** While a result waits for the head's review, that decision comes first. */
 const REVIEW_FIRST: readonly TaskAction[] = ["confirmCompletion", "sendBack", ...TASK_LEVEL.filter((a) => a !== "confirmCompletion" && a !== "sendBack")];

@@ -148,7 +148,7 @@ describe("real answers have the documented shape", () => {
 
     await call(dispatcher, "POST", `/api/tasks/${task.id}/accept`, { assigneeOpenId: "ou_wangfang" });
     const handling = await call(handler, "GET", `/api/requests/${number}`);
-    expect((handling.json.tasks as Array<{ actions: string[] }>)[0]!.actions).toEqual(["requestInfo", "complete"]);
+    expect((handling.json.tasks as Array<{ actions: string[] }>)[0]!.actions).toEqual(["requestInfo", "complete", "requestExtension"]);
     expect((await call(handler, "POST", `/api/tasks/${task.id}/request-info`, { question: "请提供统一社会信用代码" })).json).toEqual({ taskId: task.id, state: "awaiting_info" });
     expect((await call(member, "GET", `/api/requests/${number}`)).json.tasks).toMatchObject([{ actions: ["supplyInfo"] }]);
     expect((await call(member, "POST", `/api/tasks/${task.id}/supply-info`, { content: "91330100MA2XXXXXX" })).json).toEqual({ taskId: task.id, state: "in_progress" });

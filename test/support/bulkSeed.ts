@@ -225,10 +225,10 @@ export async function seedBulk(db: Db, opts: BulkSeedOptions): Promise<BulkSeed>
       )
       -- The tasks come from the plan too (request ids were drawn from the sequence there), not from the insert above;
       -- the foreign keys are checked at the end of the statement, when both are in.
-      insert into tasks (request_id, department_id, role, state, assignee_id, sla_working_days, outbound_approval, completion_review, due_at,
+      insert into tasks (request_id, department_id, role, state, assignee_id, sla_working_days, outbound_approval, completion_review, due_at, original_due_at,
                          paused_at, result, last_reason, accepted_at, completed_at, created_at, updated_at)
       select p.request_id, dl.id, t.role, t.state, ul.id,
-             p.sla, t.state = 'pending_approval' or p.h_sup % 4 = 0, false, p.due_at,
+             p.sla, t.state = 'pending_approval' or p.h_sup % 4 = 0, false, p.due_at, p.due_at,
              case when t.state = 'awaiting_info' then least(${nowIso}::timestamptz, p.created_at + interval '3 hours') end,
              case when t.state = 'completed' then '经核查，情况属实，已办结。' end,
              case t.state when 'returned' then '不属于本部门职责' when 'rejected' then '材料不全，不予同意' end,

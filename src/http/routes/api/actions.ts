@@ -3,6 +3,8 @@ import { z } from "zod";
 import { commentAdder } from "../../../commands/commentAdder";
 import { completionReviewer } from "../../../commands/completionReviewer";
 import { runCommand, type Command } from "../../../commands/context";
+import { extensionDecider } from "../../../commands/extensionDecider";
+import { extensionRequester } from "../../../commands/extensionRequester";
 import { infoRequester } from "../../../commands/infoRequester";
 import { infoSupplier } from "../../../commands/infoSupplier";
 import { requestResubmitter } from "../../../commands/requestResubmitter";
@@ -83,6 +85,29 @@ export const actionRoutes = new Hono<AppEnv>()
     taskPath,
     jsonBody(z.object({ question: required("需要补正的内容") }), { question: "请补充统一社会信用代码" }),
     (c) => onTask(c, infoRequester, { task: taskId(c), question: c.req.valid("json").question }),
+  )
+  .post(
+    `${TASK}/extension`,
+    describe({ tag: "操作", auth: "session", summary: "申请延期", description: "经办人或承办部门负责人申请延长办结时限（新时限为该工作日 17:30，须晚于当前时限），须写明理由；由发起人审批，督办中由督查人员审批。同一任务同时只能有一份待审批的申请。", params: taskParams, responses: taskAnswer }),
+    auth,
+    taskPath,
+    jsonBody(z.object({ dueDate: required("新的办结时限（如 2026-12-31、12月31日 或 5个工作日）", 20), reason: required("延期理由") }), { dueDate: "2026-12-31", reason: "需等待省厅回函" }),
+    (c) => onTask(c, extensionRequester, { task: taskId(c), due: c.req.valid("json").dueDate, reason: c.req.valid("json").reason }),
+  )
+  .post(
+    `${TASK}/extension/decide`,
+    describe({ tag: "操作", auth: "session", summary: "审批延期", description: "发起人（督办中为督查人员）同意或不同意待审批的延期申请。同意时可给出不晚于申请日期的 dueDate；不同意须写明 comment。", params: taskParams, responses: taskAnswer }),
+    auth,
+    taskPath,
+    jsonBody(
+      z.object({
+        approve: z.boolean({ message: "请填写 approve：true 同意，false 不同意" }),
+        dueDate: z.string().trim().max(20, "dueDate 最长 20 字").optional(),
+        comment: z.string().trim().max(2000, "comment 最长 2000 字").optional(),
+      }),
+      { approve: true },
+    ),
+    (c) => onTask(c, extensionDecider, { task: taskId(c), approve: c.req.valid("json").approve, due: c.req.valid("json").dueDate || undefined, comment: c.req.valid("json").comment }),
   )
   .post(
     `${TASK}/supply-info`,
