@@ -172,7 +172,8 @@ describe("the request page and 待办 show the 整改 and the appeal", () => {
     await h.as("ou_amrhead", ratingAppealer, { task: ref(r.number), reason: "评价不实" });
     expect(numbers((await todo("ou_sup")).toDecide).filter((x) => x === r.number)).toEqual([r.number]);
     const sup = await detail("ou_sup", r.number);
-    expect(sup.actions).toEqual(["decideDispute", "decideAppeal"]);
+    // Within 10 working days of completion a supervisor may also send the task back under 督办 (重新督办).
+    expect(sup.actions).toEqual(["decideDispute", "decideAppeal", "reopen"]);
     expect(sup.rectification).toMatchObject({ state: "disputed", answer: "已改进答复流程", onTime: true, disputeReason: "流程未改" });
     expect(sup.appeal).toMatchObject({ state: "pending", reason: "评价不实", excluded: false });
   });
