@@ -63,7 +63,8 @@ describe("整改 on the request page", () => {
     await requester.page.close();
 
     const supervisor = await open("姜平");
-    expect(await buttonsIn(supervisor.amr)).toEqual(["裁定整改异议"]);
+    // 重新督办 stays open to a supervisor for 10 working days after completion.
+    expect(await buttonsIn(supervisor.amr)).toEqual(["裁定整改异议", "重新督办"]);
     await supervisor.amr.getByRole("button", { name: "裁定整改异议" }).click();
     await supervisor.amr.getByRole("button", { name: "提交裁定" }).click();
     await expect.poll(() => supervisor.amr.getByRole("alert").innerText()).toContain("请先选择裁定结果");
