@@ -363,3 +363,57 @@ export function rectificationCard(v: RectificationView): Card {
   const template = v.rectificationState === "confirmed" || v.rectificationState === "resolved" ? "green" : v.rectificationState === "disputed" ? "red" : "orange";
   return card(`整改 ${v.number} ${v.title}`, template, elements);
 }
+
+export interface ExtensionView {
+  number: string;
+  title: string;
+  taskId: number;
+  extensionId: number;
+  departmentName: string;
+  sensitive: boolean;
+  previousDueAt: string;
+  requestedDueAt: string;
+  /** null on sensitive requests */
+  reason: string | null;
+  state: "pending" | "approved" | "refused";
+  /** once decided: who, and the granted deadline or the refusal's reason (none on sensitive requests) */
+  decidedBy?: string | null;
+  grantedDueAt?: string | null;
+  decisionComment?: string | null;
+}
+
+/**
+ * 延期申请 to the decider (the requester, or the supervisors under 督办): number, title, department, the current
+ * and requested deadlines, the reason, with 同意延期 / 不同意 (the refusal's reason typed in the card's input);
+ * patched in place with the decision.
+ */
+export function extensionCard(v: ExtensionView): Card {
+  const hidden = "涉密事项，请在小程序中查看。";
+  const lines = [
+    `**编号**：${v.number}`,
+    `**承办**：${v.departmentName}`,
+    `**当前时限**：${formatLocalTime(v.previousDueAt)}`,
+    `**申请延至**：${formatLocalTime(v.requestedDueAt)}`,
+    `**延期理由**：${v.sensitive ? hidden : (v.reason ?? "")}`,
+  ];
+  const elements: unknown[] = [md(lines.join("\n"))];
+  if (v.state === "pending") {
+    elements.push(
+      form("extension_form", [
+        input("comment", "不同意时请填写理由"),
+        button("同意延期", "primary", { a: "ext_approve", taskId: v.taskId, extensionId: v.extensionId }, "ext_approve"),
+        button("不同意", "danger", { a: "ext_refuse", taskId: v.taskId, extensionId: v.extensionId }, "ext_refuse"),
+      ]),
+    );
+  } else {
+    const who = v.decidedBy ? `（${v.decidedBy}）` : "";
+    const why = v.decisionComment && !v.sensitive ? `：${v.decisionComment}` : "";
+    const decision =
+      v.state === "approved"
+        ? `已同意延期${who}，办结时限延至 ${formatLocalTime(v.grantedDueAt ?? v.requestedDueAt)}${why}`
+        : `不同意延期${who}${why}`;
+    elements.push(md(`**审批结果**：${decision}`));
+  }
+  const template = v.state === "pending" ? "orange" : v.state === "approved" ? "green" : "grey";
+  return card(`${v.state === "pending" ? "延期申请" : "延期申请已处理"} ${v.number} ${v.title}`, template, elements);
+}
