@@ -129,6 +129,8 @@ function taskViewOf(p: Record<string, any>, topic: string): TaskView {
     requesterName: p.requesterName,
     note: topic === "task.card" ? p.text : null,
     readOnly: Boolean(p.readOnly),
+    originalDueAt: p.originalDueAt ?? null,
+    extensionCount: p.extensionCount ?? 0,
   };
 }
 
@@ -154,6 +156,8 @@ export function createCardRenderer(deps: Deps): CardRenderer {
         "tasks.pausedAt",
         "tasks.completedAt",
         "tasks.reviewPending",
+        "tasks.originalDueAt",
+        "tasks.extensionCount",
         "requests.id as requestId",
         "requests.number",
         "requests.title",
@@ -183,6 +187,8 @@ export function createCardRenderer(deps: Deps): CardRenderer {
       ...presentLight(t, await loadLightClock(db, deps)),
       fromDepartmentName: t.fromDepartmentName,
       requesterName: t.requesterName,
+      originalDueAt: new Date(t.originalDueAt).toISOString(),
+      extensionCount: t.extensionCount,
     };
     return { v, result: t.result, reviewPending: t.reviewPending };
   }

@@ -28,6 +28,15 @@ export interface TaskView {
   note?: string | null;
   /** shown to an inbox the task has left (transferred away): no buttons */
   readOnly?: boolean;
+  /** 延期: the first deadline and the number of granted extensions (shown when > 0) */
+  originalDueAt?: string | null;
+  extensionCount?: number;
+}
+
+/** "原时限 12月1日 17:30，已延期 1 次" once a task's deadline was extended, else null. */
+export function extensionNote(originalDueAt: string | Date | null | undefined, extensionCount: number | undefined): string | null {
+  if (!extensionCount || !originalDueAt) return null;
+  return `原时限 ${formatLocalTime(new Date(originalDueAt).toISOString())}，已延期 ${extensionCount} 次`;
 }
 
 const TEMPLATE: Record<string, string> = {
@@ -78,6 +87,7 @@ function facts(v: TaskView): string {
     v.fromDepartmentName ? `**发起**：${v.fromDepartmentName}${v.requesterName ? ` ${v.requesterName}` : ""}` : null,
     `**承办**：${v.departmentName}（${v.taskRole === "lead" ? "主办" : "协办"}）`,
     `**截止**：${formatLocalTime(v.dueAt)}　**紧急程度**：${v.priorityLabel}`,
+    extensionNote(v.originalDueAt, v.extensionCount) ? `**延期**：${extensionNote(v.originalDueAt, v.extensionCount)}` : null,
     v.acceptDueAt && v.state === "pending_accept" ? `**签收时限**：${formatLocalTime(v.acceptDueAt)}` : null,
     `**状态**：${v.stateLabel}`,
     v.light && v.lightText ? `**时限**：${lightMark(v.light, v.lightText)}` : null,
