@@ -54,7 +54,7 @@ describe("延期 in chat", () => {
     await h.sandbox.sendUserMessage({ openId: "ou_liuyang", text: `/查询 ${n}` });
     await h.flush();
     expect(lastContent("ou_liuyang")).toContain("11月10日 17:30");
-    expect(lastContent("ou_liuyang")).not.toContain("11月4日 17:30");
+    expect(lastContent("ou_liuyang")).toContain("截止 11月10日 17:30（原时限 11月4日 17:30，已延期 1 次）");
   }, 240_000);
 
   it("the requester refuses from the card with a typed reason, then approves a later one from the card", async () => {
@@ -105,6 +105,6 @@ describe("延期 in chat", () => {
 
     await h.sandbox.sendUserMessage({ openId: "ou_liuyang", text: `/查询 ${n}` });
     await h.flush();
-    expect(lastContent("ou_liuyang")).toContain("11月13日 17:30");
+    expect(lastContent("ou_liuyang")).toContain("截止 11月13日 17:30（原时限 11月4日 17:30，已延期 2 次）");
   }, 240_000);
 });
