@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { taskAccepter } from "../../src/commands/taskAccepter";
+import { createCardRenderer } from "../../bot/lark/render";
 import { createBotHarness, type BotHarness } from "../support/botHarness";
 
 // 延期申请 in chat, through the sandbox and the real SDK: the handler asks with /延期, the requester is told how to
@@ -106,5 +107,9 @@ describe("延期 in chat", () => {
     await h.sandbox.sendUserMessage({ openId: "ou_liuyang", text: `/查询 ${n}` });
     await h.flush();
     expect(lastContent("ou_liuyang")).toContain("截止 11月13日 17:30（原时限 11月4日 17:30，已延期 2 次）");
+    // The handler's task card, as a click re-renders it, shows the first deadline too.
+    const handlerCard = await createCardRenderer(h.deps).handler(1);
+    expect(markdown(handlerCard)).toContain("**截止**：11月13日 17:30");
+    expect(markdown(handlerCard)).toContain("**延期**：原时限 11月4日 17:30，已延期 2 次");
   }, 240_000);
 });
