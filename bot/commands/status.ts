@@ -1,7 +1,7 @@
 import { isUnderSupervision } from "../../src/db/repositories/supervisions";
 import { requestDetail } from "../../src/db/repositories/views";
 import { DomainError } from "../../src/domain/types";
-import { formatLocalTime, lightMark } from "../presenters/cards";
+import { extensionNote, formatLocalTime, lightMark } from "../presenters/cards";
 import { loadLightClock } from "../../src/commands/escalationPolicy";
 import { presentLight } from "../../src/presenters/light";
 import type { ChatCommand } from "../core/types";
@@ -26,6 +26,7 @@ export const statusCommand: ChatCommand = {
       ...d.tasks.map(
         (t) =>
           `· ${t.departmentName}（${t.role === "lead" ? "主办" : "协办"}）：${stateLabel(t.state)}${t.assigneeName ? `，经办人 ${t.assigneeName}` : ""}，截止 ${formatLocalTime(t.dueAt.toISOString())}` +
+          (extensionNote(t.originalDueAt, t.extensionCount) ? `（${extensionNote(t.originalDueAt, t.extensionCount)}）` : "") +
           (t.state === "pending_accept" && t.acceptDueAt ? `，签收时限 ${formatLocalTime(new Date(t.acceptDueAt).toISOString())}` : "") +
           `｜${lightMark(presentLight(t, clock).light, presentLight(t, clock).lightText)}` +
           (supervised.has(t.id) ? "｜督办中" : ""),

@@ -13,6 +13,7 @@ import { rectificationReviewer } from "../../src/commands/rectificationReviewer"
 import { taskEvaluator } from "../../src/commands/taskEvaluator";
 import { taskReturner } from "../../src/commands/taskReturner";
 import { taskTransferrer } from "../../src/commands/taskTransferrer";
+import { extensionDecider } from "../../src/commands/extensionDecider";
 import { findDepartmentById, loadUserActor } from "../../src/db/repositories/org";
 import { DomainError } from "../../src/domain/types";
 import type { UserActor } from "../../src/policies/actor";
@@ -132,6 +133,18 @@ export async function handleCardAction(deps: Deps, event: BotCardActionEvent, re
         if ("repeated" in r) return { toast: { type: "info", content: r.repeated.message }, card: await render.rectification(taskRef.taskId) };
         return { toast: { type: "success", content: v.a === "rect_confirm" ? "已确认整改" : "已提出异议，督查将裁定" }, card: await render.rectification(r.task.id) };
       }
+      case "ext_approve":
+      case "ext_refuse": {
+        // This card's own 延期申请: a second click (or one after a decision in chat) is told it was already decided.
+        const extensionId = Number(v.extensionId);
+        const approve = v.a === "ext_approve";
+        const r = await runCommand(deps, actor, extensionDecider, { task: taskRef, approve, comment: str(form.comment), extensionId }).catch((err: unknown) => {
+          if (err instanceof DomainError && (err.code === "already_done" || err.code === "not_allowed")) return { repeated: err };
+          throw err;
+        });
+        if ("repeated" in r) return { toast: { type: "info", content: "该延期申请已审批，无需重复操作。" }, card: await render.extension(taskRef.taskId, extensionId) };
+        return { toast: { type: "success", content: approve ? "已同意延期" : "已不同意延期" }, card: await render.extension(r.task.id, extensionId) };
+      }
       case "preview_confirm": {
         const decision = previewDecision(v, event);
         const cancelled = previewCard({ ...NOTHING_PREVIEWED, text: decision.text, dueAt: deps.now().toISOString(), status: "cancelled" });
@@ -194,6 +207,8 @@ export interface CardRenderer {
   /** the target head's card: 确认办结 / 退回重办 */
   review(taskId: number): Promise<Record<string, unknown>>;
   rectification(taskId: number): Promise<Record<string, unknown>>;
+  /** the decider's 延期申请 card: 同意延期 / 不同意 */
+  extension(taskId: number, extensionId: number): Promise<Record<string, unknown>>;
 }
 
 /** A refusal in the person's words: what was wrong, and a correct example when there is one. */

@@ -6,7 +6,7 @@ import { presentLight } from "../../src/presenters/light";
 import { departmentResults } from "../../src/commands/taskCompleter";
 import type { CardRenderer } from "../core/dispatch";
 import type { BotReply } from "../core/types";
-import { approvalCard, completionCard, deadlineNoticeCard, handlerCard, rectificationCard, reviewCard, supervisionCard, taskCard, type RectificationView, type TaskView } from "../presenters/cards";
+import { approvalCard, completionCard, deadlineNoticeCard, extensionCard, handlerCard, rectificationCard, reviewCard, supervisionCard, taskCard, type RectificationView, type TaskView } from "../presenters/cards";
 import { rectificationCardKey, rectificationPayload } from "../../src/commands/rectificationNotices";
 
 export interface RenderedMessage {
@@ -63,6 +63,21 @@ export function renderOutboxMessage(row: OutboxRow): RenderedMessage {
     case "rectification.answered":
     case "rectification.card":
       return asCard(rectificationCard(rectificationViewOf(p, row.cardKey === rectificationCardKey(p.taskId))));
+    case "task.extension_requested":
+      return asCard(
+        extensionCard({
+          number: p.number,
+          title: p.title,
+          taskId: p.taskId,
+          extensionId: p.extensionId,
+          departmentName: p.departmentName ?? "",
+          sensitive: Boolean(p.sensitive),
+          previousDueAt: p.previousDueAt,
+          requestedDueAt: p.requestedDueAt,
+          reason: p.reason ?? null,
+          state: "pending",
+        }),
+      );
     case "audit.checkpoint":
       return asText(p.text);
     case "deadline.notice":
@@ -114,6 +129,8 @@ function taskViewOf(p: Record<string, any>, topic: string): TaskView {
     requesterName: p.requesterName,
     note: topic === "task.card" ? p.text : null,
     readOnly: Boolean(p.readOnly),
+    originalDueAt: p.originalDueAt ?? null,
+    extensionCount: p.extensionCount ?? 0,
   };
 }
 
@@ -139,6 +156,8 @@ export function createCardRenderer(deps: Deps): CardRenderer {
         "tasks.pausedAt",
         "tasks.completedAt",
         "tasks.reviewPending",
+        "tasks.originalDueAt",
+        "tasks.extensionCount",
         "requests.id as requestId",
         "requests.number",
         "requests.title",
@@ -168,6 +187,8 @@ export function createCardRenderer(deps: Deps): CardRenderer {
       ...presentLight(t, await loadLightClock(db, deps)),
       fromDepartmentName: t.fromDepartmentName,
       requesterName: t.requesterName,
+      originalDueAt: new Date(t.originalDueAt).toISOString(),
+      extensionCount: t.extensionCount,
     };
     return { v, result: t.result, reviewPending: t.reviewPending };
   }
@@ -232,6 +253,32 @@ export function createCardRenderer(deps: Deps): CardRenderer {
       const request = await db.selectFrom("requests").selectAll().where("id", "=", v.requestId).executeTakeFirstOrThrow();
       const item = await db.selectFrom("rectifications").selectAll().where("taskId", "=", taskId).executeTakeFirstOrThrow();
       return rectificationCard({ ...v, ...(await rectificationPayload(db, request, item)), forRequester: true });
+    },
+    async extension(taskId, extensionId) {
+      const { v } = await view(taskId);
+      const e = await db
+        .selectFrom("taskExtensions")
+        .leftJoin("users", "users.id", "taskExtensions.decidedBy")
+        .select(["taskExtensions.previousDueAt", "taskExtensions.requestedDueAt", "taskExtensions.reason", "taskExtensions.state", "taskExtensions.grantedDueAt", "taskExtensions.decisionComment", "users.name as decidedBy"])
+        .where("taskExtensions.id", "=", extensionId)
+        .where("taskExtensions.taskId", "=", taskId)
+        .executeTakeFirstOrThrow();
+      const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+      return extensionCard({
+        number: v.number,
+        title: v.title,
+        taskId,
+        extensionId,
+        departmentName: v.departmentName,
+        sensitive: v.sensitive,
+        previousDueAt: iso(e.previousDueAt)!,
+        requestedDueAt: iso(e.requestedDueAt)!,
+        reason: v.sensitive ? null : e.reason,
+        state: e.state,
+        decidedBy: e.decidedBy,
+        grantedDueAt: iso(e.grantedDueAt),
+        decisionComment: v.sensitive ? null : e.decisionComment,
+      });
     },
   };
 }

@@ -28,6 +28,15 @@ export interface TaskView {
   note?: string | null;
   /** shown to an inbox the task has left (transferred away): no buttons */
   readOnly?: boolean;
+  /** 延期: the first deadline and the number of granted extensions (shown when > 0) */
+  originalDueAt?: string | null;
+  extensionCount?: number;
+}
+
+/** "原时限 12月1日 17:30，已延期 1 次" once a task's deadline was extended, else null. */
+export function extensionNote(originalDueAt: string | Date | null | undefined, extensionCount: number | undefined): string | null {
+  if (!extensionCount || !originalDueAt) return null;
+  return `原时限 ${formatLocalTime(new Date(originalDueAt).toISOString())}，已延期 ${extensionCount} 次`;
 }
 
 const TEMPLATE: Record<string, string> = {
@@ -78,6 +87,7 @@ function facts(v: TaskView): string {
     v.fromDepartmentName ? `**发起**：${v.fromDepartmentName}${v.requesterName ? ` ${v.requesterName}` : ""}` : null,
     `**承办**：${v.departmentName}（${v.taskRole === "lead" ? "主办" : "协办"}）`,
     `**截止**：${formatLocalTime(v.dueAt)}　**紧急程度**：${v.priorityLabel}`,
+    extensionNote(v.originalDueAt, v.extensionCount) ? `**延期**：${extensionNote(v.originalDueAt, v.extensionCount)}` : null,
     v.acceptDueAt && v.state === "pending_accept" ? `**签收时限**：${formatLocalTime(v.acceptDueAt)}` : null,
     `**状态**：${v.stateLabel}`,
     v.light && v.lightText ? `**时限**：${lightMark(v.light, v.lightText)}` : null,
@@ -362,4 +372,58 @@ export function rectificationCard(v: RectificationView): Card {
   }
   const template = v.rectificationState === "confirmed" || v.rectificationState === "resolved" ? "green" : v.rectificationState === "disputed" ? "red" : "orange";
   return card(`整改 ${v.number} ${v.title}`, template, elements);
+}
+
+export interface ExtensionView {
+  number: string;
+  title: string;
+  taskId: number;
+  extensionId: number;
+  departmentName: string;
+  sensitive: boolean;
+  previousDueAt: string;
+  requestedDueAt: string;
+  /** null on sensitive requests */
+  reason: string | null;
+  state: "pending" | "approved" | "refused";
+  /** once decided: who, and the granted deadline or the refusal's reason (none on sensitive requests) */
+  decidedBy?: string | null;
+  grantedDueAt?: string | null;
+  decisionComment?: string | null;
+}
+
+/**
+ * 延期申请 to the decider (the requester, or the supervisors under 督办): number, title, department, the current
+ * and requested deadlines, the reason, with 同意延期 / 不同意 (the refusal's reason typed in the card's input);
+ * patched in place with the decision.
+ */
+export function extensionCard(v: ExtensionView): Card {
+  const hidden = "涉密事项，请在小程序中查看。";
+  const lines = [
+    `**编号**：${v.number}`,
+    `**承办**：${v.departmentName}`,
+    `**当前时限**：${formatLocalTime(v.previousDueAt)}`,
+    `**申请延至**：${formatLocalTime(v.requestedDueAt)}`,
+    `**延期理由**：${v.sensitive ? hidden : (v.reason ?? "")}`,
+  ];
+  const elements: unknown[] = [md(lines.join("\n"))];
+  if (v.state === "pending") {
+    elements.push(
+      form("extension_form", [
+        input("comment", "不同意时请填写理由"),
+        button("同意延期", "primary", { a: "ext_approve", taskId: v.taskId, extensionId: v.extensionId }, "ext_approve"),
+        button("不同意", "danger", { a: "ext_refuse", taskId: v.taskId, extensionId: v.extensionId }, "ext_refuse"),
+      ]),
+    );
+  } else {
+    const who = v.decidedBy ? `（${v.decidedBy}）` : "";
+    const why = v.decisionComment && !v.sensitive ? `：${v.decisionComment}` : "";
+    const decision =
+      v.state === "approved"
+        ? `已同意延期${who}，办结时限延至 ${formatLocalTime(v.grantedDueAt ?? v.requestedDueAt)}${why}`
+        : `不同意延期${who}${why}`;
+    elements.push(md(`**审批结果**：${decision}`));
+  }
+  const template = v.state === "pending" ? "orange" : v.state === "approved" ? "green" : "grey";
+  return card(`${v.state === "pending" ? "延期申请" : "延期申请已处理"} ${v.number} ${v.title}`, template, elements);
 }

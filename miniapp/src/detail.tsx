@@ -165,6 +165,12 @@ export function Detail({ number }: { number: string }) {
               {t.state === "pending_accept" && t.acceptDueAt ? ` · 签收时限 ${when(t.acceptDueAt)}` : ""}
               <LightBadge light={t.light} text={t.lightText} />
             </div>
+            {t.extensionCount > 0 && (
+              <p class="meta extension">
+                原时限 {when(t.originalDueAt).replace("/", "月").replace(" ", "日 ")}，已延期 {t.extensionCount} 次
+                {t.extensions.some((e) => e.state === "pending") ? "（另有延期申请待审批）" : ""}
+              </p>
+            )}
             {t.reviewPending && <p class="flag">办结结果待本部门负责人确认</p>}
             {t.arbitrationPending && <p class="flag">已连续被两个部门退回，等待督查指定责任部门</p>}
             {t.result && (

@@ -17,6 +17,8 @@ export interface ExtensionDecisionInput {
   due?: string | undefined;
   /** required when refusing */
   comment?: string | undefined;
+  /** the 延期申请 a card decides on: refused as already decided when it is no longer the pending one */
+  extensionId?: number | undefined;
 }
 
 /**
@@ -42,6 +44,9 @@ export const extensionDecider: Command<ExtensionDecisionInput, LockedTask & { st
     .where("state", "=", "pending")
     .forUpdate()
     .executeTakeFirstOrThrow();
+  if (input.extensionId !== undefined && ext.id !== input.extensionId) {
+    throw new DomainError("already_done", `${request.number} 的这份延期申请已审批，无需重复操作。`);
+  }
   const now = deps.now();
   const settings = deps.config.deadline;
   const requested = new Date(ext.requestedDueAt);

@@ -48,6 +48,8 @@ export async function messageFor(
           stateLabel: TASK_STATE_LABELS[task.state],
           dueAt: new Date(task.dueAt).toISOString(),
           ...(await taskLight(db, task)),
+          // 延期: task cards show the first deadline once it moved
+          ...(task.extensionCount > 0 ? { originalDueAt: new Date(task.originalDueAt).toISOString(), extensionCount: task.extensionCount } : {}),
         }
       : { state: request.status, dueAt: new Date(request.dueAt).toISOString() }),
     ...rest,

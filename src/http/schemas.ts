@@ -117,6 +117,23 @@ export const RequestDetailSchema = z.strictObject({
       ...lightFields,
       assignee: z.string().nullable(),
       result: z.string().nullable(),
+      originalDueAt: iso.meta({ description: "最初承诺的办结时限；延期后 dueAt 为新的时限" }),
+      extensionCount: z.number().int().min(0).meta({ description: "已同意的延期次数" }),
+      extensions: z
+        .array(
+          z.strictObject({
+            id: z.number().int(),
+            state: z.enum(["pending", "approved", "refused"]).meta({ description: "pending 待审批、approved 已同意、refused 不同意" }),
+            label: z.string(),
+            previousDueAt: iso,
+            requestedDueAt: iso,
+            grantedDueAt: iso.nullable(),
+            reason: z.string(),
+            decisionComment: z.string().nullable(),
+            createdAt: iso,
+          }),
+        )
+        .meta({ description: "该任务的延期申请，按申请先后排列" }),
       reviewPending: z.boolean().meta({ description: "办结结果等待本部门负责人确认" }),
       arbitrationPending: z.boolean().meta({ description: "连续被两个部门退回，等待督查指定" }),
       evaluation: z

@@ -69,6 +69,21 @@ export function presentRequestDetail(d: RequestDetail, timeline: Timeline | unde
       role: t.role,
       state: t.state,
       dueAt: t.dueAt.toISOString(),
+      originalDueAt: new Date(t.originalDueAt).toISOString(),
+      extensionCount: t.extensionCount,
+      extensions: d.extensions
+        .filter((e) => e.taskId === t.id)
+        .map((e) => ({
+          id: e.id,
+          state: e.state,
+          label: EXTENSION_STATE_LABELS[e.state],
+          previousDueAt: new Date(e.previousDueAt).toISOString(),
+          requestedDueAt: new Date(e.requestedDueAt).toISOString(),
+          grantedDueAt: e.grantedDueAt ? new Date(e.grantedDueAt).toISOString() : null,
+          reason: e.reason,
+          decisionComment: e.decisionComment,
+          createdAt: new Date(e.createdAt).toISOString(),
+        })),
       ...presentLight(t, clock),
       assignee: t.assigneeName,
       result: t.result,
@@ -87,6 +102,8 @@ export function presentRequestDetail(d: RequestDetail, timeline: Timeline | unde
     comments: (timeline?.comments ?? []).map((x) => ({ id: x.id, kind: x.kind, body: x.body, author: x.authorName, at: new Date(x.createdAt).toISOString() })),
   };
 }
+
+const EXTENSION_STATE_LABELS = { pending: "待审批", approved: "已同意", refused: "不同意" } as const;
 
 /** A task's 督办 status and records, for the request page. */
 function supervisionOf(rows: readonly SupervisionRow[], clock: LightClock) {

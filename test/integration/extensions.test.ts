@@ -159,5 +159,24 @@ describe("延期申请", () => {
     const moved = await taskOf(r.id);
     expect(new Date(moved.dueAt).toISOString()).toBe(new Date("2026-12-01T17:30:00+08:00").toISOString());
     expect(new Date(moved.originalDueAt).toISOString()).toBe(new Date("2026-11-25T17:30:00+08:00").toISOString());
+    // The request page shows the first deadline, the count, and each 延期申请 with its state.
+    const res = await app.request(`/api/requests/${r.number}`, { headers: { authorization: `Bearer ${await tokenOf("ou_member")}` } });
+    expect(res.status).toBe(200);
+    const detail = (await res.json()) as Record<string, any>;
+    expect(detail.tasks[0]).toMatchObject({
+      dueAt: new Date("2026-12-01T17:30:00+08:00").toISOString(),
+      originalDueAt: new Date("2026-11-25T17:30:00+08:00").toISOString(),
+      extensionCount: 1,
+    });
+    expect(detail.tasks[0].extensions).toEqual([
+      expect.objectContaining({
+        state: "approved",
+        label: "已同意",
+        previousDueAt: new Date("2026-11-25T17:30:00+08:00").toISOString(),
+        requestedDueAt: new Date("2026-12-01T17:30:00+08:00").toISOString(),
+        grantedDueAt: new Date("2026-12-01T17:30:00+08:00").toISOString(),
+        reason: "需等待省厅回函",
+      }),
+    ]);
   }, 240_000);
 });

@@ -24,6 +24,19 @@ export interface RequestDetail {
   fromDepartmentName: string;
   requesterId: number;
   fromDepartmentId: number;
+  /** every 延期申请 on the request's tasks, oldest first */
+  extensions: Array<{
+    id: number;
+    taskId: number;
+    state: "pending" | "approved" | "refused";
+    previousDueAt: Date;
+    requestedDueAt: Date;
+    grantedDueAt: Date | null;
+    reason: string;
+    decisionComment: string | null;
+    createdAt: Date;
+    decidedAt: Date | null;
+  }>;
   tasks: Array<
     {
       id: number;
@@ -50,6 +63,9 @@ export interface RequestDetail {
       appealReason: string | null;
       appealDecisionComment: string | null;
       evaluationExcludedAt: Date | null;
+      /** 延期: the deadline first committed, and how many extensions were granted */
+      originalDueAt: Date;
+      extensionCount: number;
       acceptDueAt: Date | null;
       dueSoonAt: Date | null;
       everRed: boolean;
@@ -106,6 +122,8 @@ export async function requestDetail(db: Executor, actor: Actor, number: string):
       "tasks.everRed",
       "tasks.pausedAt",
       "tasks.completedAt",
+      "tasks.originalDueAt",
+      "tasks.extensionCount",
       "departments.code as departmentCode",
       "departments.name as departmentName",
       "users.name as assigneeName",
@@ -115,7 +133,16 @@ export async function requestDetail(db: Executor, actor: Actor, number: string):
     .orderBy("tasks.id")
     .execute();
   if (!canView(actor, r, tasks)) return null;
+  const extensions = tasks.length
+    ? await db
+        .selectFrom("taskExtensions")
+        .select(["id", "taskId", "state", "previousDueAt", "requestedDueAt", "grantedDueAt", "reason", "decisionComment", "createdAt", "decidedAt"])
+        .where("taskId", "in", tasks.map((t) => t.id))
+        .orderBy("id")
+        .execute()
+    : [];
   return {
+    extensions,
     id: r.id,
     number: r.number,
     title: r.title,
