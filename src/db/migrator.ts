@@ -1,4 +1,4 @@
-import { Migrator, type Migration, type MigrationResultSet } from "kysely";
+import { Migrator, sql, type Migration, type MigrationResultSet } from "kysely";
 import { migrations } from "../../migrations";
 import type { Db } from "./client";
 
@@ -22,12 +22,21 @@ export async function migrateToLatest(db: Db, list: Record<string, Migration> = 
   return result;
 }
 
-/** The migrations this code knows that the database has not run yet (read-only: for the readiness check). */
+/**
+ * The migrations this code knows that the database has not run yet (read-only: for the readiness check). Reads
+ * our own kysely_migration table alone: Kysely's getMigrations() introspects every schema on the server, which
+ * fails when another schema's table disappears meanwhile.
+ */
 export async function pendingMigrations(db: Db, list: Record<string, Migration> = migrations): Promise<string[]> {
-  const migrator = new Migrator({
-    db: db.kysely.withoutPlugins(),
-    provider: { getMigrations: async () => list },
-    ...(db.schema ? { migrationTableSchema: db.schema } : {}),
-  });
-  return (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+  const table = db.schema ? sql.id(db.schema, "kysely_migration") : sql.id("kysely_migration");
+  let done: Set<string>;
+  try {
+    const r = await sql<{ name: string }>`select name from ${table}`.execute(db.kysely.withoutPlugins());
+    done = new Set(r.rows.map((x) => x.name));
+  } catch (err) {
+    // 42P01 undefined_table: no migration has ever run here.
+    if ((err as { code?: unknown }).code !== "42P01") throw err;
+    done = new Set();
+  }
+  return Object.keys(list).filter((name) => !done.has(name));
 }
