@@ -90,7 +90,8 @@ export async function countFigures(db: Executor, from: Date, to: Date, t: TimeSe
     }
   };
 
-  const volume = await db
+  // The queries are independent: all are sent at once (pg pipelines them on the pool; PGlite queues them).
+  const volumeQ = db
     .selectFrom("tasks")
     .innerJoin("requests", "requests.id", "tasks.requestId")
     .select((eb) => [dayOf("tasks.createdAt", tz).as("day"), "tasks.departmentId as toId", "requests.fromDepartmentId as fromId", eb.fn.countAll<string>().as("n")])
@@ -99,18 +100,16 @@ export async function countFigures(db: Executor, from: Date, to: Date, t: TimeSe
     .where("tasks.state", "not in", ["pending_approval", "rejected"])
     .groupBy([sql`1`, "tasks.departmentId", "requests.fromDepartmentId"])
     .execute();
-  for (const r of volume) add(r.day, r.toId, r.fromId, { volume: num(r.n) });
-
   // Accepted and completed tasks one by one: their working hours need the audit trail (arrival, 补正 pauses).
   const taskCols = ["tasks.id", "tasks.requestId", "tasks.departmentId as toId", "requests.fromDepartmentId as fromId", "tasks.createdAt"] as const;
-  const accepted = await db
+  const acceptedQ = db
     .selectFrom("tasks")
     .innerJoin("requests", "requests.id", "tasks.requestId")
     .select([...taskCols, "tasks.acceptedAt", "tasks.acceptDueAt"])
     .where("tasks.acceptedAt", ">=", from)
     .where("tasks.acceptedAt", "<", to)
     .execute();
-  const completed = await db
+  const completedQ = db
     .selectFrom("tasks")
     .innerJoin("requests", "requests.id", "tasks.requestId")
     .select([...taskCols, "tasks.completedAt", "tasks.dueAt", "tasks.originalDueAt", "tasks.everRed"])
@@ -118,6 +117,69 @@ export async function countFigures(db: Executor, from: Date, to: Date, t: TimeSe
     .where("tasks.completedAt", "<", to)
     .where("tasks.state", "=", "completed")
     .execute();
+  const movesQ = (["return", "transfer"] as const).map((action) =>
+    db
+      .selectFrom("auditEvents as e")
+      .innerJoin("tasks", "tasks.id", "e.taskId")
+      .innerJoin("requests", "requests.id", "tasks.requestId")
+      // A transfer counts for the department that handed the task on (recorded in the event), not where it is now.
+      .$if(action === "transfer", (q) => q.innerJoin("departments as d", (j) => j.on(sql`d.code`, "=", sql`e.data->>'fromDepartment'`)))
+      .select((eb) => [
+        dayOf("e.createdAt", tz).as("day"),
+        (action === "transfer" ? sql<number>`d.id` : sql<number>`tasks.department_id`).as("toId"),
+        "requests.fromDepartmentId as fromId",
+        eb.fn.countAll<string>().as("n"),
+      ])
+      .where("e.action", "=", action)
+      .where("e.createdAt", ">=", from)
+      .where("e.createdAt", "<", to)
+      .groupBy([sql`1`, sql`2`, "requests.fromDepartmentId"])
+      .execute(),
+  );
+  const supervisedQ = db
+    .selectFrom("supervisions")
+    .innerJoin("tasks", "tasks.id", "supervisions.taskId")
+    .innerJoin("requests", "requests.id", "tasks.requestId")
+    .select((eb) => [dayOf("supervisions.openedAt", tz).as("day"), "tasks.departmentId as toId", "requests.fromDepartmentId as fromId", eb.fn.countAll<string>().as("n")])
+    .where("supervisions.openedAt", ">=", from)
+    .where("supervisions.openedAt", "<", to)
+    .groupBy([sql`1`, "tasks.departmentId", "requests.fromDepartmentId"])
+    .execute();
+  const ratingsQ = sql<{ day: string; toId: number; fromId: number; n: string; total: string; bad: string }>`
+    select to_char(e.created_at at time zone ${tz}, 'YYYY-MM-DD') as day, t.department_id as "toId", r.from_department_id as "fromId",
+           count(*) as n, sum(e.score) as total, count(*) filter (where e.score <= 2) as bad
+    from ${COUNTED_EVALUATIONS} e join tasks t on t.id = e.task_id join requests r on r.id = t.request_id
+    where e.created_at >= ${from} and e.created_at < ${to}
+    group by 1, 2, 3`.execute(db);
+  const rectifiedQ = db
+    .selectFrom("rectifications")
+    .innerJoin("requests", "requests.id", "rectifications.requestId")
+    .select((eb) => [
+      dayOf("rectifications.dueAt", tz).as("day"),
+      "rectifications.departmentId as toId",
+      "requests.fromDepartmentId as fromId",
+      eb.fn.countAll<string>().as("n"),
+      eb.fn
+        .countAll<string>()
+        .filterWhere((f) => f.and([f("rectifications.answeredAt", "is not", null), f("rectifications.answeredAt", "<=", f.ref("rectifications.dueAt"))]))
+        .as("onTime"),
+    ])
+    .where("rectifications.dueAt", ">=", from)
+    .where("rectifications.dueAt", "<", to)
+    .groupBy([sql`1`, "rectifications.departmentId", "requests.fromDepartmentId"])
+    .execute();
+
+  const [volume, accepted, completed, returns, transfers, supervised, ratings, rectified] = await Promise.all([
+    volumeQ,
+    acceptedQ,
+    completedQ,
+    movesQ[0]!,
+    movesQ[1]!,
+    supervisedQ,
+    ratingsQ,
+    rectifiedQ,
+  ]);
+  for (const r of volume) add(r.day, r.toId, r.fromId, { volume: num(r.n) });
   const trail = await clockEvents(db, [...new Set([...accepted, ...completed].map((x) => x.requestId))]);
   for (const a of accepted) {
     const at = new Date(a.acceptedAt!);
@@ -142,66 +204,11 @@ export async function countFigures(db: Executor, from: Date, to: Date, t: TimeSe
       { complete: workingHoursBetween(arrival, at, pausesOf(c.id, c.requestId, at, trail), t.cal, t.deadline, t.hours) },
     );
   }
-
-  for (const action of ["return", "transfer"] as const) {
-    const rows = await db
-      .selectFrom("auditEvents as e")
-      .innerJoin("tasks", "tasks.id", "e.taskId")
-      .innerJoin("requests", "requests.id", "tasks.requestId")
-      // A transfer counts for the department that handed the task on (recorded in the event), not where it is now.
-      .$if(action === "transfer", (q) => q.innerJoin("departments as d", (j) => j.on(sql`d.code`, "=", sql`e.data->>'fromDepartment'`)))
-      .select((eb) => [
-        dayOf("e.createdAt", tz).as("day"),
-        (action === "transfer" ? sql<number>`d.id` : sql<number>`tasks.department_id`).as("toId"),
-        "requests.fromDepartmentId as fromId",
-        eb.fn.countAll<string>().as("n"),
-      ])
-      .where("e.action", "=", action)
-      .where("e.createdAt", ">=", from)
-      .where("e.createdAt", "<", to)
-      .groupBy([sql`1`, sql`2`, "requests.fromDepartmentId"])
-      .execute();
-    for (const r of rows) add(r.day, r.toId, r.fromId, action === "return" ? { returns: num(r.n) } : { transfers: num(r.n) });
-  }
-
-  const supervised = await db
-    .selectFrom("supervisions")
-    .innerJoin("tasks", "tasks.id", "supervisions.taskId")
-    .innerJoin("requests", "requests.id", "tasks.requestId")
-    .select((eb) => [dayOf("supervisions.openedAt", tz).as("day"), "tasks.departmentId as toId", "requests.fromDepartmentId as fromId", eb.fn.countAll<string>().as("n")])
-    .where("supervisions.openedAt", ">=", from)
-    .where("supervisions.openedAt", "<", to)
-    .groupBy([sql`1`, "tasks.departmentId", "requests.fromDepartmentId"])
-    .execute();
+  for (const r of returns) add(r.day, r.toId, r.fromId, { returns: num(r.n) });
+  for (const r of transfers) add(r.day, r.toId, r.fromId, { transfers: num(r.n) });
   for (const r of supervised) add(r.day, r.toId, r.fromId, { supervisions: num(r.n) });
-
-  const ratings = await sql<{ day: string; toId: number; fromId: number; n: string; total: string; bad: string }>`
-    select to_char(e.created_at at time zone ${tz}, 'YYYY-MM-DD') as day, t.department_id as "toId", r.from_department_id as "fromId",
-           count(*) as n, sum(e.score) as total, count(*) filter (where e.score <= 2) as bad
-    from ${COUNTED_EVALUATIONS} e join tasks t on t.id = e.task_id join requests r on r.id = t.request_id
-    where e.created_at >= ${from} and e.created_at < ${to}
-    group by 1, 2, 3`.execute(db);
   for (const r of ratings.rows) add(r.day, r.toId, r.fromId, { ratingCount: num(r.n), ratingSum: num(r.total), badRatings: num(r.bad) });
-
-  const rectified = await db
-    .selectFrom("rectifications")
-    .innerJoin("requests", "requests.id", "rectifications.requestId")
-    .select((eb) => [
-      dayOf("rectifications.dueAt", tz).as("day"),
-      "rectifications.departmentId as toId",
-      "requests.fromDepartmentId as fromId",
-      eb.fn.countAll<string>().as("n"),
-      eb.fn
-        .countAll<string>()
-        .filterWhere((f) => f.and([f("rectifications.answeredAt", "is not", null), f("rectifications.answeredAt", "<=", f.ref("rectifications.dueAt"))]))
-        .as("onTime"),
-    ])
-    .where("rectifications.dueAt", ">=", from)
-    .where("rectifications.dueAt", "<", to)
-    .groupBy([sql`1`, "rectifications.departmentId", "requests.fromDepartmentId"])
-    .execute();
   for (const r of rectified) add(r.day, r.toId, r.fromId, { rectificationCount: num(r.n), rectificationOnTime: num(r.onTime) });
-
   return [...out.values()];
 }
 
@@ -305,28 +312,42 @@ export async function figureDays(db: Executor, firstDay: string, lastDay: string
   return out;
 }
 
-/** 在办 and 红灯 now, per department and side (open states; red = past the 办结时限 and not paused for 补正). */
-export async function openCounts(db: Executor, now: Date): Promise<Array<{ side: FigureSide; departmentId: number; open: number; red: number }>> {
+/**
+ * 在办 and 红灯 now, per department, for one side (open states; red = past the 办结时限 and not paused for 补正).
+ * As target it reads the tasks alone, from the partial index of open tasks (department_id, due_at) and, for the
+ * paused ones, (department_id, state, due_at): no join, so it stays quick with millions of tasks.
+ */
+export async function openCounts(db: Executor, now: Date, side: FigureSide): Promise<Array<{ side: FigureSide; departmentId: number; open: number; red: number }>> {
+  const OPEN = ["pending_approval", "pending_accept", "in_progress", "awaiting_info"] as const;
+  if (side === "target") {
+    const [open, paused] = await Promise.all([
+      db
+        .selectFrom("tasks")
+        .select((eb) => ["departmentId", eb.fn.countAll<string>().as("open"), eb.fn.countAll<string>().filterWhere("dueAt", "<", now).as("pastDue")])
+        .where("state", "in", [...OPEN])
+        .groupBy("departmentId")
+        .execute(),
+      db
+        .selectFrom("tasks")
+        .select((eb) => ["departmentId", eb.fn.countAll<string>().as("n")])
+        .where("state", "=", "awaiting_info")
+        .where("dueAt", "<", now)
+        .groupBy("departmentId")
+        .execute(),
+    ]);
+    const pausedOf = new Map(paused.map((p) => [p.departmentId, num(p.n)]));
+    return open.map((o) => ({ side, departmentId: o.departmentId, open: num(o.open), red: num(o.pastDue) - (pausedOf.get(o.departmentId) ?? 0) }));
+  }
   const rows = await db
     .selectFrom("tasks")
     .innerJoin("requests", "requests.id", "tasks.requestId")
     .select((eb) => [
-      "tasks.departmentId as toId",
-      "requests.fromDepartmentId as fromId",
+      "requests.fromDepartmentId as departmentId",
       eb.fn.countAll<string>().as("open"),
       eb.fn.countAll<string>().filterWhere((f) => f.and([f("tasks.dueAt", "<", now), f("tasks.state", "<>", "awaiting_info")])).as("red"),
     ])
-    .where("tasks.state", "in", ["pending_approval", "pending_accept", "in_progress", "awaiting_info"])
-    .groupBy(["tasks.departmentId", "requests.fromDepartmentId"])
+    .where("tasks.state", "in", [...OPEN])
+    .groupBy("requests.fromDepartmentId")
     .execute();
-  const out = new Map<string, { side: FigureSide; departmentId: number; open: number; red: number }>();
-  for (const r of rows) {
-    for (const [side, id] of [["target", r.toId], ["requester", r.fromId]] as const) {
-      const e = out.get(`${side}|${id}`) ?? { side, departmentId: id, open: 0, red: 0 };
-      e.open += num(r.open);
-      e.red += num(r.red);
-      out.set(`${side}|${id}`, e);
-    }
-  }
-  return [...out.values()];
+  return rows.map((r) => ({ side, departmentId: r.departmentId, open: num(r.open), red: num(r.red) }));
 }

@@ -83,7 +83,7 @@ async function figuresFor(c: Context<AppEnv>, x: Ctx, period: Period, side: Figu
   const db = c.get("deps").db.kysely;
   const departments = (await listDepartments(db)).filter((d) => inScope(x.scope, d.id));
   const days = await figureDays(db, period.from, period.to, x.now, x.time);
-  const open = await openCounts(db, x.now);
+  const open = await openCounts(db, x.now, side);
   const rows = figuresByDepartment(departments, side, days, open);
   const ids = new Set(departments.map((d) => d.id));
   const total = figuresOf(
