@@ -1,7 +1,8 @@
 import type { ComponentChildren } from "preact";
 import type { Me } from "./api";
-import { BoardPage } from "./pages/supervision/BoardPage";
+import { DashboardPage } from "./pages/supervision/DashboardPage";
 import { SupervisionPage } from "./pages/supervision/SupervisionPage";
+import { BoardCellPage, FigureTasksPage } from "./pages/supervision/TasksBehindPage";
 import { InboxPage } from "./pages/requests/InboxPage";
 import { MinePage } from "./pages/requests/MinePage";
 import { OutboxPage } from "./pages/requests/OutboxPage";
@@ -32,7 +33,9 @@ export const ROUTES: readonly Route[] = [
   { key: "mine", tab: "我发起的", area: "requests", render: () => <MinePage /> },
   { key: "inbox", tab: "部门收件", area: "requests", render: () => <InboxPage /> },
   { key: "outbox", tab: "部门发件", area: "requests", render: () => <OutboxPage /> },
-  { key: "board", tab: "晾晒", area: "supervision", render: () => <BoardPage /> },
+  { key: "board", tab: "晾晒", area: "supervision", render: (_arg, me) => <DashboardPage me={me} /> },
+  { key: "figure", area: "supervision", render: (arg) => <FigureTasksPage query={arg ?? ""} /> },
+  { key: "cell", area: "supervision", render: (arg) => <BoardCellPage pair={arg ?? ""} /> },
   { key: "supervision", tab: "督办", area: "supervision", allowed: (me) => hasRole(me, "supervisor"), render: () => <SupervisionPage /> },
   { key: "new", area: "requests", render: () => <RaisePage /> },
   { key: "r", area: "requests", render: (arg) => (arg ? <RequestPage number={arg} /> : <MinePage />) },
