@@ -58,6 +58,7 @@ const schema = z.object({
     .optional(),
   AUDIT_HMAC_KEY: z.string().min(32, "审计检查点密钥至少 32 个字符，例如用 openssl rand -hex 32 生成").optional(),
   ADMIN_CHAT_ID: z.string().regex(/^oc_\w+$/, "管理员群的 chat_id 以 oc_ 开头，例如 oc_admins").optional(),
+  SUPERVISOR_CHAT_ID: z.string().regex(/^oc_\w+$/, "督查群的 chat_id 以 oc_ 开头，例如 oc_supervisors").optional(),
   OUTBOX_PARK_AFTER_HOURS: z.coerce
     .number({ message: "OUTBOX_PARK_AFTER_HOURS 须为正数，例如 24" })
     .positive("OUTBOX_PARK_AFTER_HOURS 须为正数，例如 24")
@@ -112,6 +113,10 @@ export interface AppConfig {
     /** where checkpoint digests are posted; unset = to each admin in private chat */
     adminChatId: string | undefined;
   };
+  bulletin: {
+    /** SUPERVISOR_CHAT_ID: where the monthly 通报 is posted; unset = to each supervisor in private chat */
+    supervisorChatId: string | undefined;
+  };
   /** an outgoing message that keeps failing for real this long is parked for an admin */
   outboxParkAfterHours: number;
   /** notices go out only within these hours on working days */
@@ -147,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.TRUST_PROXY,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ""),
     audit: { hmacKey: e.AUDIT_HMAC_KEY, adminChatId: e.ADMIN_CHAT_ID },
+    bulletin: { supervisorChatId: e.SUPERVISOR_CHAT_ID },
     outboxParkAfterHours: e.OUTBOX_PARK_AFTER_HOURS,
     workingHours: { start: e.WORKING_HOURS.slice(0, 5), end: e.WORKING_HOURS.slice(6) },
     escalation: { ...DEFAULT_ESCALATION_POLICY, acceptWorkingDays: e.ACCEPT_WORKING_DAYS, superviseAfterWorkingDays: e.SUPERVISE_AFTER_WORKING_DAYS || null },

@@ -81,6 +81,7 @@ export function renderOutboxMessage(row: OutboxRow): RenderedMessage {
     case "audit.checkpoint":
       return asText(p.text);
     case "deadline.notice":
+    case "bulletin.monthly":
       return asCard(deadlineNoticeCard({ title: p.title, supervise: Boolean(p.supervise), lines: (p.items as Array<{ line: string }>).map((i) => i.line) }));
     default:
       return asText(`【${p.number}】${p.title}\n${p.text}`);

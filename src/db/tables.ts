@@ -388,7 +388,46 @@ export interface SupervisionTable {
   updatedAt: Timestamp;
 }
 
+/** 晾晒: one department's additive figures for one local day, as target or as requester (dashboardRollup job). */
+export interface DepartmentDailyFiguresTable {
+  day: string;
+  side: "target" | "requester";
+  departmentId: number;
+  volume: number;
+  acceptCount: number;
+  acceptOnTime: number;
+  completed: number;
+  completeOnTimeOriginal: number;
+  completeOnTimeCommitted: number;
+  everRed: number;
+  returns: number;
+  transfers: number;
+  supervisions: number;
+  ratingCount: number;
+  ratingSum: number;
+  badRatings: number;
+  rectificationCount: number;
+  rectificationOnTime: number;
+  acceptHours: Json<number[]>;
+  completeHours: Json<number[]>;
+}
+
+export interface DashboardRollupDayTable {
+  day: string;
+  computedAt: Timestamp;
+}
+
+/** 通报: the monthly bulletin, once per month (the key of its idempotence), with what it said. */
+export interface MonthlyBulletinTable {
+  month: string;
+  sentAt: Timestamp;
+  payload: Json<Record<string, unknown>>;
+}
+
 export interface Database {
+  departmentDailyFigures: DepartmentDailyFiguresTable;
+  dashboardRollupDays: DashboardRollupDayTable;
+  monthlyBulletins: MonthlyBulletinTable;
   supervisions: SupervisionTable;
   taskEscalations: TaskEscalationTable;
   taskExtensions: TaskExtensionTable;

@@ -6,6 +6,7 @@ import { actionRoutes } from "./routes/api/actions";
 import { rectificationRoutes } from "./routes/api/rectifications";
 import { requestRoutes } from "./routes/api/requests";
 import { viewRoutes } from "./routes/api/views";
+import { dashboardRoutes } from "./routes/api/dashboard";
 import { supervisionRoutes } from "./routes/api/supervision";
 import { authRoutes } from "./routes/auth";
 import { errorBody, handleError } from "./errors";
@@ -59,6 +60,7 @@ export function createApp(deps: Deps, extra?: { routes: Hono<AppEnv>; signIn?: S
   app.route("/api", actionRoutes);
   app.route("/api", rectificationRoutes);
   app.route("/api", viewRoutes);
+  app.route("/api", dashboardRoutes);
   app.route("/api", supervisionRoutes);
   // The chat side (webhook, and the sandbox platform offline) is mounted by the entry point.
   if (extra) app.route("/", extra.routes);

@@ -1,8 +1,10 @@
 import { hourlyAuditCheckpoint } from "./auditCheckpoint";
 import { deadlineSweep } from "./deadlineSweep";
+import { dashboardRollup } from "./dashboardRollup";
 import { digests } from "./digests";
+import { monthlyBulletin } from "./monthlyBulletin";
 import { rectificationSweep } from "./rectificationSweep";
 import type { Job } from "./job";
 
 /** Every periodic job, run every minute by the Node scheduler and by the Workers Cron Trigger. A plain list. */
-export const jobs: Job[] = [deadlineSweep, rectificationSweep, digests, hourlyAuditCheckpoint];
+export const jobs: Job[] = [deadlineSweep, rectificationSweep, digests, hourlyAuditCheckpoint, dashboardRollup, monthlyBulletin];
