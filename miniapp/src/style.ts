@@ -65,7 +65,7 @@ a.cell{display:block;padding:4px 8px;border:1px solid #dee0e3;border-radius:4px;
 .segments button+button{border-left:0}.segments button:first-child{border-radius:6px 0 0 6px}.segments button:last-child{border-radius:0 6px 6px 0}
 .segments button.on{background:#3370ff;border-color:#3370ff;color:#fff}
 .period .step{display:flex;align-items:center;justify-content:space-between;gap:8px}.period .step b{flex:1;text-align:center}
-.period .range{display:flex;gap:6px;align-items:center}.period .range input{flex:1;min-width:0;font:inherit;padding:5px;border:1px solid #dee0e3;border-radius:6px}
+.period .range{display:flex;flex-wrap:wrap;gap:6px;align-items:center}.period .range .error{flex-basis:100%;margin:0}.period .range input{flex:1;min-width:0;font:inherit;padding:5px;border:1px solid #dee0e3;border-radius:6px}
 .as-of{margin:4px 0}.bulletin-link{margin:4px 0;text-align:right}
 .chart{width:100%;background:#fff;border-radius:8px;margin-top:6px}
 .dash-trends select{margin:4px 0}

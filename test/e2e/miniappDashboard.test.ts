@@ -125,7 +125,7 @@ describe("the 晾晒 dashboard", () => {
     await expect.poll(async () => (await barCentres(page, "#3370ff")).length).toBe(3); // weeks of 11-02, 11-16, 11-23
     const [first] = await barCentres(page, "#3370ff");
     await page.mouse.click(first!.x, first!.y);
-    await page.getByRole("heading", { name: "收到（发出）的任务" }).waitFor();
+    await page.getByRole("heading", { name: "收到的任务" }).waitFor();
     const list = page.locator("section.figure-tasks li.item");
     await list.first().waitFor();
     expect((await list.allInnerTexts()).map((t) => t.match(/XT-\d{4}-\d+/)?.[0]).sort()).toEqual([n.amrOnTime, n.amrLate].sort());
@@ -174,8 +174,35 @@ describe("the 晾晒 dashboard", () => {
     await expect.poll(() => list.count()).toBe(1);
     expect(await list.first().innerText()).toContain(n.amrLate);
 
-    // Back on the dashboard, the matrix cell 滨江街道 -> 市监局 opens the one open task.
+    // The period chooser: a quarter, the one before it, a custom range the page refuses with an example, back to the month.
     await page.getByRole("link", { name: "‹ 返回晾晒" }).click();
+    await page.getByRole("button", { name: "季度" }).click();
+    await page.locator(".period .step b").getByText("2026年第4季度").waitFor();
+    await page.getByRole("button", { name: "上一期" }).click();
+    await page.locator(".period .step b").getByText("2026年第3季度").waitFor();
+    await page.locator(".as-of").getByText("2026-07-01 至 2026-09-30").waitFor();
+    await expect.poll(() => page.locator('.dash-ranking tbody tr').count()).toBe(0);
+    await page.getByRole("button", { name: "自定义" }).click();
+    await page.getByLabel("开始日期").fill("2026-11-20");
+    await page.getByLabel("结束日期").fill("2026-11-01");
+    await page.getByRole("button", { name: "确定" }).click();
+    expect(await page.locator(".period").getByRole("alert").innerText()).toBe("结束日期不能早于开始日期，例如 2026-11-01 至 2026-11-15。");
+    await page.getByLabel("开始日期").fill("2026-11-01");
+    await page.getByLabel("结束日期").fill("2026-11-06");
+    await page.getByRole("button", { name: "确定" }).click();
+    await page.locator(".as-of").getByText("2026-11-01 至 2026-11-06").waitFor();
+    await expect.poll(() => page.locator('.dash-ranking tr[data-department="city-amr"]').innerText()).toContain("1/2"); // the late one and the first
+    await page.getByRole("button", { name: "月", exact: true }).click();
+    await page.locator(".period .step b").getByText("2026年11月").waitFor();
+
+    // The printable 通报 of the month the page shows.
+    const bulletin = page.getByRole("link", { name: "打印 2026年11月 通报" });
+    const printed = await page.request.get(new URL((await bulletin.getAttribute("href"))!, h.base).toString());
+    expect(printed.status()).toBe(200);
+    expect(printed.headers()["content-type"]).toContain("text/html");
+    expect(await printed.text()).toContain("通报");
+
+    // The matrix cell 滨江街道 -> 市监局 opens the one open task.
     const cell = page.locator('[data-cell="dh-binjiang>city-amr"]');
     expect((await cell.innerText()).trim().split(/\s/)[0]).toBe("1");
     await cell.click();

@@ -40,6 +40,7 @@ const shift = (date: string, days: number) => new Date(Date.parse(`${date}T00:00
 export function PeriodChooser({ value, counted, onChange }: { value: PeriodChoice; counted: CountedPeriod | null; onChange: (p: PeriodChoice) => void }) {
   const [from, setFrom] = useState(value.from || counted?.from || "");
   const [to, setTo] = useState(value.to || counted?.to || "");
+  const [problem, setProblem] = useState("");
   return (
     <div class="period">
       <div class="segments" role="group" aria-label="统计时段">
@@ -65,13 +66,20 @@ export function PeriodChooser({ value, counted, onChange }: { value: PeriodChoic
           class="range"
           onSubmit={(e) => {
             e.preventDefault();
-            onChange({ ...value, from, to });
+            const wrong = !from || !to ? "请选择开始和结束日期" : to < from ? "结束日期不能早于开始日期" : "";
+            setProblem(wrong ? `${wrong}，例如 2026-11-01 至 2026-11-15。` : "");
+            if (!wrong) onChange({ ...value, from, to });
           }}
         >
           <input type="date" aria-label="开始日期" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
           <span>至</span>
           <input type="date" aria-label="结束日期" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
           <button class="primary">确定</button>
+          {problem && (
+            <p class="error" role="alert">
+              {problem}
+            </p>
+          )}
         </form>
       ) : (
         <div class="step">

@@ -60,7 +60,7 @@ export const TASKS_BEHIND: Record<string, TaskFigure> = {
 
 /** What each task list is called, and the narrower list of the late ones where there is one. */
 export const TASK_FIGURE_TITLES: Record<TaskFigure, string> = {
-  volume: "收到（发出）的任务",
+  volume: "收到的任务",
   acceptCount: "签收的任务",
   acceptLate: "超时签收的任务",
   completed: "办结的任务",
@@ -82,6 +82,9 @@ export const LATE_ONES: Partial<Record<TaskFigure, TaskFigure[]>> = {
   completed: ["completeLateOriginal", "completeLateCommitted"],
   rectifications: ["rectificationsLate"],
 };
+
+/** The title of a task list; `volume` counted for the requesting side is what it sent. */
+export const taskListTitle = (figure: TaskFigure, side: string | undefined) => (figure === "volume" && side === "requester" ? "发出的任务" : TASK_FIGURE_TITLES[figure] ?? figure);
 
 /** The hash of the page listing the tasks behind a figure (query as /api/dashboard/tasks takes it). */
 export const figureTasksHref = (query: Record<string, string>) => `#figure/${encodeURIComponent(new URLSearchParams(query).toString())}`;

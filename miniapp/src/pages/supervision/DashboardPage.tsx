@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError, messageOf, read, type Dashboard, type Me } from "../../api";
+import { api, messageOf, read, type Dashboard, type Me } from "../../api";
 import { PeriodChooser, periodParams, THIS_MONTH, type CountedPeriod, type PeriodChoice } from "../../components/PeriodChooser";
 import { hasRole } from "../../routes";
 import { BoardMatrix } from "./BoardMatrix";
@@ -11,8 +11,8 @@ type Side = "target" | "requester";
 /** The choices, kept while the person opens the tasks behind a number and comes back. */
 const kept: { period: PeriodChoice; side: Side; trendDepartment: string } = { period: THIS_MONTH, side: "target", trendDepartment: "" };
 
-/** The server's refusal in Chinese, with its correct example (a custom range it does not take, say). */
-const refusal = (e: unknown) => messageOf(e, "加载失败，请重试。") + (e instanceof ApiError && e.example ? `例如：${e.example}` : "");
+/** The server's refusal in Chinese (a custom range it does not take says why, with a correct one). */
+const refusal = (e: unknown) => messageOf(e, "加载失败，请重试。");
 
 /** Who sees the figures (the API's rule): supervisors, admins and department heads; everyone sees the matrix. */
 export const seesFigures = (me: Me) => hasRole(me, "supervisor", "admin", "head");

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { allDepartments, api, read, type Dashboard } from "../../api";
 import { CsvLink } from "../../components/CsvLink";
-import { figureTasksHref, LATE_ONES, TASK_FIGURE_TITLES, type TaskFigure } from "../../components/figureFormat";
+import { figureTasksHref, LATE_ONES, TASK_FIGURE_TITLES, taskListTitle, type TaskFigure } from "../../components/figureFormat";
 import { Paged, type Item, type Page } from "../../components/ItemList";
 import { when } from "../../components/labels";
 
@@ -51,7 +51,7 @@ export function FigureTasksPage({ query }: { query: string }) {
       <a class="back" href="#board">
         ‹ 返回晾晒
       </a>
-      <h1>{TASK_FIGURE_TITLES[figure] ?? figure}</h1>
+      <h1>{taskListTitle(figure, params.side)}</h1>
       <p class="meta">
         {answer ? `${answer.department.name} · ${answer.period.label}` : params.from ? `${params.from} 至 ${params.to}` : ""}
         {params.side === "requester" ? " · 作为发起部门" : " · 作为承办部门"}
