@@ -87,6 +87,12 @@ describe("the 晾晒 dashboard", () => {
   it("at 390 px: ranking, trend chart and matrix render; a bar opens that week's tasks; CSV downloads open in Excel", async () => {
     const page = await signInToMiniapp(browser, h.base, "姜平");
     page.setDefaultTimeout(15_000);
+    // ECharts comes in its own chunk, fetched only when the dashboard draws a chart.
+    const chartChunks: string[] = [];
+    page.on("request", (r) => void (/\/assets\/echarts-[\w-]+\.js$/.test(r.url()) && chartChunks.push(r.url())));
+    await page.getByRole("link", { name: "督办" }).click();
+    await page.waitForLoadState("networkidle");
+    expect(chartChunks).toEqual([]);
     await page.getByRole("link", { name: "晾晒" }).click();
     await page.getByText("2026年11月").first().waitFor();
 
@@ -101,6 +107,7 @@ describe("the 晾晒 dashboard", () => {
 
     // The trend chart is drawn at phone width and fits it (no sideways squeeze of the page itself).
     expect(await chartShapes(page)).toBeGreaterThan(10);
+    expect(chartChunks).toHaveLength(1);
     const chartBox = (await page.locator(".dash-trends .chart").boundingBox())!;
     expect(chartBox.width).toBeLessThanOrEqual(390);
     expect(chartBox.width).toBeGreaterThan(300);
