@@ -193,9 +193,14 @@ export async function seedBulk(db: Db, opts: BulkSeedOptions): Promise<BulkSeed>
                     else ${stateOf(sql`h_sup % 100`)} end as sup_state
         from p2
       ),
+      p4 as (
+        -- the number's sequence; lpad to 6 digits, never truncating past 999,999 (lpad cuts longer text)
+        select p3.*, coalesce(c.last_value, 0) + row_number() over (partition by p3.year order by g) as seq
+        from p3 left join request_counters c on c.prefix = ${prefix}::text and c.year = p3.year
+      ),
       plan as (
         select p3.*,
-               ${prefix}::text || '-' || p3.year || '-' || lpad((coalesce(c.last_value, 0) + row_number() over (partition by p3.year order by g))::text, 6, '0') as number,
+               ${prefix}::text || '-' || p3.year || '-' || lpad(p3.seq::text, greatest(6, length(p3.seq::text)), '0') as number,
                case
                  when 'pending_approval' in (lead_state, sup_state) then 'pending_approval'
                  when 'in_progress' in (lead_state, sup_state) then 'in_progress'
@@ -207,7 +212,7 @@ export async function seedBulk(db: Db, opts: BulkSeedOptions): Promise<BulkSeed>
                  else 'cancelled'
                end as status,
                coalesce((array[${sql.join(TITLES)}]::text[])[cat_i], '其他事项协查') || '（第' || g || '号）' as title
-        from p3 left join request_counters c on c.prefix = ${prefix}::text and c.year = p3.year
+        from p4 p3
       ),
       ins as (
         insert into requests (id, number, title, body, category, priority, classification, source, status, requester_id, from_department_id,
