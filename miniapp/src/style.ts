@@ -68,7 +68,7 @@ a.cell{display:block;padding:4px 8px;border:1px solid #dee0e3;border-radius:4px;
 .period .range{display:flex;flex-wrap:wrap;gap:6px;align-items:center}.period .range .error{flex-basis:100%;margin:0}.period .range input{flex:1;min-width:0;font:inherit;padding:5px;border:1px solid #dee0e3;border-radius:6px}
 .as-of{margin:4px 0}.bulletin-link{margin:4px 0;text-align:right}
 .chart{width:100%;background:#fff;border-radius:8px;margin-top:6px}
-.dash-trends select{margin:4px 0}
+.dash-trends select{margin:4px 0}.trend-numbers summary{font-size:13px;color:#3370ff;cursor:pointer;margin:4px 0}
 a.csv{font-size:13px;font-weight:normal;color:#3370ff;text-decoration:none;border:1px solid #3370ff;border-radius:12px;padding:1px 8px;white-space:nowrap}
 a.chip{font-size:13px;color:#646a73;text-decoration:none;border:1px solid #dee0e3;border-radius:12px;padding:2px 10px}a.chip.on{color:#3370ff;border-color:#3370ff}
 .meta.facts{font-size:12px}

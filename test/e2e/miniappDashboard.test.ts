@@ -181,6 +181,18 @@ describe("the 晾晒 dashboard", () => {
     await expect.poll(() => list.count()).toBe(1);
     expect(await list.first().innerText()).toContain(n.amrLate);
 
+    // The trend's numbers by week, for keyboards and screen readers; the all-departments bar asks which department.
+    const trends = await apiJson<{ weeks: Array<{ from: string; volume: number; completed: number; everRed: number }> }>(page, "/api/dashboard/trends?side=target&weeks=12");
+    await page.getByRole("link", { name: "‹ 返回晾晒" }).click();
+    await page.getByText("按周查看数字").click();
+    const week = page.locator('.trend-numbers tr[data-week="2026-11-02"]');
+    const expected = trends.weeks.find((w) => w.from === "2026-11-02")!;
+    expect((await week.locator("td").allInnerTexts()).slice(0, 3)).toEqual([expected.volume, expected.completed, expected.everRed].map(String));
+    await page.locator('.trend-numbers tr[data-week="2026-11-16"] td a').first().click();
+    await page.getByLabel("部门").selectOption({ label: "市市场监督管理局" });
+    await page.getByRole("heading", { name: "收到的任务" }).waitFor();
+    await expect.poll(() => page.locator("section.figure-tasks li.item").allInnerTexts()).toEqual([expect.stringContaining(n.amrLater)]);
+
     // The period chooser: a quarter, the one before it, a custom range the page refuses with an example, back to the month.
     await page.getByRole("link", { name: "‹ 返回晾晒" }).click();
     await page.getByRole("button", { name: "季度" }).click();

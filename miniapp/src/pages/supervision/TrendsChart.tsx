@@ -3,7 +3,7 @@ import type { Dashboard } from "../../api";
 import { EChart, type ChartClick } from "../../components/charts/EChart";
 import type { ChartOption } from "../../components/charts/echarts";
 import { CsvLink } from "../../components/CsvLink";
-import { figureTasksHref, type TaskFigure } from "../../components/figureFormat";
+import { figureTasksHref, formatFigure, type TaskFigure } from "../../components/figureFormat";
 
 /** The series drawn, in order; a click on one opens the tasks it counts for that week. */
 const SERIES: Array<{ name: string; figure: TaskFigure; color: string }> = [
@@ -40,13 +40,12 @@ export function TrendsChart(props: { trends: Dashboard["trends"]; departments: A
     }),
     [trends],
   );
+  const tasksOf = (week: { from: string; to: string }, figure: TaskFigure) =>
+    figureTasksHref({ figure, side: trends.side, period: "custom", from: week.from, to: week.to, ...(props.department ? { department: props.department } : {}) });
   const open = ({ seriesIndex, dataIndex }: ChartClick) => {
     const week = trends.weeks[dataIndex];
     const series = SERIES[seriesIndex];
-    if (!week || !series) return;
-    const query: Record<string, string> = { figure: series.figure, side: trends.side, period: "custom", from: week.from, to: week.to };
-    if (props.department) query.department = props.department;
-    location.hash = figureTasksHref(query);
+    if (week && series) location.hash = tasksOf(week, series.figure);
   };
   return (
     <section class="dash-trends">
@@ -62,6 +61,36 @@ export function TrendsChart(props: { trends: Dashboard["trends"]; departments: A
       </select>
       <EChart option={option} onClick={open} label={`最近 ${trends.weeks.length} 周的收到、办结、曾超期件数与办结及时率`} />
       <p class="legend-note">柱：每周收到、办结、曾超期的件数（左轴）；折线：按原时限的办结及时率（右轴）。点柱或点可查看那一周的任务。</p>
+      <details class="trend-numbers">
+        <summary>按周查看数字</summary>
+        <div class="sheet">
+          <table>
+            <thead>
+              <tr>
+                <th class="corner">周</th>
+                {SERIES.map((s) => (
+                  <th>{s.name}</th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {trends.weeks.map((w) => (
+                <tr data-week={w.from}>
+                  <th>
+                    {w.from} 至 {w.to.slice(5)}
+                  </th>
+                  {[w.volume, w.completed, w.everRed].map((v, i) => (
+                    <td>
+                      <a href={tasksOf(w, SERIES[i]!.figure)}>{v}</a>
+                    </td>
+                  ))}
+                  <td>{formatFigure(w.completeOnTimeOriginalRate, "比例")}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
     </section>
   );
 }
