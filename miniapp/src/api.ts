@@ -1,5 +1,6 @@
 import { hc, type ClientResponse, type InferResponseType } from "hono/client";
 import type { actionRoutes } from "../../src/http/routes/api/actions";
+import type { dashboardRoutes } from "../../src/http/routes/api/dashboard";
 import type { rectificationRoutes } from "../../src/http/routes/api/rectifications";
 import type { requestRoutes } from "../../src/http/routes/api/requests";
 import type { supervisionRoutes } from "../../src/http/routes/api/supervision";
@@ -22,6 +23,7 @@ export const api = {
   rectifications: hc<typeof rectificationRoutes>("/api", options),
   views: hc<typeof viewRoutes>("/api", options),
   supervision: hc<typeof supervisionRoutes>("/api", options),
+  dashboard: hc<typeof dashboardRoutes>("/api", options),
 };
 
 export class ApiError extends Error {
@@ -58,6 +60,13 @@ export type Department = InferResponseType<typeof api.views.departments.$get, 20
 export type Person = InferResponseType<(typeof api.views.departments)[":code"]["people"]["$get"], 200>["items"][number];
 export type SupervisionItem = InferResponseType<typeof api.supervision.supervision.$get, 200>["items"][number];
 export type Plan = InferResponseType<typeof api.requests.requests.preview.$post, 200>;
+/** The 晾晒 answers: figures per department, the ranking, the weekly trends and the tasks behind a figure. */
+export interface Dashboard {
+  figures: InferResponseType<typeof api.dashboard.dashboard.figures.$get, 200>;
+  ranking: InferResponseType<typeof api.dashboard.dashboard.ranking.$get, 200>;
+  trends: InferResponseType<typeof api.dashboard.dashboard.trends.$get, 200>;
+  tasks: InferResponseType<typeof api.dashboard.dashboard.tasks.$get, 200>;
+}
 
 let departments: Promise<Department[]> | null = null;
 /** Every department in use (for choosers); asked once per page load. */

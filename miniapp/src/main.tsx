@@ -58,7 +58,7 @@ function Shell({ me }: { me: Me }) {
       </header>
       <nav>
         {ROUTES.filter((r) => r.tab && (!r.allowed || r.allowed(me))).map((r) => (
-          <a href={`#${r.key}`} class={route.key === r.key ? "on" : ""}>
+          <a href={`#${r.key}`} class={(route.under ?? route.key) === r.key ? "on" : ""}>
             {r.tab}
           </a>
         ))}

@@ -1,7 +1,8 @@
 import type { ComponentChildren } from "preact";
 import type { Me } from "./api";
-import { BoardPage } from "./pages/supervision/BoardPage";
+import { DashboardPage } from "./pages/supervision/DashboardPage";
 import { SupervisionPage } from "./pages/supervision/SupervisionPage";
+import { BoardCellPage, FigureTasksPage } from "./pages/supervision/TasksBehindPage";
 import { InboxPage } from "./pages/requests/InboxPage";
 import { MinePage } from "./pages/requests/MinePage";
 import { OutboxPage } from "./pages/requests/OutboxPage";
@@ -20,6 +21,8 @@ export interface Route {
   /** The nav label; routes without one are reached by links (a request's page, 发起). */
   tab?: string;
   area: Area;
+  /** For a page reached by links: the tab it belongs under (shown as the current one). */
+  under?: string;
   /** Who sees the tab and may open the page; everyone signed in when absent. */
   allowed?: (me: Me) => boolean;
   render: (arg: string | undefined, me: Me) => ComponentChildren;
@@ -32,7 +35,9 @@ export const ROUTES: readonly Route[] = [
   { key: "mine", tab: "我发起的", area: "requests", render: () => <MinePage /> },
   { key: "inbox", tab: "部门收件", area: "requests", render: () => <InboxPage /> },
   { key: "outbox", tab: "部门发件", area: "requests", render: () => <OutboxPage /> },
-  { key: "board", tab: "晾晒", area: "supervision", render: () => <BoardPage /> },
+  { key: "board", tab: "晾晒", area: "supervision", render: (_arg, me) => <DashboardPage me={me} /> },
+  { key: "figure", area: "supervision", under: "board", render: (arg) => <FigureTasksPage query={arg ?? ""} /> },
+  { key: "cell", area: "supervision", under: "board", render: (arg) => <BoardCellPage pair={arg ?? ""} /> },
   { key: "supervision", tab: "督办", area: "supervision", allowed: (me) => hasRole(me, "supervisor"), render: () => <SupervisionPage /> },
   { key: "new", area: "requests", render: () => <RaisePage /> },
   { key: "r", area: "requests", render: (arg) => (arg ? <RequestPage number={arg} /> : <MinePage />) },

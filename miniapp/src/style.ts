@@ -47,9 +47,31 @@ button.star{border:0;background:none;font-size:30px;line-height:1;padding:2px 4p
 .plan{background:#fff;border-radius:8px;padding:4px 12px 10px;margin-top:12px}
 .plan dl{display:grid;grid-template-columns:auto 1fr;gap:6px 12px;margin:0;font-size:14px}.plan dt{color:#646a73}.plan dd{margin:0}
 .targets{list-style:none;margin:0;padding:0}
-.board{overflow-x:auto}.board table{border-collapse:collapse;background:#fff;font-size:13px}
-.board th,.board td{border:1px solid #dee0e3;padding:6px;text-align:center;white-space:nowrap}
-.cell{padding:4px 8px}.cell.late{color:#f54a45;border-color:#f54a45}
+.sheet{overflow:auto;max-height:75vh;background:#fff;border:1px solid #dee0e3;border-radius:8px;-webkit-overflow-scrolling:touch}
+.sheet table{border-collapse:separate;border-spacing:0;font-size:13px;min-width:100%}
+.sheet th,.sheet td{border-right:1px solid #eff0f1;border-bottom:1px solid #eff0f1;padding:6px 8px;text-align:center;white-space:nowrap;background:#fff}
+.sheet thead th{position:sticky;top:0;z-index:2;background:#f7f8fa;font-weight:600}
+.sheet tbody th{position:sticky;left:0;z-index:1;background:#f7f8fa;text-align:left;font-weight:normal}
+.sheet thead th.corner{left:0;z-index:3}
+.sheet td a{color:#3370ff;text-decoration:none;display:block}
+.dash-figures tbody th{min-width:128px;max-width:128px;white-space:normal}
+.figure-label{display:block;font-weight:600}.definition{display:block;font-size:11px;line-height:1.35;color:#8f959e}
+.dash-ranking td.name{text-align:left}.tag.best{background:#e4f7e0;color:#2ea121}.tag.worst{background:#fde2e2;color:#f54a45}
+.method,.legend-note,.legend{font-size:12px;color:#646a73;margin:6px 0}
+.legend .swatch{display:inline-block;width:12px;height:12px;border:1px solid #dee0e3;border-radius:2px;vertical-align:-1px;margin:0 3px 0 8px;background:#fff}
+.swatch.late,.cell.late{background:#fde2e2;border-color:#f54a45}.swatch.soon,.cell.soon{background:#fff3e8;border-color:#ff8800}
+a.cell{display:block;padding:4px 8px;border:1px solid #dee0e3;border-radius:4px;color:#1f2329}a.cell.late{color:#d83931}
+.dashboard .segments,.period .segments{display:flex;margin:6px 0}.segments button{flex:1;border-radius:0;min-height:34px}
+.segments button+button{border-left:0}.segments button:first-child{border-radius:6px 0 0 6px}.segments button:last-child{border-radius:0 6px 6px 0}
+.segments button.on{background:#3370ff;border-color:#3370ff;color:#fff}
+.period .step{display:flex;align-items:center;justify-content:space-between;gap:8px}.period .step b{flex:1;text-align:center}
+.period .range{display:flex;flex-wrap:wrap;gap:6px;align-items:center}.period .range .error{flex-basis:100%;margin:0}.period .range input{flex:1;min-width:0;font:inherit;padding:5px;border:1px solid #dee0e3;border-radius:6px}
+.as-of{margin:4px 0}.bulletin-link{margin:4px 0;text-align:right}
+.chart{width:100%;background:#fff;border-radius:8px;margin-top:6px}
+.dash-trends select{margin:4px 0}.trend-numbers summary{font-size:13px;color:#3370ff;cursor:pointer;margin:4px 0}
+a.csv{font-size:13px;font-weight:normal;color:#3370ff;text-decoration:none;border:1px solid #3370ff;border-radius:12px;padding:1px 8px;white-space:nowrap}
+a.chip{font-size:13px;color:#646a73;text-decoration:none;border:1px solid #dee0e3;border-radius:12px;padding:2px 10px}a.chip.on{color:#3370ff;border-color:#3370ff}
+.meta.facts{font-size:12px}
 .signin{max-width:480px;margin:40px auto;padding:0 16px}.signin li{margin:6px 0}
 .supervision .item a{color:inherit;text-decoration:none;display:block}.meta.supervised{color:#f54a45}
 .supervision-records ul{margin:2px 0 6px;padding-left:18px;font-size:13px;color:#646a73}

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
 import { CHROMIUM } from "./ensureBrowser.mjs";
 
 /** Debian's Chromium (installed by `npm test` before the tests, see ensureBrowser.mjs), driven by playwright-core; never a downloaded browser. */
@@ -22,13 +22,15 @@ mkdirSync(SCREENSHOTS, { recursive: true });
 
 /** A phone-sized page, as inside the chat client. */
 export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: "zh-CN" };
+/** A desktop browser window. */
+export const DESKTOP = { viewport: { width: 1280, height: 900 }, locale: "zh-CN" };
 
 /**
- * Opens the mini-app at phone size and signs in as a demo user through the sandbox's sign-in page (the same code
+ * Opens the mini-app at phone size (or the `screen` given) and signs in as a demo user through the sandbox's sign-in page (the same code
  * exchange as inside Lark). A missing element fails with its locator within the test's own time limit.
  */
-export async function signInToMiniapp(browser: Browser, base: string, name: string): Promise<Page> {
-  const page = await browser.newPage(PHONE);
+export async function signInToMiniapp(browser: Browser, base: string, name: string, screen: BrowserContextOptions = PHONE): Promise<Page> {
+  const page = await browser.newPage(screen);
   page.setDefaultTimeout(8_000);
   await page.goto(`${base}/app/`);
   await page.getByRole("button", { name: `以「${name}」登录` }).click();

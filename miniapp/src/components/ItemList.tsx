@@ -22,6 +22,8 @@ export interface Item {
   light?: "green" | "yellow" | "red";
   lightText?: string;
   acceptDueAt?: string | null;
+  /** A further line of facts (the 晾晒 lists: when it counted, the original deadline, the rating). */
+  facts?: string;
 }
 export interface Page {
   items: Item[];
@@ -49,6 +51,7 @@ export function Row({ item, children }: { item: Item; children?: preact.Componen
           {state === "pending_accept" && item.acceptDueAt ? ` · 签收时限 ${when(item.acceptDueAt)}` : ""}
           <LightBadge light={item.light} text={item.lightText} />
         </div>
+        {item.facts && <div class="meta facts">{item.facts}</div>}
       </a>
       {children}
     </li>
