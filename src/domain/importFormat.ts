@@ -5,7 +5,7 @@ import { DEPARTMENT_ROLES, GLOBAL_ROLES, PRIORITIES } from "./types";
 // The import document of domain.md ("Import format"). Items are validated one by one so that the answer can
 // name every rejected item with its reason.
 
-const code = z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "编码只能包含小写字母、数字、- 和 _，例如 city-amr");
+export const code = z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "编码只能包含小写字母、数字、- 和 _，例如 city-amr");
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式为 YYYY-MM-DD，例如 2027-01-01");
 
 export const departmentItem = z.object({
