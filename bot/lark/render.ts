@@ -79,6 +79,7 @@ export function renderOutboxMessage(row: OutboxRow): RenderedMessage {
         }),
       );
     case "audit.checkpoint":
+    case "calendar.missing_year":
       return asText(p.text);
     case "deadline.notice":
       return asCard(deadlineNoticeCard({ title: p.title, supervise: Boolean(p.supervise), lines: (p.items as Array<{ line: string }>).map((i) => i.line) }));
