@@ -1,5 +1,8 @@
 import type { ComponentChildren } from "preact";
 import type { Me } from "./api";
+import { CalendarPage } from "./pages/admin/CalendarPage";
+import { PoliciesPage } from "./pages/admin/PoliciesPage";
+import { RulesPage } from "./pages/admin/RulesPage";
 import { BoardPage } from "./pages/supervision/BoardPage";
 import { SupervisionPage } from "./pages/supervision/SupervisionPage";
 import { InboxPage } from "./pages/requests/InboxPage";
@@ -27,6 +30,9 @@ export interface Route {
 
 export const hasRole = (me: Me, ...roles: string[]) => me.roles.some((r) => roles.includes(r.role));
 
+/** The admin console is for the global admin role only (the server checks it too). */
+const isAdmin = (me: Me) => me.roles.some((r) => r.role === "admin" && r.department === null);
+
 export const ROUTES: readonly Route[] = [
   { key: "todo", tab: "待办", area: "work", render: () => <PendingWorkPage /> },
   { key: "mine", tab: "我发起的", area: "requests", render: () => <MinePage /> },
@@ -34,6 +40,9 @@ export const ROUTES: readonly Route[] = [
   { key: "outbox", tab: "部门发件", area: "requests", render: () => <OutboxPage /> },
   { key: "board", tab: "晾晒", area: "supervision", render: () => <BoardPage /> },
   { key: "supervision", tab: "督办", area: "supervision", allowed: (me) => hasRole(me, "supervisor"), render: () => <SupervisionPage /> },
+  { key: "rules", tab: "路由规则", area: "admin", allowed: isAdmin, render: () => <RulesPage /> },
+  { key: "calendar", tab: "节假日", area: "admin", allowed: isAdmin, render: () => <CalendarPage /> },
+  { key: "policies", tab: "督办策略", area: "admin", allowed: isAdmin, render: () => <PoliciesPage /> },
   { key: "new", area: "requests", render: () => <RaisePage /> },
   { key: "r", area: "requests", render: (arg) => (arg ? <RequestPage number={arg} /> : <MinePage />) },
 ];

@@ -61,6 +61,13 @@ export const holidayItem = z.object({
   note: z.string().max(100).nullish(),
 });
 
+/** The admin console's change of one day (PUT /api/admin/calendar/days/:date, and its form in the mini-app). */
+export const calendarOverrideItem = z.object({
+  kind: z.enum(["holiday", "workday", "statutory"], { message: "kind 只能是 holiday（放假）、workday（上班）或 statutory（取消调整，按法定安排）" }),
+  reason: z.string({ message: "请填写调整原因" }).trim().min(2, "请填写调整原因（至少 2 个字），例如：国务院办公厅通知 2027 年元旦放假").max(200, "原因最长 200 字"),
+  recomputeOpenTasks: z.boolean().optional().meta({ description: "重新计算未办结任务时限；不填或 false 时已有任务的时限不变" }),
+});
+
 /**
  * An escalation policy: the fields it sets over the defaults, for every task (no scope), a priority, a rule, or a
  * rule at one priority. `{"code":"urgent-fast","name":"紧急事项","priority":"urgent","superviseAfterWorkingDays":1}`

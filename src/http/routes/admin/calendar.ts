@@ -5,6 +5,7 @@ import { missingYearWarning } from "../../../commands/calendarNotices";
 import { calendarOverrideSaver, CALENDAR_EXAMPLE } from "../../../commands/calendarOverrideSaver";
 import { runCommand } from "../../../commands/context";
 import { listCalendarOverrides } from "../../../db/repositories/org";
+import { calendarOverrideItem } from "../../../domain/importFormat";
 import { isValidDate, localDate, statutoryDays, statutoryKind, statutoryYears } from "../../../domain/calendar";
 import type { AppEnv } from "../../env";
 import { adminAuth } from "../../middleware/admin-auth";
@@ -16,11 +17,7 @@ import { describe, jsonBody, pathParams } from "../../validation";
 const dateParam = z.object({
   date: z.string().refine(isValidDate, "日期须为真实存在的 YYYY-MM-DD，例如 2027-01-01"),
 });
-const overrideBody = z.object({
-  kind: z.enum(["holiday", "workday", "statutory"], { message: "kind 只能是 holiday（放假）、workday（上班）或 statutory（取消调整，按法定安排）" }),
-  reason: z.string({ message: "请填写调整原因" }).trim().min(2, "请填写调整原因（至少 2 个字），例如：国务院办公厅通知 2027 年元旦放假").max(200, "原因最长 200 字"),
-  recomputeOpenTasks: z.boolean().optional().meta({ description: "重新计算未办结任务时限；不填或 false 时已有任务的时限不变" }),
-});
+const overrideBody = calendarOverrideItem;
 
 const DaySchema = z.strictObject({
   date: z.string(),
