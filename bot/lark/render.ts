@@ -79,6 +79,7 @@ export function renderOutboxMessage(row: OutboxRow): RenderedMessage {
         }),
       );
     case "audit.checkpoint":
+    case "calendar.missing_year":
       return asText(p.text);
     case "deadline.notice":
     case "bulletin.monthly":

@@ -6,6 +6,9 @@ import type { requestRoutes } from "../../src/http/routes/api/requests";
 import type { supervisionRoutes } from "../../src/http/routes/api/supervision";
 import type { viewRoutes } from "../../src/http/routes/api/views";
 import type { authRoutes } from "../../src/http/routes/auth";
+import type { calendarRoutes } from "../../src/http/routes/admin/calendar";
+import type { policyRoutes } from "../../src/http/routes/admin/policies";
+import type { ruleRoutes } from "../../src/http/routes/admin/rules";
 
 // Typed calls to the server (Hono RPC): the route definitions are the contract, so a changed route or body
 // breaks `tsc -p miniapp/tsconfig.json` instead of the page.
@@ -24,6 +27,9 @@ export const api = {
   views: hc<typeof viewRoutes>("/api", options),
   supervision: hc<typeof supervisionRoutes>("/api", options),
   dashboard: hc<typeof dashboardRoutes>("/api", options),
+  rules: hc<typeof ruleRoutes>("/api/admin/rules", options),
+  calendar: hc<typeof calendarRoutes>("/api/admin/calendar", options),
+  policies: hc<typeof policyRoutes>("/api/admin/escalation-policies", options),
 };
 
 export class ApiError extends Error {

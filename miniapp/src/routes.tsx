@@ -1,6 +1,9 @@
 import type { ComponentChildren } from "preact";
 import type { Me } from "./api";
 import { DashboardPage } from "./pages/supervision/DashboardPage";
+import { CalendarPage } from "./pages/admin/CalendarPage";
+import { PoliciesPage } from "./pages/admin/PoliciesPage";
+import { RulesPage } from "./pages/admin/RulesPage";
 import { SupervisionPage } from "./pages/supervision/SupervisionPage";
 import { BoardCellPage, FigureTasksPage } from "./pages/supervision/TasksBehindPage";
 import { InboxPage } from "./pages/requests/InboxPage";
@@ -30,6 +33,9 @@ export interface Route {
 
 export const hasRole = (me: Me, ...roles: string[]) => me.roles.some((r) => roles.includes(r.role));
 
+/** The admin console is for the global admin role only (the server checks it too). */
+const isAdmin = (me: Me) => me.roles.some((r) => r.role === "admin" && r.department === null);
+
 export const ROUTES: readonly Route[] = [
   { key: "todo", tab: "待办", area: "work", render: () => <PendingWorkPage /> },
   { key: "mine", tab: "我发起的", area: "requests", render: () => <MinePage /> },
@@ -39,6 +45,9 @@ export const ROUTES: readonly Route[] = [
   { key: "figure", area: "supervision", under: "board", render: (arg) => <FigureTasksPage query={arg ?? ""} /> },
   { key: "cell", area: "supervision", under: "board", render: (arg) => <BoardCellPage pair={arg ?? ""} /> },
   { key: "supervision", tab: "督办", area: "supervision", allowed: (me) => hasRole(me, "supervisor"), render: () => <SupervisionPage /> },
+  { key: "rules", tab: "路由规则", area: "admin", allowed: isAdmin, render: () => <RulesPage /> },
+  { key: "calendar", tab: "节假日", area: "admin", allowed: isAdmin, render: () => <CalendarPage /> },
+  { key: "policies", tab: "督办策略", area: "admin", allowed: isAdmin, render: () => <PoliciesPage /> },
   { key: "new", area: "requests", render: () => <RaisePage /> },
   { key: "r", area: "requests", render: (arg) => (arg ? <RequestPage number={arg} /> : <MinePage />) },
 ];

@@ -75,4 +75,7 @@ a.chip{font-size:13px;color:#646a73;text-decoration:none;border:1px solid #dee0e
 .signin{max-width:480px;margin:40px auto;padding:0 16px}.signin li{margin:6px 0}
 .supervision .item a{color:inherit;text-decoration:none;display:block}.meta.supervised{color:#f54a45}
 .supervision-records ul{margin:2px 0 6px;padding-left:18px;font-size:13px;color:#646a73}
+.rule-editor .field input,.calendar .field input,.policies .field input,.tester .field input{width:100%;box-sizing:border-box;padding:6px}
+.meta.warning,p.warning{color:#de7802}.notice{color:#2ea121}.history .version{margin:6px 0}.history ul{margin:2px 0;padding-left:18px;font-size:13px}
+.compare .result dt{color:#646a73;font-size:13px}.compare .result dd{margin:0 0 6px}
 `;

@@ -17,6 +17,7 @@ import {
 } from "../domain/importFormat";
 import { DomainError } from "../domain/types";
 import { appendAudit } from "../db/repositories/audit";
+import { findCurrentRule, sameRule, writeRuleVersion } from "../db/repositories/routingRules";
 import { hasGlobalRole, actorUserId } from "../policies/actor";
 import type { Command, CommandContext } from "./context";
 
@@ -212,33 +213,12 @@ async function importRules(ctx: CommandContext, items: RuleItem[], deptIds: Map<
       reject("rule", r.code, `主办部门 ${r.action.lead} 必须是承办部门（targets）之一`);
       continue;
     }
-    const current = await ctx.trx.selectFrom("routingRules").selectAll().where("code", "=", r.code).where("isCurrent", "=", true).executeTakeFirst();
-    const same =
-      current &&
-      current.name === r.name &&
-      current.priority === r.priority &&
-      current.enabled === r.enabled &&
-      isDeepStrictEqual(normalize(current.match), normalize(r.match)) &&
-      isDeepStrictEqual(normalize(current.action), normalize(r.action));
-    if (same) {
+    const current = await findCurrentRule(ctx.trx, r.code);
+    if (current && sameRule(current, r)) {
       report.unchanged.push({ kind: "rule", key: r.code });
       continue;
     }
-    if (current) await ctx.trx.updateTable("routingRules").set({ isCurrent: false }).where("id", "=", current.id).execute();
-    await ctx.trx
-      .insertInto("routingRules")
-      .values({
-        code: r.code,
-        version: (current?.version ?? 0) + 1,
-        name: r.name,
-        priority: r.priority,
-        enabled: r.enabled,
-        match: JSON.stringify(r.match),
-        action: JSON.stringify(r.action),
-        isCurrent: true,
-        createdBy: ctx.actor.name,
-      })
-      .execute();
+    await writeRuleVersion(ctx.trx, current, r, ctx.actor.name);
     (current ? report.updated : report.created).push({ kind: "rule", key: r.code });
   }
 }

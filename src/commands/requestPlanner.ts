@@ -16,6 +16,8 @@ export interface PlanInput {
   category?: string | null | undefined;
   priority?: Priority | undefined;
   submittedAt?: Date | undefined;
+  /** the rules to route by instead of the saved ones (the admin's tester: rules as edited, before saving) */
+  rules?: RoutingRuleRow[] | undefined;
 }
 
 export interface RequestPlan {
@@ -46,7 +48,7 @@ export async function planRequest(deps: Deps, db: Executor, input: PlanInput): P
   const text = interpretRequestText(input.text, departments.map(toDepartmentRef));
   const priority = input.priority ?? text.priority;
   const category = input.category ?? text.category;
-  const rules = await listCurrentRules(db);
+  const rules = input.rules ?? (await listCurrentRules(db));
   const byCode = new Map(departments.map((d) => [d.code, d]));
   const decision = route(
     rules.map(toRoutingRule),

@@ -279,6 +279,12 @@ export interface CalendarOverrideTable {
   updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** The December message that next year's holidays are missing, sent once per year. */
+export interface CalendarNoticeTable {
+  year: number;
+  sentAt: Timestamp;
+}
+
 export interface ApiTokenTable {
   id: Generated<number>;
   name: string;
@@ -450,6 +456,7 @@ export interface Database {
   sendQuotas: SendQuotaTable;
   inboundEvents: InboundEventTable;
   calendarOverrides: CalendarOverrideTable;
+  calendarNotices: CalendarNoticeTable;
   apiTokens: ApiTokenTable;
   chatPreviews: ChatPreviewTable;
 }

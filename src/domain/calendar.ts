@@ -63,6 +63,29 @@ export function statutoryYears(): number[] {
   return [...STATUTORY_YEARS].sort((a, b) => a - b);
 }
 
+export interface StatutoryDay {
+  /** YYYY-MM-DD */
+  date: string;
+  kind: DayKind;
+  /** the festival, e.g. 国庆节 */
+  name: string;
+}
+
+/** The statutory holidays and make-up workdays of one year, by date (empty for a year without data). */
+export function statutoryDays(year: number): StatutoryDay[] {
+  const prefix = `${String(year).padStart(4, "0")}-`;
+  const pick = (table: Record<string, string>, kind: DayKind) =>
+    Object.entries(table)
+      .filter(([date]) => date.startsWith(prefix))
+      .map(([date, label]) => ({ date, kind, name: label.split(",")[1] ?? label }));
+  return [...pick(statutory.holidays, "holiday"), ...pick(statutory.workdays, "workday")].sort((a, b) => (a.date < b.date ? -1 : 1));
+}
+
+/** Is the date a statutory holiday or make-up workday (null: an ordinary day by the statutory schedule)? */
+export function statutoryKind(date: string): DayKind | null {
+  return STATUTORY_WORKDAYS.has(date) ? "workday" : STATUTORY_HOLIDAYS.has(date) ? "holiday" : null;
+}
+
 // ---- guards ----------------------------------------------------------------------------------------
 
 /** Largest working-day count accepted (a year); more is a mistake, not a deadline. */

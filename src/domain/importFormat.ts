@@ -5,7 +5,7 @@ import { DEPARTMENT_ROLES, GLOBAL_ROLES, PRIORITIES } from "./types";
 // The import document of domain.md ("Import format"). Items are validated one by one so that the answer can
 // name every rejected item with its reason.
 
-const code = z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "编码只能包含小写字母、数字、- 和 _，例如 city-amr");
+export const code = z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "编码只能包含小写字母、数字、- 和 _，例如 city-amr");
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式为 YYYY-MM-DD，例如 2027-01-01");
 
 export const departmentItem = z.object({
@@ -59,6 +59,13 @@ export const holidayItem = z.object({
   date,
   kind: z.enum(["holiday", "workday"], { message: "kind 只能是 holiday（放假）或 workday（调休上班）" }),
   note: z.string().max(100).nullish(),
+});
+
+/** The admin console's change of one day (PUT /api/admin/calendar/days/:date, and its form in the mini-app). */
+export const calendarOverrideItem = z.object({
+  kind: z.enum(["holiday", "workday", "statutory"], { message: "kind 只能是 holiday（放假）、workday（上班）或 statutory（取消调整，按法定安排）" }),
+  reason: z.string({ message: "请填写调整原因" }).trim().min(2, "请填写调整原因（至少 2 个字），例如：国务院办公厅通知 2027 年元旦放假").max(200, "原因最长 200 字"),
+  recomputeOpenTasks: z.boolean().optional().meta({ description: "重新计算未办结任务时限；不填或 false 时已有任务的时限不变" }),
 });
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { matchRule, NO_ROUTE_EXAMPLE, policyFor, route, ruleMatches, type RoutingContext } from "./routing";
+import { matchRule, NO_ROUTE_EXAMPLE, policyFor, preemptions, route, ruleMatches, type RoutingContext } from "./routing";
+import { describeChange, diffRule } from "./ruleHistory";
 import { DomainError, type RoutingRule } from "./types";
 
 const rule = (r: Partial<RoutingRule> & Pick<RoutingRule, "code" | "priority">): RoutingRule => ({
@@ -249,5 +250,40 @@ describe("route", () => {
     });
     // with a named department, that rule still supplies its policy
     expect(route([policyOnly], ctx("涉密材料调阅"), ["city-psb"])).toMatchObject({ targets: ["city-psb"], rule: { code: "policy-only" }, policy: { outboundApproval: true } });
+  });
+});
+
+describe("preemptions (the admin's 抢先匹配 flag)", () => {
+  const rule = (code: string, priority: number, match: RoutingRule["match"], enabled = true): RoutingRule => ({
+    code, name: code, version: 1, priority, enabled, match, action: { targets: ["amr"] },
+  });
+  it("flags a later rule whose keyword holds an earlier rule's keyword, not the earlier one, nor unrelated or disabled rules", () => {
+    const rules = [
+      rule("licence", 10, { keywordsAny: ["营业执照", "证照"] }),
+      rule("copy", 20, { keywordsAny: ["营业执照复印件"] }),
+      rule("tax", 30, { keywordsAny: ["纳税证明"] }),
+      rule("off", 5, { keywordsAny: ["证照"] }, false),
+      rule("all", 40, { keywordsAll: ["证照", "注销"] }),
+    ];
+    const found = preemptions(rules);
+    expect([...found.entries()].map(([code, by]) => [code, by.code])).toEqual([["copy", "licence"], ["all", "licence"]]);
+  });
+  it("a rule without keywords is never flagged", () => {
+    expect(preemptions([rule("a", 1, { keywordsAny: ["证照"] }), rule("b", 2, { category: "证照" })]).size).toBe(0);
+  });
+});
+
+describe("diffRule (a rule's version history)", () => {
+  it("lists what changed between two versions in Chinese", () => {
+    const v1 = { name: "证照核查", priority: 10, enabled: true, match: { keywordsAny: ["营业执照", "证照"] }, action: { targets: ["amr"], slaWorkingDays: 3 } };
+    const v2 = { ...v1, enabled: false, match: { keywordsAny: ["营业执照"] }, action: { targets: ["tax"], slaWorkingDays: 3, outboundApproval: true } };
+    expect(diffRule(v1, v2).map(describeChange)).toEqual([
+      "启用：是 → 否",
+      "任一关键词：营业执照、证照 → 营业执照",
+      "承办部门：amr → tax",
+      "发出前审批：（无） → 是",
+    ]);
+    expect(diffRule(v1, v1)).toEqual([]);
+    expect(diffRule(null, v1).map((c) => c.field)).toEqual(["name", "priority", "enabled", "match.keywordsAny", "action.targets", "action.slaWorkingDays"]);
   });
 });

@@ -135,3 +135,23 @@ function describeMatch(rule: RoutingRule, ctx: RoutingContext, nameOf: (code: st
   const why = reasons.length > 0 ? `，依据${reasons.join("、")}` : "，兜底规则";
   return `匹配规则「${rule.name}」（${rule.code} 第 ${rule.version} 版${why}）`;
 }
+
+/**
+ * Rules that an earlier enabled rule catches first: a keyword of the later rule equals or contains a keyword of
+ * the earlier rule's `keywordsAny`/`keywordsAll` (so a text with the later keyword holds the earlier one too).
+ * Category, departments and priorities are not compared: the flag warns, it does not prove. code -> earlier rule.
+ */
+export function preemptions(rules: readonly RoutingRule[]): Map<string, RoutingRule> {
+  const ordered = [...rules].filter((r) => r.enabled).sort(byPriorityThenCode);
+  const found = new Map<string, RoutingRule>();
+  ordered.forEach((rule, i) => {
+    const mine = [...keywords(rule.match.keywordsAny), ...keywords(rule.match.keywordsAll)];
+    if (mine.length === 0) return;
+    const earlier = ordered.slice(0, i).find((e) => {
+      const theirs = [...keywords(e.match.keywordsAny), ...keywords(e.match.keywordsAll)];
+      return theirs.length > 0 && mine.some((k) => theirs.some((t) => k.includes(t)));
+    });
+    if (earlier) found.set(rule.code, earlier);
+  });
+  return found;
+}

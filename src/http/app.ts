@@ -21,6 +21,8 @@ import { adminRoutes } from "./routes/admin/admin";
 import { auditRoutes } from "./routes/admin/audit";
 import { outboxRoutes } from "./routes/admin/outbox";
 import { policyRoutes } from "./routes/admin/policies";
+import { ruleRoutes } from "./routes/admin/rules";
+import { calendarRoutes } from "./routes/admin/calendar";
 
 /**
  * The whole HTTP surface, runtime-neutral (Node and Workers). `deps` are built by the entry point and handed
@@ -54,6 +56,8 @@ export function createApp(deps: Deps, extra?: { routes: Hono<AppEnv>; signIn?: S
   app.route("/api/admin/outbox", outboxRoutes);
   app.route("/api/admin/audit", auditRoutes);
   app.route("/api/admin/escalation-policies", policyRoutes);
+  app.route("/api/admin/rules", ruleRoutes);
+  app.route("/api/admin/calendar", calendarRoutes);
   app.route("/api/admin", adminRoutes);
   app.route("/api/auth", authRoutes(extra?.signIn));
   app.route("/api", requestRoutes);

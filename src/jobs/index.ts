@@ -1,4 +1,5 @@
 import { hourlyAuditCheckpoint } from "./auditCheckpoint";
+import { calendarNotice } from "./calendarNotice";
 import { deadlineSweep } from "./deadlineSweep";
 import { dashboardRollup } from "./dashboardRollup";
 import { digests } from "./digests";
@@ -7,4 +8,4 @@ import { rectificationSweep } from "./rectificationSweep";
 import type { Job } from "./job";
 
 /** Every periodic job, run every minute by the Node scheduler and by the Workers Cron Trigger. A plain list. */
-export const jobs: Job[] = [deadlineSweep, rectificationSweep, digests, hourlyAuditCheckpoint, dashboardRollup, monthlyBulletin];
+export const jobs: Job[] = [deadlineSweep, rectificationSweep, digests, hourlyAuditCheckpoint, dashboardRollup, monthlyBulletin, calendarNotice];

@@ -11,14 +11,14 @@ import { bearerAuth } from "../../middleware/bearer-auth";
 import { ImportReportSchema, PlanSchema } from "../../schemas";
 import { describe, jsonBody, readJsonBody } from "../../validation";
 
-const dryRunBody = z.object({
+export const dryRunBody = z.object({
   text: z.string({ message: "请填写 text：/发起 之后的内容" }).trim().min(1, "text 不能为空：填写 /发起 之后的内容"),
   fromDepartment: z.string({ message: "请填写 fromDepartment：发起部门编码" }).trim().min(1, "fromDepartment 不能为空：填写发起部门编码"),
   category: z.string().trim().min(1).optional(),
   priority: z.enum(PRIORITIES).optional(),
   submittedAt: z.iso.datetime({ offset: true, message: "submittedAt 须为 ISO 时间，例如 2026-09-30T10:00:00+08:00" }).optional(),
 });
-const DRY_RUN_EXAMPLE = { text: "@市监局 核查某公司营业执照 截止:3个工作日", fromDepartment: "dh-binjiang" };
+export const DRY_RUN_EXAMPLE = { text: "@市监局 核查某公司营业执照 截止:3个工作日", fromDepartment: "dh-binjiang" };
 
 /** Admin API: configuration in, routing answers out. */
 export const adminRoutes = new Hono<AppEnv>()

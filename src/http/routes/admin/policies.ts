@@ -9,7 +9,7 @@ import { policySettings } from "../../../domain/escalation";
 import { PRIORITIES } from "../../../domain/types";
 import { presentEscalationPolicy } from "../../../presenters/escalationPolicy";
 import type { AppEnv } from "../../env";
-import { bearerAuth } from "../../middleware/bearer-auth";
+import { adminAuth } from "../../middleware/admin-auth";
 import { describe, jsonBody, pathParams } from "../../validation";
 
 const codeParam = z.object({ code: z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "编码只能包含小写字母、数字、- 和 _，例如 licence-remind") });
@@ -32,7 +32,7 @@ const SavedSchema = z.strictObject({
 
 /** 督办策略: list, create or change one, delete one; each change audited and applied to open tasks' unfired steps. */
 export const policyRoutes = new Hono<AppEnv>()
-  .use("*", bearerAuth({ roles: ["admin"] }))
+  .use("*", adminAuth())
   .get(
     "/",
     describe({
