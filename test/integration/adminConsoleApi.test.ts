@@ -1,0 +1,201 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { enqueueMessages } from "../../src/db/repositories/outbox";
+import { hashToken, issueApiToken } from "../../src/db/repositories/apiTokens";
+import { createSession } from "../../src/db/repositories/sessions";
+import { createApp } from "../../src/http/app";
+import { createHarness, type Harness } from "../support/harness";
+import { smallOrg } from "../support/smallOrg";
+
+// The admin console's API: access tokens (create, shown once, list, revoke) and parked messages (retry, discard).
+
+let h: Harness;
+let app: ReturnType<typeof createApp>;
+let admin = "";
+let supervisor = "";
+
+beforeAll(async () => {
+  h = await createHarness("2026-11-23T10:00:00+08:00");
+  await h.importOrg(smallOrg);
+  app = createApp(h.deps);
+  admin = (await issueApiToken(h.db.kysely, { name: "运维脚本", role: "admin" })).token;
+  supervisor = (await issueApiToken(h.db.kysely, { name: "督查系统", role: "supervisor" })).token;
+});
+afterAll(() => h.close());
+
+const call = (method: string, path: string, token: string | null, body?: unknown) =>
+  app.request(path, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+  });
+const json = async (res: Response) => ({ status: res.status, body: (await res.json()) as any });
+const orgAudit = (action: string) => h.db.kysely.selectFrom("auditEvents").selectAll().where("chain", "=", "org").where("action", "=", action).orderBy("seq").execute();
+
+async function signIn(openId: string) {
+  const user = await h.db.kysely.selectFrom("users").select("id").where("openId", "=", openId).executeTakeFirstOrThrow();
+  const s = await createSession(h.db.kysely, user.id, h.deps.now());
+  return { cookie: `xt_session=${s.sessionId}`, csrf: s.csrfToken };
+}
+
+describe("API tokens", () => {
+  it("only admins: a supervisor token and a signed-in member are refused in Chinese", async () => {
+    const bySupervisor = await json(await call("GET", "/api/admin/tokens", supervisor));
+    expect(bySupervisor.status).toBe(403);
+    expect(bySupervisor.body.error.message).toBe("该令牌的角色是 supervisor，此接口需要管理员（admin）角色。");
+    const member = await signIn("ou_member");
+    const byMember = await json(await app.request("/api/admin/tokens", { headers: { cookie: member.cookie } }));
+    expect(byMember.status).toBe(403);
+    expect(byMember.body.error.message).toBe("此功能需要管理员（admin）角色，您没有该角色；如需开通，请联系管理员。");
+    const anonymous = await json(await call("GET", "/api/admin/tokens", null));
+    expect(anonymous.status).toBe(401);
+  });
+
+  it("bad input is answered 400 with a correct example", async () => {
+    const noName = await json(await call("POST", "/api/admin/tokens", admin, { role: "admin" }));
+    expect(noName.status).toBe(400);
+    expect(noName.body.error.message).toContain("name");
+    expect(JSON.parse(noName.body.error.example)).toEqual({ name: "政务服务网对接", openId: "ou_zhangwei" });
+    const adminForPerson = await json(await call("POST", "/api/admin/tokens", admin, { name: "x", role: "admin", openId: "ou_member" }));
+    expect(adminForPerson.status).toBe(400);
+    expect(adminForPerson.body.error.message).toContain("绑定人员的令牌只能以该人员的身份调用");
+    const integrationAlone = await json(await call("POST", "/api/admin/tokens", admin, { name: "x", role: "integration" }));
+    expect(integrationAlone.body.error.message).toContain("role 为 integration 时须填写 openId");
+    const nobody = await json(await call("POST", "/api/admin/tokens", admin, { name: "x", openId: "ou_nobody" }));
+    expect(nobody.status).toBe(404);
+    expect(nobody.body.error.message).toContain("找不到人员 ou_nobody");
+  });
+
+  it("a new token is shown once, only its hash is stored, the list never shows it; audited", async () => {
+    const created = await json(await call("POST", "/api/admin/tokens", admin, { name: "数据中台" }));
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: "数据中台", role: "admin", user: null });
+    expect(created.body.token).toMatch(/^xt_[A-Za-z0-9_-]{40,}$/);
+    const row = await h.db.kysely.selectFrom("apiTokens").selectAll().where("id", "=", created.body.id).executeTakeFirstOrThrow();
+    expect(row.tokenHash).toBe(hashToken(created.body.token));
+    expect(JSON.stringify(row)).not.toContain(created.body.token);
+    const list = await json(await call("GET", "/api/admin/tokens", admin));
+    expect(JSON.stringify(list.body)).not.toContain(created.body.token);
+    expect(JSON.stringify(list.body)).not.toContain(row.tokenHash);
+    expect(list.body.items.find((t: any) => t.id === created.body.id)).toMatchObject({ name: "数据中台", role: "admin", user: null, revokedAt: null, lastUsedAt: null });
+    // It works, and its use is recorded.
+    expect((await call("GET", "/api/admin/tokens", created.body.token)).status).toBe(200);
+    const used = await h.db.kysely.selectFrom("apiTokens").select("lastUsedAt").where("id", "=", created.body.id).executeTakeFirstOrThrow();
+    expect(used.lastUsedAt).not.toBeNull();
+    const audit = await orgAudit("apiToken.create");
+    expect(audit.at(-1)).toMatchObject({ actorName: "运维脚本", data: { id: created.body.id, name: "数据中台", role: "admin", user: null } });
+    expect(JSON.stringify(audit)).not.toContain(created.body.token);
+  });
+
+  it("a revoked token is refused; revoking twice says so; audited", async () => {
+    const created = await json(await call("POST", "/api/admin/tokens", admin, { name: "旧系统" }));
+    expect((await call("GET", "/api/admin/tokens", created.body.token)).status).toBe(200);
+    const revoked = await json(await call("POST", `/api/admin/tokens/${created.body.id}/revoke`, admin));
+    expect(revoked).toEqual({ status: 200, body: { id: created.body.id, name: "旧系统" } });
+    const refused = await json(await call("GET", "/api/admin/tokens", created.body.token));
+    expect(refused).toMatchObject({ status: 401, body: { error: { message: "访问令牌无效或已吊销。" } } });
+    const again = await json(await call("POST", `/api/admin/tokens/${created.body.id}/revoke`, admin));
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toContain("令牌「旧系统」已于");
+    expect((await json(await call("POST", "/api/admin/tokens/999999/revoke", admin))).status).toBe(404);
+    expect((await orgAudit("apiToken.revoke")).at(-1)).toMatchObject({ actorName: "运维脚本", data: { id: created.body.id, name: "旧系统", role: "admin" } });
+    const list = await json(await call("GET", "/api/admin/tokens", admin));
+    expect(list.body.items.find((t: any) => t.id === created.body.id).revokedAt).not.toBeNull();
+  });
+
+  it("a token bound to a person acts as that person; a refused call does not count as a use", async () => {
+    const created = await json(await call("POST", "/api/admin/tokens", admin, { name: "政务服务网对接", openId: "ou_member" }));
+    expect(created.body).toMatchObject({ role: "integration", user: { openId: "ou_member", name: "刘洋" } });
+    const token = created.body.token as string;
+    const lastUsed = async () => (await h.db.kysely.selectFrom("apiTokens").select("lastUsedAt").where("id", "=", created.body.id).executeTakeFirstOrThrow()).lastUsedAt;
+    // Refused: the admin API is not for a person's token, nor is the supervisors' list for a member.
+    expect((await call("GET", "/api/admin/tokens", token)).status).toBe(403);
+    expect((await call("GET", "/api/supervision", token)).status).toBe(403);
+    expect(await lastUsed()).toBeNull();
+    const me = await json(await call("GET", "/api/me", token));
+    expect(me.body).toMatchObject({ name: "刘洋", department: { code: "street" } });
+    const raised = await json(await call("POST", "/api/requests", token, { text: "@市监局 核查某公司营业执照" }));
+    expect(raised.status).toBe(201);
+    const req = await h.db.kysely
+      .selectFrom("requests")
+      .innerJoin("users", "users.id", "requests.requesterId")
+      .select(["users.openId", "requests.source"])
+      .where("number", "=", raised.body.number)
+      .executeTakeFirstOrThrow();
+    expect(req).toEqual({ openId: "ou_member", source: "api" });
+    expect(await lastUsed()).not.toBeNull();
+    // Once revoked, the person's token no longer works either.
+    await call("POST", `/api/admin/tokens/${created.body.id}/revoke`, admin);
+    expect((await call("GET", "/api/me", token)).status).toBe(401);
+  });
+
+  it("an admin signed in to the mini-app manages tokens with the session (CSRF on writes)", async () => {
+    const s = await signIn("ou_admin");
+    const list = await app.request("/api/admin/tokens", { headers: { cookie: s.cookie } });
+    expect(list.status).toBe(200);
+    const noCsrf = await app.request("/api/admin/tokens", { method: "POST", headers: { cookie: s.cookie, "content-type": "application/json" }, body: JSON.stringify({ name: "x" }) });
+    expect(noCsrf.status).toBe(403);
+    const made = await json(
+      await app.request("/api/admin/tokens", {
+        method: "POST",
+        headers: { cookie: s.cookie, "x-csrf-token": s.csrf, "content-type": "application/json" },
+        body: JSON.stringify({ name: "后台任务" }),
+      }),
+    );
+    expect(made.status).toBe(201);
+    expect((await orgAudit("apiToken.create")).at(-1)).toMatchObject({ actorName: "管理员老马", data: { name: "后台任务" } });
+  });
+});
+
+describe("parked messages", () => {
+  async function park(n: number, to: string) {
+    await enqueueMessages(
+      h.db.kysely,
+      Array.from({ length: n }, (_, i) => ({ topic: "task.announced", to: { type: "chat_id" as const, id: to }, payload: { i } })),
+      h.deps.now(),
+    );
+    await h.db.kysely
+      .updateTable("outbox")
+      .set({ parkedAt: h.deps.now(), parkReason: "平台拒收，重试也不会成功，已停止发送：230002 Bot/User can NOT be out of the chat.", lastError: "230002 Bot/User can NOT be out of the chat.", attempts: 1 })
+      .where("recipientId", "=", to)
+      .execute();
+    return (await h.db.kysely.selectFrom("outbox").select("id").where("recipientId", "=", to).orderBy("id").execute()).map((r) => r.id);
+  }
+  const outboxAudit = () => h.db.kysely.selectFrom("auditEvents").selectAll().where("chain", "=", "outbox").orderBy("seq").execute();
+
+  it("lists each parked message with its error; retry one puts it back in the queue, audited", async () => {
+    const [a, b] = await park(2, "oc_gone");
+    const list = await json(await call("GET", "/api/admin/outbox/parked", admin));
+    expect(list.body.items.filter((i: any) => i.recipient.id === "oc_gone").map((i: any) => [i.id, i.lastError])).toEqual([
+      [b, "230002 Bot/User can NOT be out of the chat."],
+      [a, "230002 Bot/User can NOT be out of the chat."],
+    ]);
+    expect(await json(await call("POST", `/api/admin/outbox/${a}/retry`, admin))).toEqual({ status: 200, body: { ok: true } });
+    const row = await h.db.kysely.selectFrom("outbox").selectAll().where("id", "=", a!).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ parkedAt: null, attempts: 0, deliveredAt: null });
+    expect((await outboxAudit()).at(-1)).toMatchObject({ action: "outbox.retry", actorName: "运维脚本", data: { ids: [a] } });
+  });
+
+  it("discard needs a reason (400 with an example), then the message leaves the list for good; audited", async () => {
+    const [c] = await park(1, "oc_dissolved");
+    const noReason = await json(await call("POST", `/api/admin/outbox/${c}/discard`, admin, {}));
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.error.message).toContain("reason");
+    expect(JSON.parse(noReason.body.error.example)).toEqual({ reason: "该群已解散，通知不再需要" });
+    const bySupervisor = await json(await call("POST", `/api/admin/outbox/${c}/discard`, supervisor, { reason: "不要了" }));
+    expect(bySupervisor.status).toBe(403);
+    const done = await json(await call("POST", `/api/admin/outbox/${c}/discard`, admin, { reason: "该群已解散" }));
+    expect(done).toEqual({ status: 200, body: { ok: true } });
+    const list = await json(await call("GET", "/api/admin/outbox/parked", admin));
+    expect(list.body.items.map((i: any) => i.id)).not.toContain(c);
+    expect((await outboxAudit()).at(-1)).toMatchObject({
+      action: "outbox.discard",
+      actorName: "运维脚本",
+      data: { id: c, reason: "该群已解散", recipient: "chat_id:oc_dissolved", lastError: "230002 Bot/User can NOT be out of the chat." },
+    });
+    // Neither "retry all" nor a second discard brings it back.
+    const all = await json(await call("POST", "/api/admin/outbox/parked/retry", admin));
+    expect(all.body.ids).not.toContain(c);
+    expect((await h.db.kysely.selectFrom("outbox").select(["parkedAt", "discardReason"]).where("id", "=", c!).executeTakeFirstOrThrow()).discardReason).toBe("该群已解散");
+    expect((await json(await call("POST", `/api/admin/outbox/${c}/discard`, admin, { reason: "再次作废" }))).status).toBe(404);
+  });
+});
