@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requestCreator } from "../../src/commands/requestCreator";
 import { enqueueMessages } from "../../src/db/repositories/outbox";
 import { hashToken, issueApiToken } from "../../src/db/repositories/apiTokens";
 import { createSession } from "../../src/db/repositories/sessions";
@@ -197,5 +198,60 @@ describe("parked messages", () => {
     expect(all.body.ids).not.toContain(c);
     expect((await h.db.kysely.selectFrom("outbox").select(["parkedAt", "discardReason"]).where("id", "=", c!).executeTakeFirstOrThrow()).discardReason).toBe("该群已解散");
     expect((await json(await call("POST", `/api/admin/outbox/${c}/discard`, admin, { reason: "再次作废" }))).status).toBe(404);
+  });
+});
+
+describe("supervisors' search", () => {
+  const search = async (who: { cookie: string }, query: string) => json(await app.request(`/api/supervision/search?${query}`, { headers: { cookie: who.cookie } }));
+
+  it("finds by number and by text, filters by department, light and date, and shows sensitive requests only to who may see them", async () => {
+    h.setNow("2026-11-24T10:00:00+08:00");
+    const late = await h.as("ou_member", requestCreator, { text: "@市监局 核查某公司营业执照 截止:1个工作日", source: "miniapp" });
+    const secret = await h.as("ou_member", requestCreator, { text: "@税务局 核查举报线索", classification: "sensitive", source: "miniapp" });
+    h.setNow("2026-12-01T10:00:00+08:00");
+    const fresh = await h.as("ou_member", requestCreator, { text: "@市监局 @人社局 协查某餐馆用工情况", source: "miniapp" });
+    const sup = await signIn("ou_sup");
+    const adm = await signIn("ou_admin");
+
+    const byNumber = await search(sup, `q=${late.request.number.toLowerCase()}`);
+    expect(byNumber.status).toBe(200);
+    expect(byNumber.body.items).toMatchObject([
+      { number: late.request.number, title: "核查某公司营业执照", light: "red", fromDepartment: { code: "street" }, departments: [{ code: "amr", name: "市市场监督管理局" }] },
+    ]);
+    const byText = await search(sup, `q=${encodeURIComponent("餐馆用工")}`);
+    expect(byText.body.items.map((i: any) => [i.number, i.departments.map((d: any) => d.code)])).toEqual([[fresh.request.number, ["amr", "hrss"]]]);
+
+    const red = await search(sup, "light=red&from=street");
+    expect(red.body.items.map((i: any) => i.number)).toContain(late.request.number);
+    expect(red.body.items.map((i: any) => i.number)).not.toContain(fresh.request.number);
+    const dated = await search(sup, "createdFrom=2026-12-01&createdTo=2026-12-01");
+    expect(dated.body.items.map((i: any) => i.number)).toEqual([fresh.request.number]);
+    const toTax = await search(sup, "to=tax");
+    expect(toTax.body.items.map((i: any) => [i.number, i.classification])).toContainEqual([secret.request.number, "sensitive"]);
+
+    // The admin searches too, but a sensitive request they are not part of is not there, by number or by text.
+    expect((await search(adm, `q=${secret.request.number}`)).body.items).toEqual([]);
+    expect(JSON.stringify((await search(adm, "to=tax")).body)).not.toContain("举报线索");
+
+    // Paged: one at a time, newest first, the cursor leads to the next.
+    const first = await search(sup, "from=street&limit=1");
+    expect(first.body.items[0].number).toBe(fresh.request.number);
+    const second = await search(sup, `from=street&limit=1&cursor=${first.body.next}`);
+    expect(second.body.items[0].number).toBe(secret.request.number);
+  });
+
+  it("others are refused in Chinese; bad filters are answered with an example", async () => {
+    const member = await signIn("ou_member");
+    const refused = await search(member, "q=营业执照");
+    expect(refused).toMatchObject({ status: 403, body: { error: { message: "只有督查人员和管理员可以检索全部事项；查找本部门的事项请用「部门收件」「部门发件」。" } } });
+    const sup = await signIn("ou_sup");
+    const badDate = await search(sup, "createdFrom=2026-13-01");
+    expect(badDate.status).toBe(400);
+    expect(badDate.body.error.message).toContain("createdFrom 不是有效日期");
+    expect(badDate.body.error.example).toContain("/api/supervision/search?");
+    const badLight = await search(sup, "light=blue");
+    expect(badLight.body.error.message).toContain("light 只能是 green（绿灯）、yellow（黄灯）或 red（红灯）");
+    const unknown = await search(sup, "to=nowhere");
+    expect(unknown.status).toBe(404);
   });
 });
