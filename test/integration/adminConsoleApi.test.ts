@@ -255,3 +255,50 @@ describe("supervisors' search", () => {
     expect(unknown.status).toBe(404);
   });
 });
+
+describe("structured 发起 (form)", () => {
+  const send = async (who: { cookie: string; csrf: string }, path: string, body: unknown) =>
+    json(await app.request(path, { method: "POST", headers: { cookie: who.cookie, "x-csrf-token": who.csrf, "content-type": "application/json" }, body: JSON.stringify(body) }));
+
+  it("raises a 联办 request to two departments through the same planner and command; the preview says what is created", async () => {
+    h.setNow("2026-12-01T10:00:00+08:00"); // Tuesday
+    const member = await signIn("ou_member");
+    const form = { departments: ["amr", "tax"], content: "核查某公司 @税务 营业执照与纳税情况\n附材料清单", category: "企业核查", dueDate: "2026-12-03", priority: "urgent" };
+    const preview = await send(member, "/api/requests/preview", { form });
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({
+      targets: [{ code: "amr" }, { code: "tax" }],
+      lead: { code: "amr" },
+      priority: "urgent",
+      category: "企业核查",
+      dueAt: "2026-12-03T09:30:00.000Z",
+    });
+    const created = await send(member, "/api/requests", { form, classification: "internal" });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      dueAt: preview.body.dueAt,
+      targets: [
+        { code: "amr", role: "lead" },
+        { code: "tax", role: "supporting" },
+      ],
+    });
+    const row = await h.db.kysely.selectFrom("requests").selectAll().where("number", "=", created.body.number).executeTakeFirstOrThrow();
+    // The content is taken as written: "@税务" is text, not a third department.
+    expect(row).toMatchObject({ title: "核查某公司 @税务 营业执照与纳税情况", body: "核查某公司 @税务 营业执照与纳税情况 附材料清单", category: "企业核查", priority: "urgent", source: "miniapp" });
+  });
+
+  it("refuses a date later than the rule allows, an unknown department, and a body with neither text nor form", async () => {
+    const member = await signIn("ou_member");
+    const late = await send(member, "/api/requests/preview", { form: { departments: ["amr"], content: "核查营业执照", dueDate: "2027-03-01" } });
+    expect(late.status).toBe(422);
+    expect(late.body.error.message).toContain("晚于规则允许的 3 个工作日");
+    const unknown = await send(member, "/api/requests", { form: { departments: ["nowhere"], content: "核查" } });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.message).toContain("找不到部门 nowhere");
+    expect(JSON.parse(unknown.body.error.example)).toMatchObject({ departments: ["city-amr", "city-tax"] });
+    const neither = await send(member, "/api/requests", { classification: "internal" });
+    expect(neither.status).toBe(400);
+    expect(neither.body.error.message).toContain("请填写 text（与聊天中 /发起 之后的内容相同）或 form（结构化表单）二者之一");
+    expect(neither.body.error.example).toContain("@市监局");
+  });
+});
