@@ -5,6 +5,8 @@ import type { requestRoutes } from "../../src/http/routes/api/requests";
 import type { supervisionRoutes } from "../../src/http/routes/api/supervision";
 import type { viewRoutes } from "../../src/http/routes/api/views";
 import type { authRoutes } from "../../src/http/routes/auth";
+import type { outboxRoutes } from "../../src/http/routes/admin/outbox";
+import type { tokenRoutes } from "../../src/http/routes/admin/tokens";
 
 // Typed calls to the server (Hono RPC): the route definitions are the contract, so a changed route or body
 // breaks `tsc -p miniapp/tsconfig.json` instead of the page.
@@ -22,6 +24,8 @@ export const api = {
   rectifications: hc<typeof rectificationRoutes>("/api", options),
   views: hc<typeof viewRoutes>("/api", options),
   supervision: hc<typeof supervisionRoutes>("/api", options),
+  tokens: hc<typeof tokenRoutes>("/api/admin/tokens", options),
+  parked: hc<typeof outboxRoutes>("/api/admin/outbox", options),
 };
 
 export class ApiError extends Error {
@@ -57,6 +61,9 @@ export type Action = RequestDetail["actions"][number];
 export type Department = InferResponseType<typeof api.views.departments.$get, 200>["items"][number];
 export type Person = InferResponseType<(typeof api.views.departments)[":code"]["people"]["$get"], 200>["items"][number];
 export type SupervisionItem = InferResponseType<typeof api.supervision.supervision.$get, 200>["items"][number];
+export type SearchItem = InferResponseType<typeof api.supervision.supervision.search.$get, 200>["items"][number];
+export type ApiToken = InferResponseType<typeof api.tokens.index.$get, 200>["items"][number];
+export type ParkedMessage = InferResponseType<typeof api.parked.parked.$get, 200>["items"][number];
 export type Plan = InferResponseType<typeof api.requests.requests.preview.$post, 200>;
 
 let departments: Promise<Department[]> | null = null;

@@ -1,10 +1,14 @@
 import type { ComponentChildren } from "preact";
 import type { Me } from "./api";
+import { ParkedMessagesPage } from "./pages/admin/ParkedMessagesPage";
+import { TokensPage } from "./pages/admin/TokensPage";
 import { BoardPage } from "./pages/supervision/BoardPage";
+import { SearchPage } from "./pages/supervision/SearchPage";
 import { SupervisionPage } from "./pages/supervision/SupervisionPage";
 import { InboxPage } from "./pages/requests/InboxPage";
 import { MinePage } from "./pages/requests/MinePage";
 import { OutboxPage } from "./pages/requests/OutboxPage";
+import { RaiseFormPage } from "./pages/requests/RaiseFormPage";
 import { RaisePage } from "./pages/requests/RaisePage";
 import { RequestPage } from "./pages/requests/RequestPage";
 import { PendingWorkPage } from "./pages/work/PendingWorkPage";
@@ -26,6 +30,8 @@ export interface Route {
 }
 
 export const hasRole = (me: Me, ...roles: string[]) => me.roles.some((r) => roles.includes(r.role));
+/** A global role (admin, supervisor), not one held in a department. */
+export const hasGlobalRole = (me: Me, ...roles: string[]) => me.roles.some((r) => r.department === null && roles.includes(r.role));
 
 export const ROUTES: readonly Route[] = [
   { key: "todo", tab: "待办", area: "work", render: () => <PendingWorkPage /> },
@@ -34,7 +40,11 @@ export const ROUTES: readonly Route[] = [
   { key: "outbox", tab: "部门发件", area: "requests", render: () => <OutboxPage /> },
   { key: "board", tab: "晾晒", area: "supervision", render: () => <BoardPage /> },
   { key: "supervision", tab: "督办", area: "supervision", allowed: (me) => hasRole(me, "supervisor"), render: () => <SupervisionPage /> },
+  { key: "search", tab: "检索", area: "supervision", allowed: (me) => hasGlobalRole(me, "supervisor", "admin"), render: () => <SearchPage /> },
+  { key: "tokens", tab: "访问令牌", area: "admin", allowed: (me) => hasGlobalRole(me, "admin"), render: () => <TokensPage /> },
+  { key: "parked", tab: "搁置消息", area: "admin", allowed: (me) => hasGlobalRole(me, "admin"), render: () => <ParkedMessagesPage /> },
   { key: "new", area: "requests", render: () => <RaisePage /> },
+  { key: "raise-form", area: "requests", render: () => <RaiseFormPage /> },
   { key: "r", area: "requests", render: (arg) => (arg ? <RequestPage number={arg} /> : <MinePage />) },
 ];
 
