@@ -42,7 +42,7 @@ describe("API tokens", () => {
   it("only admins: a supervisor token and a signed-in member are refused in Chinese", async () => {
     const bySupervisor = await json(await call("GET", "/api/admin/tokens", supervisor));
     expect(bySupervisor.status).toBe(403);
-    expect(bySupervisor.body.error.message).toBe("该令牌的角色是 supervisor，此接口需要管理员（admin）角色。");
+    expect(bySupervisor.body.error.message).toBe("该令牌的角色是 supervisor，此接口需要 admin 角色。");
     const member = await signIn("ou_member");
     const byMember = await json(await app.request("/api/admin/tokens", { headers: { cookie: member.cookie } }));
     expect(byMember.status).toBe(403);

@@ -57,7 +57,7 @@ export function bearerAuth(options: BearerAuthOptions = {}): MiddlewareHandler<A
     const token = await findActiveToken(deps.db.kysely, match[1]!);
     if (!token) return c.json(errorBody("unauthorized", "访问令牌无效或已吊销。"), 401);
     if (roles.length > 0 && !roles.includes(token.role)) {
-      return c.json(errorBody("forbidden", `该令牌的角色是 ${token.role}，此接口需要${roleWords(roles)}角色。`), 403);
+      return c.json(errorBody("forbidden", `该令牌的角色是 ${token.role}，此接口需要 ${roles.join(" 或 ")} 角色。`), 403);
     }
     let actor: Actor = { kind: "token", tokenId: token.id, name: token.name, role: token.role };
     if (token.userId !== null) {
