@@ -11,6 +11,7 @@ import * as rectifications from "./2026_12_05_0600_rectifications";
 import * as taskExtensions from "./2026_12_05_0640_task_extensions";
 import * as dashboardRollups from "./2026_12_05_0910_dashboard_rollups";
 import * as calendarNotices from "./2026_12_05_0940_calendar_notices";
+import * as parkedDiscard from "./2026_12_05_1000_parked_discard";
 
 /** Every migration, in order. An explicit list (no folder scan) so the Worker bundle has them too. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_05_0640_task_extensions": taskExtensions,
   "2026_12_05_0910_dashboard_rollups": dashboardRollups,
   "2026_12_05_0940_calendar_notices": calendarNotices,
+  "2026_12_05_1000_parked_discard": parkedDiscard,
 };

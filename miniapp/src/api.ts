@@ -9,6 +9,8 @@ import type { authRoutes } from "../../src/http/routes/auth";
 import type { calendarRoutes } from "../../src/http/routes/admin/calendar";
 import type { policyRoutes } from "../../src/http/routes/admin/policies";
 import type { ruleRoutes } from "../../src/http/routes/admin/rules";
+import type { outboxRoutes } from "../../src/http/routes/admin/outbox";
+import type { tokenRoutes } from "../../src/http/routes/admin/tokens";
 
 // Typed calls to the server (Hono RPC): the route definitions are the contract, so a changed route or body
 // breaks `tsc -p miniapp/tsconfig.json` instead of the page.
@@ -30,6 +32,8 @@ export const api = {
   rules: hc<typeof ruleRoutes>("/api/admin/rules", options),
   calendar: hc<typeof calendarRoutes>("/api/admin/calendar", options),
   policies: hc<typeof policyRoutes>("/api/admin/escalation-policies", options),
+  tokens: hc<typeof tokenRoutes>("/api/admin/tokens", options),
+  parked: hc<typeof outboxRoutes>("/api/admin/outbox", options),
 };
 
 export class ApiError extends Error {
@@ -65,6 +69,9 @@ export type Action = RequestDetail["actions"][number];
 export type Department = InferResponseType<typeof api.views.departments.$get, 200>["items"][number];
 export type Person = InferResponseType<(typeof api.views.departments)[":code"]["people"]["$get"], 200>["items"][number];
 export type SupervisionItem = InferResponseType<typeof api.supervision.supervision.$get, 200>["items"][number];
+export type SearchItem = InferResponseType<typeof api.supervision.supervision.search.$get, 200>["items"][number];
+export type ApiToken = InferResponseType<typeof api.tokens.index.$get, 200>["items"][number];
+export type ParkedMessage = InferResponseType<typeof api.parked.parked.$get, 200>["items"][number];
 export type Plan = InferResponseType<typeof api.requests.requests.preview.$post, 200>;
 /** The 晾晒 answers: figures per department, the ranking, the weekly trends and the tasks behind a figure. */
 export interface Dashboard {

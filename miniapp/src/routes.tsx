@@ -4,11 +4,15 @@ import { DashboardPage } from "./pages/supervision/DashboardPage";
 import { CalendarPage } from "./pages/admin/CalendarPage";
 import { PoliciesPage } from "./pages/admin/PoliciesPage";
 import { RulesPage } from "./pages/admin/RulesPage";
+import { ParkedMessagesPage } from "./pages/admin/ParkedMessagesPage";
+import { TokensPage } from "./pages/admin/TokensPage";
+import { SearchPage } from "./pages/supervision/SearchPage";
 import { SupervisionPage } from "./pages/supervision/SupervisionPage";
 import { BoardCellPage, FigureTasksPage } from "./pages/supervision/TasksBehindPage";
 import { InboxPage } from "./pages/requests/InboxPage";
 import { MinePage } from "./pages/requests/MinePage";
 import { OutboxPage } from "./pages/requests/OutboxPage";
+import { RaiseFormPage } from "./pages/requests/RaiseFormPage";
 import { RaisePage } from "./pages/requests/RaisePage";
 import { RequestPage } from "./pages/requests/RequestPage";
 import { PendingWorkPage } from "./pages/work/PendingWorkPage";
@@ -32,9 +36,8 @@ export interface Route {
 }
 
 export const hasRole = (me: Me, ...roles: string[]) => me.roles.some((r) => roles.includes(r.role));
-
-/** The admin console is for the global admin role only (the server checks it too). */
-const isAdmin = (me: Me) => me.roles.some((r) => r.role === "admin" && r.department === null);
+/** A global role (admin, supervisor), not one held in a department. */
+export const hasGlobalRole = (me: Me, ...roles: string[]) => me.roles.some((r) => r.department === null && roles.includes(r.role));
 
 export const ROUTES: readonly Route[] = [
   { key: "todo", tab: "待办", area: "work", render: () => <PendingWorkPage /> },
@@ -45,10 +48,14 @@ export const ROUTES: readonly Route[] = [
   { key: "figure", area: "supervision", under: "board", render: (arg) => <FigureTasksPage query={arg ?? ""} /> },
   { key: "cell", area: "supervision", under: "board", render: (arg) => <BoardCellPage pair={arg ?? ""} /> },
   { key: "supervision", tab: "督办", area: "supervision", allowed: (me) => hasRole(me, "supervisor"), render: () => <SupervisionPage /> },
-  { key: "rules", tab: "路由规则", area: "admin", allowed: isAdmin, render: () => <RulesPage /> },
-  { key: "calendar", tab: "节假日", area: "admin", allowed: isAdmin, render: () => <CalendarPage /> },
-  { key: "policies", tab: "督办策略", area: "admin", allowed: isAdmin, render: () => <PoliciesPage /> },
+  { key: "rules", tab: "路由规则", area: "admin", allowed: (me) => hasGlobalRole(me, "admin"), render: () => <RulesPage /> },
+  { key: "calendar", tab: "节假日", area: "admin", allowed: (me) => hasGlobalRole(me, "admin"), render: () => <CalendarPage /> },
+  { key: "policies", tab: "督办策略", area: "admin", allowed: (me) => hasGlobalRole(me, "admin"), render: () => <PoliciesPage /> },
+  { key: "search", tab: "检索", area: "supervision", allowed: (me) => hasGlobalRole(me, "supervisor", "admin"), render: () => <SearchPage /> },
+  { key: "tokens", tab: "访问令牌", area: "admin", allowed: (me) => hasGlobalRole(me, "admin"), render: () => <TokensPage /> },
+  { key: "parked", tab: "搁置消息", area: "admin", allowed: (me) => hasGlobalRole(me, "admin"), render: () => <ParkedMessagesPage /> },
   { key: "new", area: "requests", render: () => <RaisePage /> },
+  { key: "raise-form", area: "requests", render: () => <RaiseFormPage /> },
   { key: "r", area: "requests", render: (arg) => (arg ? <RequestPage number={arg} /> : <MinePage />) },
 ];
 

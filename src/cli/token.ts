@@ -1,8 +1,6 @@
 import { parseArgs } from "node:util";
 import { bootstrap, runCli } from "../bootstrap";
-import { issueApiToken, type TokenRole } from "../db/repositories/apiTokens";
-
-const ROLES: TokenRole[] = ["admin", "supervisor", "integration"];
+import { issueApiToken, TOKEN_ROLES as ROLES, type TokenRole } from "../db/repositories/apiTokens";
 
 // npm run token -- --name NAME --role admin : prints the new token alone on its last line.
 runCli(async () => {

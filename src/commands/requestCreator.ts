@@ -1,6 +1,7 @@
 import { localDate } from "../domain/calendar";
 import { formatRequestNumber } from "../domain/numbering";
 import { deriveRequestStatus } from "../domain/taskTransitions";
+import type { RequestForm } from "../domain/requestText";
 import { DomainError, type Classification, type RequestSource } from "../domain/types";
 import { appendAudit, requestChain } from "../db/repositories/audit";
 import { nextRequestSequence } from "../db/repositories/numbering";
@@ -15,8 +16,10 @@ import { announceTask, departmentRecipients, messageFor, peopleRecipients } from
 import { planRequest, type RequestPlan } from "./requestPlanner";
 
 export interface CreateRequestInput {
-  /** what follows /发起: targets, content, #类别, 截止:…, !紧急 */
+  /** what follows /发起: targets, content, #类别, 截止:…, !紧急 (ignored when `form` is given) */
   text: string;
+  /** the structured 发起 form (mini-app, API) instead of the text */
+  form?: RequestForm | undefined;
   classification?: Classification | undefined;
   source: RequestSource;
 }
@@ -38,7 +41,7 @@ export const requestCreator: Command<CreateRequestInput, CreatedRequest> = async
     throw new DomainError("forbidden", "您在本部门没有可发起协同事项的角色，请联系管理员。");
   }
   const fromDepartment = await findDepartmentById(trx, actor.departmentId);
-  const plan = await planRequest(deps, trx, { text: input.text, fromDepartment: fromDepartment.code });
+  const plan = await planRequest(deps, trx, { text: input.text, form: input.form, fromDepartment: fromDepartment.code });
   const at = plan.submittedAt;
   // A head raising a request has approved it by raising it.
   const needsApproval = plan.policy.outboundApproval && !hasDepartmentRole(actor, "head", fromDepartment.id);

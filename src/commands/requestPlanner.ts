@@ -1,5 +1,5 @@
 import { computeDueAt, dueAtForDate, localDate, nextOccurrence, workingDaysBetween, type WorkCalendar } from "../domain/calendar";
-import { interpretRequestText, type DeadlineSpec, type InterpretedRequestText } from "../domain/requestText";
+import { interpretRequestForm, interpretRequestText, type DeadlineSpec, type InterpretedRequestText, type RequestForm } from "../domain/requestText";
 import { route } from "../domain/routing";
 import { DomainError, type HandlingPolicy, type Priority } from "../domain/types";
 import type { Executor } from "../db/client";
@@ -9,8 +9,10 @@ import { loadWorkCalendar } from "./calendarLoader";
 import type { Deps } from "./context";
 
 export interface PlanInput {
-  /** what follows /发起 */
+  /** what follows /发起 (ignored when `form` is given) */
   text: string;
+  /** the structured 发起 form instead of the text grammar */
+  form?: RequestForm | undefined;
   /** code of the requesting department */
   fromDepartment: string;
   category?: string | null | undefined;
@@ -45,7 +47,8 @@ export async function planRequest(deps: Deps, db: Executor, input: PlanInput): P
   const departments = await listDepartments(db);
   const fromDepartment = departments.find((d) => d.code === input.fromDepartment);
   if (!fromDepartment) throw new DomainError("unknown_department", `找不到发起部门 ${input.fromDepartment}。`);
-  const text = interpretRequestText(input.text, departments.map(toDepartmentRef));
+  const refs = departments.map(toDepartmentRef);
+  const text = input.form ? interpretRequestForm(input.form, refs) : interpretRequestText(input.text, refs);
   const priority = input.priority ?? text.priority;
   const category = input.category ?? text.category;
   const rules = input.rules ?? (await listCurrentRules(db));

@@ -246,6 +246,10 @@ export interface OutboxTable {
   urgent: ColumnType<string[] | null, string | null | undefined, string | null>;
   /** the urgent notice's outcome: "sent" or "failed: …" (best effort: never holds the message back) */
   urgentStatus: string | null;
+  /** a parked message an admin chose not to send (parkedAt stays set): when, why, by whom (name) */
+  discardedAt: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  discardReason: ColumnType<string | null, string | null | undefined, string | null>;
+  discardedBy: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** A send quota shared by every delivery worker: scope "app", or "<recipient type>:<recipient id>". */

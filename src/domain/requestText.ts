@@ -55,6 +55,48 @@ export function interpretRequestText(text: string, departments: readonly Departm
   return { ...rest, targets };
 }
 
+/**
+ * The structured 发起 form (mini-app, API `form`): the same request as the text grammar gives, with the parts
+ * chosen instead of written. Departments are codes; an empty list lets the routing rules choose. The content is
+ * taken as written: an `@` or `#` in it is text, not a directive.
+ */
+export interface RequestForm {
+  departments: string[];
+  content: string;
+  category?: string | null | undefined;
+  /** YYYY-MM-DD: to be done by the end of that working day (never later than the rule allows) */
+  dueDate?: string | undefined;
+  priority?: Priority | undefined;
+}
+
+export const FORM_EXAMPLE: RequestForm = { departments: ["city-amr", "city-tax"], content: "核查某公司营业执照及纳税情况", category: "证照核查", dueDate: "2026-12-10", priority: "urgent" };
+
+/** The form read as the text grammar would read the equivalent text: content, title, category, deadline, priority, targets. */
+export function interpretRequestForm(form: RequestForm, departments: readonly DepartmentRef[]): InterpretedRequestText {
+  const example = JSON.stringify(FORM_EXAMPLE);
+  const targets: DepartmentRef[] = [];
+  for (const code of form.departments) {
+    const d = departments.find((x) => x.code === code);
+    if (!d) fail("unknown_department", `找不到部门 ${code}：请从部门列表中选择（GET /api/departments）。`, example);
+    if (!targets.some((t) => t.code === d.code)) targets.push(d);
+  }
+  const lines = form.content.split(/\r\n|[\n\r\u2028\u2029]/).map((l) => l.replace(/[\s\u3000]+/g, " ").trim());
+  const content = lines.filter(Boolean).join(" ");
+  if (!content) fail("empty_content", "请写明需要对方部门协助办理的内容。", example);
+  const length = [...content].length;
+  if (length > MAX_CONTENT) {
+    fail("content_too_long", `内容不能超过 ${MAX_CONTENT} 个字（现在 ${length} 个字），较长的材料请在小程序中以附件形式补充。`, example);
+  }
+  return {
+    content,
+    title: titleOf(lines.find(Boolean) ?? content),
+    category: form.category?.trim() || null,
+    deadline: form.dueDate ? parseDeadline(form.dueDate) : null,
+    priority: form.priority ?? "normal",
+    targets,
+  };
+}
+
 function fail(code: string, message: string, example = REQUEST_EXAMPLE): never {
   throw new DomainError(code, message, { example });
 }

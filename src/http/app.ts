@@ -23,6 +23,7 @@ import { outboxRoutes } from "./routes/admin/outbox";
 import { policyRoutes } from "./routes/admin/policies";
 import { ruleRoutes } from "./routes/admin/rules";
 import { calendarRoutes } from "./routes/admin/calendar";
+import { tokenRoutes } from "./routes/admin/tokens";
 
 /**
  * The whole HTTP surface, runtime-neutral (Node and Workers). `deps` are built by the entry point and handed
@@ -54,6 +55,7 @@ export function createApp(deps: Deps, extra?: { routes: Hono<AppEnv>; signIn?: S
   });
   app.route("/", opsRoutes({ platformToken: extra?.platformToken, metricsToken: deps.config.metricsToken }));
   app.route("/api/admin/outbox", outboxRoutes);
+  app.route("/api/admin/tokens", tokenRoutes);
   app.route("/api/admin/audit", auditRoutes);
   app.route("/api/admin/escalation-policies", policyRoutes);
   app.route("/api/admin/rules", ruleRoutes);

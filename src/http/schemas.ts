@@ -201,6 +201,13 @@ export const SupervisionItemSchema = z.strictObject({
   supervision: supervisionStatus,
 });
 
+/** 事项检索: a request as the supervisors' search lists it. */
+export const SearchItemSchema = RequestItemSchema.extend({
+  classification: z.enum(CLASSIFICATIONS).meta({ description: "密级；涉密事项只出现在有权查看的人的结果中" }),
+  fromDepartment: dept,
+  departments: z.array(dept).meta({ description: "承办部门（主办在前）" }),
+});
+
 export const SupervisedSchema = z.strictObject({
   taskId: z.number().int(),
   state,

@@ -175,3 +175,17 @@ export function presentRequestItem(
     createdAt: new Date(r.createdAt).toISOString(),
   };
 }
+
+/** A request as the supervisors' search lists it: the list item, its 密级, who raised it and who handles it. */
+export function presentSearchItem(
+  r: Parameters<typeof presentRequestItem>[0] & { classification: string },
+  parties: { from: { code: string; name: string }; targets: Array<{ code: string; name: string }> },
+  clock: LightClock,
+) {
+  return {
+    ...presentRequestItem(r, clock),
+    classification: r.classification as Classification,
+    fromDepartment: parties.from,
+    departments: parties.targets,
+  };
+}

@@ -24,7 +24,7 @@ export async function readOpsFigures(db: Executor, now: Date): Promise<OpsFigure
     select
       (select count(*)::int from outbox where delivered_at is null and parked_at is null) as pending,
       (select min(created_at) from outbox where delivered_at is null and parked_at is null) as oldest,
-      (select count(*)::int from outbox where parked_at is not null) as parked,
+      (select count(*)::int from outbox where parked_at is not null and discarded_at is null) as parked,
       (select count(*)::int from inbound_events where handled_at is null) as inbox,
       (select count(*)::int from tasks where state in (${open})) as open,
       (select count(*)::int from tasks where state in (${open}) and due_at < ${now}) as overdue

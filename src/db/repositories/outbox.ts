@@ -94,9 +94,32 @@ export async function markFailed(
     .execute();
 }
 
-/** Parked messages, newest first. */
+/** Parked messages (not discarded), newest first. */
 export async function listParked(db: Executor, limit = 100): Promise<OutboxRow[]> {
-  return db.selectFrom("outbox").selectAll().where("parkedAt", "is not", null).orderBy("parkedAt", "desc").orderBy("id", "desc").limit(limit).execute();
+  return db
+    .selectFrom("outbox")
+    .selectAll()
+    .where("parkedAt", "is not", null)
+    .where("discardedAt", "is", null)
+    .orderBy("parkedAt", "desc")
+    .orderBy("id", "desc")
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * An admin gives up on a parked message: it stays parked (so nothing sends it) and is marked discarded with the
+ * reason. Answers the row, or undefined when no parked, not yet discarded message has this id.
+ */
+export async function discardParked(trx: Executor, id: number, f: { at: Date; reason: string; by: string }) {
+  return trx
+    .updateTable("outbox")
+    .set({ discardedAt: f.at, discardReason: f.reason, discardedBy: f.by })
+    .where("id", "=", id)
+    .where("parkedAt", "is not", null)
+    .where("discardedAt", "is", null)
+    .returning(["id", "topic", "recipientType", "recipientId", "requestId", "lastError"])
+    .executeTakeFirst();
 }
 
 /**
@@ -107,7 +130,8 @@ export async function requeueParked(trx: Executor, which: { id: number } | "all"
   let q = trx
     .updateTable("outbox")
     .set({ parkedAt: null, parkReason: null, attempts: 0, waits: 0, firstFailedAt: null, nextAttemptAt: at })
-    .where("parkedAt", "is not", null);
+    .where("parkedAt", "is not", null)
+    .where("discardedAt", "is", null);
   if (which !== "all") q = q.where("id", "=", which.id);
   const rows = await q.returning("id").execute();
   return rows.map((r) => r.id).sort((a, b) => a - b);

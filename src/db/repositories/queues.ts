@@ -1,7 +1,11 @@
-import { DomainError, type TaskState } from "../../domain/types";
+import { sql } from "kysely";
+import type { Light } from "../../domain/trafficLight";
+import { DomainError, DUE_SOON_MS, type TaskState } from "../../domain/types";
 import { OPEN_TASK_STATES } from "../../domain/types";
 import type { Actor } from "../../policies/actor";
+import type { ExpressionBuilder } from "kysely";
 import type { Executor } from "../client";
+import type { Database } from "../tables";
 import { visibleTo } from "./visibility";
 
 // The lists people work from. Each is keyset-paginated (a cursor, never OFFSET) and has an index made for it
@@ -28,6 +32,11 @@ export interface ListFilters {
   category?: string;
   /** a fragment of the title or body, or a request number */
   text?: string;
+  /** only requests raised at or after / before these instants (事项检索's date range) */
+  createdFrom?: Date;
+  createdBefore?: Date;
+  /** only requests whose 红黄绿灯 is this one now (as presentRequestItem shows it) */
+  light?: { light: Light; now: Date };
   /** the previous page's `next` */
   cursor?: string | null;
   limit?: number;
@@ -114,6 +123,9 @@ export async function outboundRequests(
     .$if(q.dueBefore !== undefined, (qb) => qb.where("dueAt", "<", q.dueBefore!))
     .$if(!!q.runningOnly, (qb) => qb.where("status", "<>", "awaiting_info"))
     .$if(q.dueAfter !== undefined, (qb) => qb.where("dueAt", ">=", q.dueAfter!))
+    .$if(q.createdFrom !== undefined, (qb) => qb.where("createdAt", ">=", q.createdFrom!))
+    .$if(q.createdBefore !== undefined, (qb) => qb.where("createdAt", "<", q.createdBefore!))
+    .$if(q.light !== undefined, (qb) => qb.where(requestLightIs(q.light!.light, q.light!.now)))
     .$if(!!q.category, (qb) => qb.where("category", "=", q.category!))
     .$if(!!q.text, (qb) =>
       looksLikeNumber(q.text!)
@@ -125,6 +137,29 @@ export async function outboundRequests(
     .limit(limit + 1)
     .execute();
   return page(rows, limit, (r) => ["", r.id]);
+}
+
+/**
+ * A request's 红黄绿灯 in SQL, the same as src/domain/trafficLight.ts gives for the request's own status and
+ * deadline (presentRequestItem): red = running past its deadline, or closed after it; yellow = within the last
+ * day before it, or paused for 补正 with the deadline near or past; green = the rest.
+ */
+function requestLightIs(light: Light, now: Date) {
+  const soon = new Date(now.getTime() + DUE_SOON_MS);
+  return (eb: ExpressionBuilder<Database, "requests">) => {
+    const running = eb("status", "in", ["pending_approval", "pending_accept", "in_progress", "partially_completed"] as never[]);
+    const red = eb.or([
+      eb.and([running, eb("dueAt", "<", now)]),
+      eb.and([eb("status", "=", "completed"), eb(sql<Date>`coalesce(${sql.ref("closedAt")}, ${now})`, ">", sql.ref<Date>("dueAt"))]),
+    ]);
+    const yellow = eb.or([
+      eb.and([running, eb("dueAt", ">=", now), eb("dueAt", "<=", soon)]),
+      eb.and([eb("status", "=", "awaiting_info"), eb("dueAt", "<=", soon)]),
+    ]);
+    if (light === "red") return red;
+    if (light === "yellow") return yellow;
+    return eb.not(eb.or([red, yellow]));
+  };
 }
 
 /** A request number (XT-2026-000123) is looked up by its index, not searched for in titles. */

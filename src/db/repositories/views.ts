@@ -277,6 +277,33 @@ export async function pendingWorkFor(db: Executor, actor: Actor, limit = LIST_LI
   >;
 }
 
+/** The requesting and target departments of listed requests (targets lead first), for lists that name them. */
+export async function requestParties(db: Executor, requests: ReadonlyArray<{ id: number; fromDepartmentId: number }>) {
+  const ids = requests.map((r) => r.id);
+  if (ids.length === 0) return new Map<number, { from: { code: string; name: string }; targets: Array<{ code: string; name: string }> }>();
+  const targets = await db
+    .selectFrom("tasks")
+    .innerJoin("departments", "departments.id", "tasks.departmentId")
+    .select(["tasks.requestId", "departments.code", "departments.name"])
+    .where("tasks.requestId", "in", ids)
+    .orderBy("tasks.requestId")
+    .orderBy("tasks.role")
+    .orderBy("tasks.id")
+    .execute();
+  const origins = await db
+    .selectFrom("departments")
+    .select(["id", "code", "name"])
+    .where("id", "in", [...new Set(requests.map((r) => r.fromDepartmentId))])
+    .execute();
+  const originOf = new Map(origins.map((d) => [d.id, { code: d.code, name: d.name }]));
+  return new Map(
+    requests.map((r) => [
+      r.id,
+      { from: originOf.get(r.fromDepartmentId)!, targets: targets.filter((t) => t.requestId === r.id).map((t) => ({ code: t.code, name: t.name })) },
+    ]),
+  );
+}
+
 /** A joint request waiting for approval has several tasks; it is one approval. */
 function dedupe<T extends { number: string }>(rows: T[]): T[] {
   const seen = new Set<string>();

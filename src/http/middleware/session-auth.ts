@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
-import { findActiveToken } from "../../db/repositories/apiTokens";
+import { findActiveToken, touchToken } from "../../db/repositories/apiTokens";
 import { loadUserActor } from "../../db/repositories/org";
 import { findSession } from "../../db/repositories/sessions";
 import type { AppEnv } from "../env";
@@ -26,7 +26,10 @@ export function sessionAuth(): MiddlewareHandler<AppEnv> {
       const person = token?.userId ? await loadUserActor(db, { id: token.userId }) : undefined;
       if (!person) return c.json(errorBody("unauthorized", "访问令牌无效，或未绑定到人员。"), 401);
       c.set("actor", person);
-      return next();
+      await next();
+      // A call the route refused (401/403) is not a use of the token.
+      if (c.res.status !== 401 && c.res.status !== 403) await touchToken(db, token!.id, deps.now());
+      return;
     }
     const sid = getCookie(c, SESSION_COOKIE);
     const session = sid ? await findSession(db, sid, deps.now()) : undefined;

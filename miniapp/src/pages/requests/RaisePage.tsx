@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { api, ApiError, messageOf, read, type Plan } from "../../api";
+import { PlanView } from "../../components/PlanView";
 import { flash } from "../../components/flash";
-import { PRIORITY_LABELS, when } from "../../components/labels";
 
 // 发起: the same words as the chat's /发起, a dry run first (where it goes, by which rule, by when), then create.
 
@@ -41,6 +41,9 @@ export function RaisePage() {
   return (
     <div class="raise">
       <h1>发起协同事项</h1>
+      <p class="hint">
+        不想记写法？<a href="#raise-form">用表单填写</a>
+      </p>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -88,39 +91,5 @@ export function RaisePage() {
       </form>
       {current && <PlanView plan={current} />}
     </div>
-  );
-}
-
-function PlanView({ plan }: { plan: Plan }) {
-  const policy = plan.policy as { outboundApproval?: boolean; completionReview?: boolean };
-  return (
-    <section class="plan" aria-label="预览">
-      <h2>预览</h2>
-      <dl>
-        <dt>发往</dt>
-        <dd>
-          <ul class="targets">
-            {plan.targets.map((t) => (
-              <li>
-                {t.name}
-                <span class={t.code === plan.lead.code ? "tag lead" : "tag"}>{t.code === plan.lead.code ? "主办" : "协办"}</span>
-              </li>
-            ))}
-          </ul>
-        </dd>
-        <dt>依据</dt>
-        <dd>{plan.explanation}</dd>
-        <dt>截止</dt>
-        <dd>{when(plan.dueAt)}</dd>
-        <dt>紧急程度</dt>
-        <dd>
-          {PRIORITY_LABELS[plan.priority]}
-          {plan.category ? ` · 类别 ${plan.category}` : ""}
-        </dd>
-      </dl>
-      {policy.outboundApproval && <p class="flag">发出前需本部门负责人审批</p>}
-      {policy.completionReview && <p class="flag">办结结果需承办部门负责人确认</p>}
-      {plan.missingYears.length > 0 && <p class="flag">{plan.missingYears.join("、")} 年的节假日安排尚未导入，截止时间暂按周末计算。</p>}
-    </section>
   );
 }

@@ -1,13 +1,14 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { runCommand } from "../../../commands/context";
+import { parkedMessageDiscarder } from "../../../commands/parkedMessageDiscarder";
 import { parkedMessageRetrier } from "../../../commands/parkedMessageRetrier";
 import { listParked } from "../../../db/repositories/outbox";
 import { presentParked } from "../../../presenters/outbox";
 import type { AppEnv } from "../../env";
 import { bearerAuth } from "../../middleware/bearer-auth";
 import { OkSchema } from "../../schemas";
-import { describe, idParam, pathParams } from "../../validation";
+import { describe, idParam, jsonBody, pathParams } from "../../validation";
 
 const time = z.string().meta({ description: "ISO 8601 时间" });
 const ParkedListSchema = z.strictObject({
@@ -27,6 +28,15 @@ const ParkedListSchema = z.strictObject({
     }),
   ),
 });
+/** Why a parked message is given up: the same schema for the API and the mini-app's form. */
+export const discardBody = z.object({
+  reason: z
+    .string({ message: "请填写 reason：作废的原因，如 该群已解散，通知不再需要" })
+    .trim()
+    .min(2, "reason 至少 2 个字：写明作废的原因，如 该群已解散，通知不再需要")
+    .max(500, "reason 最长 500 字"),
+});
+const DISCARD_EXAMPLE = { reason: "该群已解散，通知不再需要" };
 const RetriedSchema = z.strictObject({
   retried: z.number().int().meta({ description: "放回发送队列的消息条数" }),
   ids: z.array(z.number().int()),
@@ -34,7 +44,7 @@ const RetriedSchema = z.strictObject({
 
 /** Messages the platform kept refusing: an admin sees why and puts them back in the queue, one or all at once. */
 export const outboxRoutes = new Hono<AppEnv>()
-  .use("*", bearerAuth({ roles: ["admin"] }))
+  .use("*", bearerAuth({ roles: ["admin"], sessions: true }))
   .get(
     "/parked",
     describe({
@@ -76,6 +86,23 @@ export const outboxRoutes = new Hono<AppEnv>()
     pathParams(z.object({ id: idParam }), "/api/admin/outbox/42/retry"),
     async (c) => {
       await runCommand(c.get("deps"), c.get("actor"), parkedMessageRetrier, { id: c.req.valid("param").id });
+      return c.json({ ok: true as const });
+    },
+  )
+  .post(
+    "/:id{[0-9]+}/discard",
+    describe({
+      tag: "管理",
+      auth: "admin",
+      summary: "作废一条搁置的消息",
+      description: "不再发送这条消息（如群已解散、人员已离岗、内容已过时），须写明原因；消息从搁置列表中移除，保留记录。操作记入留痕。",
+      params: { id: "消息 id" },
+      responses: { 200: { description: "已作废", schema: OkSchema }, 404: { description: "没有该 id 的搁置消息" } },
+    }),
+    pathParams(z.object({ id: idParam }), "/api/admin/outbox/42/discard"),
+    jsonBody(discardBody, DISCARD_EXAMPLE),
+    async (c) => {
+      await runCommand(c.get("deps"), c.get("actor"), parkedMessageDiscarder, { id: c.req.valid("param").id, reason: c.req.valid("json").reason });
       return c.json({ ok: true as const });
     },
   );

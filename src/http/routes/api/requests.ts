@@ -9,7 +9,7 @@ import { userSettingsUpdater } from "../../../commands/userSettingsUpdater";
 import { findDepartmentByCode, findDepartmentById } from "../../../db/repositories/org";
 import { inboundTasks, outboundRequests } from "../../../db/repositories/queues";
 import { requestDetail, requestTimeline } from "../../../db/repositories/views";
-import { CLASSIFICATIONS, DUE_SOON_MS, OPEN_TASK_STATES, TASK_STATES, type TaskState } from "../../../domain/types";
+import { CLASSIFICATIONS, DUE_SOON_MS, PRIORITIES, OPEN_TASK_STATES, TASK_STATES, type TaskState } from "../../../domain/types";
 import { departmentsOf, type UserActor } from "../../../policies/actor";
 import { presentMe } from "../../../presenters/me";
 import { presentPlan } from "../../../presenters/plan";
@@ -55,10 +55,31 @@ type ListQuery = z.output<typeof listQuery>;
 
 const decision = z.object({ comment: z.string().max(2000, "意见最长 2000 字").optional() });
 const accept = z.object({ assigneeOpenId: z.string().trim().min(1).optional().meta({ description: "指定经办人（本部门经办人的 openId）；不填时负责人、收件员签收后再指派" }) });
-const raise = z.object({
-  text: z.string().trim().min(1, "text 不能为空：写法与聊天中 /发起 之后的内容相同").max(4000, "内容最长 4000 字"),
-  classification: z.enum(CLASSIFICATIONS, { message: `classification 只能是 ${CLASSIFICATIONS.join("、")}` }).optional().meta({ description: "sensitive 涉密：聊天中不显示内容" }),
+/** The structured 发起 form: the parts chosen instead of written (the mini-app's form validates with this too). */
+export const requestForm = z.object({
+  departments: z
+    .array(z.string().trim().min(1, "部门编码不能为空"), { message: "departments 须为部门编码的列表，如 [\"city-amr\", \"city-tax\"]" })
+    .max(10, "一次最多向 10 个部门发起")
+    .meta({ description: "承办部门编码，多个为联办（第一个主办）；空列表由路由规则决定" }),
+  content: z.string({ message: "请填写 content：需要对方部门协助办理的内容" }).trim().min(1, "content 不能为空：写明需要对方部门协助办理的内容").max(2000, "内容最长 2000 字"),
+  category: z.string().trim().max(50, "类别最长 50 字").optional().meta({ description: "类别，如 证照核查" }),
+  dueDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "dueDate 须为日期 YYYY-MM-DD，如 2026-12-10")
+    .optional()
+    .meta({ description: "要求的办结日期（当日下班前）；不填按规则时限，不能晚于规则允许的" }),
+  priority: z.enum(PRIORITIES, { message: "priority 只能是 normal（普通）、urgent（紧急）或 critical（特急）" }).optional(),
 });
+const raise = z
+  .object({
+    text: z.string().trim().min(1, "text 不能为空：写法与聊天中 /发起 之后的内容相同").max(4000, "内容最长 4000 字").optional().meta({ description: "与聊天中 /发起 之后的内容相同" }),
+    form: requestForm.optional().meta({ description: "结构化表单，代替 text" }),
+    classification: z.enum(CLASSIFICATIONS, { message: `classification 只能是 ${CLASSIFICATIONS.join("、")}` }).optional().meta({ description: "sensitive 涉密：聊天中不显示内容" }),
+  })
+  .refine((v) => (v.text === undefined) !== (v.form === undefined), {
+    message: "请填写 text（与聊天中 /发起 之后的内容相同）或 form（结构化表单）二者之一",
+    path: ["text"],
+  });
 const RAISE_EXAMPLE = { text: "@市监局 核查某公司营业执照 截止:3个工作日" };
 
 const auth = sessionAuth();
@@ -126,7 +147,8 @@ export const requestRoutes = new Hono<AppEnv>()
       const deps = c.get("deps");
       const actor = c.get("actor") as UserActor;
       const from = await findDepartmentById(deps.db.kysely, actor.departmentId);
-      return c.json(presentPlan(await planRequest(deps, deps.db.kysely, { text: c.req.valid("json").text, fromDepartment: from.code })));
+      const body = c.req.valid("json");
+      return c.json(presentPlan(await planRequest(deps, deps.db.kysely, { text: body.text ?? "", form: body.form, fromDepartment: from.code })));
     },
   )
   .post(
@@ -135,7 +157,8 @@ export const requestRoutes = new Hono<AppEnv>()
       tag: "操作",
       auth: "session",
       summary: "发起协同事项",
-      description: "与聊天中的 /发起 相同：可写 @部门、#类别、截止:3个工作日、!紧急；不写部门时由路由规则决定。需要本部门负责人审批的，先进入待审批。",
+      description:
+        "与聊天中的 /发起 相同：可写 @部门、#类别、截止:3个工作日、!紧急；不写部门时由路由规则决定。也可用 form 结构化填写（部门编码、内容、类别、办结日期、紧急程度），经同一路由与时限规则。需要本部门负责人审批的，先进入待审批。",
       responses: { 201: { description: "已发起", schema: CreatedRequestSchema } },
     }),
     auth,
@@ -143,7 +166,7 @@ export const requestRoutes = new Hono<AppEnv>()
     async (c) => {
       const body = c.req.valid("json");
       const source = c.req.header("authorization") ? "api" : "miniapp";
-      const r = await runCommand(c.get("deps"), c.get("actor"), requestCreator, { text: body.text, classification: body.classification, source });
+      const r = await runCommand(c.get("deps"), c.get("actor"), requestCreator, { text: body.text ?? "", form: body.form, classification: body.classification, source });
       return c.json(
         {
           number: r.request.number,

@@ -8,12 +8,17 @@ import { findDepartmentByCode } from "../../../db/repositories/org";
 import { supervisionList } from "../../../db/repositories/supervisions";
 import { overdueCutoff } from "../../../domain/trafficLight";
 import { PRIORITIES } from "../../../domain/types";
-import { canSeeSupervisionList, SUPERVISION_LIST_REFUSAL } from "../../../policies/supervision";
+import { canSearchAllRequests, canSeeSupervisionList, REQUEST_SEARCH_REFUSAL, SUPERVISION_LIST_REFUSAL } from "../../../policies/supervision";
 import { presentSupervisionItem } from "../../../presenters/supervision";
+import { outboundRequests } from "../../../db/repositories/queues";
+import { requestParties } from "../../../db/repositories/views";
+import { localInstant } from "../../../domain/calendar";
+import { TASK_STATES } from "../../../domain/types";
+import { presentSearchItem } from "../../../presenters/request";
 import type { AppEnv } from "../../env";
 import { errorBody } from "../../errors";
 import { sessionAuth } from "../../middleware/session-auth";
-import { page, SupervisedSchema, SupervisionItemSchema, TaskResultSchema } from "../../schemas";
+import { page, SearchItemSchema, SupervisedSchema, SupervisionItemSchema, TaskResultSchema } from "../../schemas";
 import { describe, jsonBody, queryParams } from "../../validation";
 import { taskPath } from "./paths";
 
@@ -44,6 +49,34 @@ const listQuery = z.object({
   limit: z.coerce.number({ message: "limit 须为 1 到 100 的整数" }).int().min(1).max(100).default(20).meta({ description: "每页条数，1 到 100，默认 20" }),
 });
 
+const day = (name: string) =>
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, `${name} 须为日期 YYYY-MM-DD，如 2026-11-23`)
+    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), `${name} 不是有效日期，如 2026-11-23`)
+    .optional();
+
+/** 事项检索: the filters a supervisor (or admin) searches every request with. */
+export const searchQuery = z
+  .object({
+    q: z.string().trim().min(1).max(100, "q 最长 100 字").optional().meta({ description: "事项编号（如 XT-2026-000001），或标题、内容中的文字" }),
+    from: z.string().trim().min(1, "from 须为发起部门编码").optional().meta({ description: "发起部门编码" }),
+    to: z.string().trim().min(1, "to 须为承办部门编码").optional().meta({ description: "承办部门编码" }),
+    state: z
+      .string()
+      .optional()
+      .transform((s) => (s ? s.split(",").map((x) => x.trim()) : undefined))
+      .pipe(z.array(z.enum(TASK_STATES, { message: `state 只能是 ${TASK_STATES.join("、")}（可用逗号分隔多个）` })).optional())
+      .meta({ description: "事项状态，逗号分隔" }),
+    light: z.enum(["green", "yellow", "red"], { message: "light 只能是 green（绿灯）、yellow（黄灯）或 red（红灯）" }).optional().meta({ description: "红黄绿灯" }),
+    createdFrom: day("createdFrom").meta({ description: "发起日期起（含），YYYY-MM-DD" }),
+    createdTo: day("createdTo").meta({ description: "发起日期止（含），YYYY-MM-DD" }),
+    category: z.string().trim().min(1).optional().meta({ description: "类别" }),
+    cursor: z.string().optional().meta({ description: "上一页应答中的 next" }),
+    limit: z.coerce.number({ message: "limit 须为 1 到 100 的整数" }).int().min(1).max(100).default(20).meta({ description: "每页条数，1 到 100，默认 20" }),
+  })
+  .refine((v) => !v.createdFrom || !v.createdTo || v.createdFrom <= v.createdTo, { message: "createdFrom 不能晚于 createdTo", path: ["createdTo"] });
+
 /** Supervisors only: anyone else is told so before the query is looked at. */
 const supervisorsOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!canSeeSupervisionList(c.get("actor"))) return c.json(errorBody("forbidden", SUPERVISION_LIST_REFUSAL), 403);
@@ -54,6 +87,50 @@ const TASK = "/tasks/:id{[0-9]+}";
 const taskParams = { id: "任务 id（事项详情中 tasks[].id，或督办清单中的 taskId）" };
 
 export const supervisionRoutes = new Hono<AppEnv>()
+  .get(
+    "/supervision/search",
+    describe({
+      tag: "督办",
+      auth: "session",
+      summary: "事项检索",
+      description:
+        "督查人员与管理员检索全部事项：按编号（q 为 XT-2026-000001 形式时精确查找）、标题或内容中的文字、发起部门（from）、承办部门（to）、状态、红黄绿灯（light）、发起日期（createdFrom～createdTo，含两端）、类别筛选，最新的在前，用 cursor 翻页。只列出检索人有权查看的事项：涉密事项只对有权查看的人出现。",
+      responses: { 200: { description: "一页事项", schema: page(SearchItemSchema) }, 403: { description: "不是督查人员或管理员" }, 404: { description: "没有 from 或 to 所指的部门" } },
+    }),
+    auth,
+    async (c, next) => {
+      if (!canSearchAllRequests(c.get("actor"))) return c.json(errorBody("forbidden", REQUEST_SEARCH_REFUSAL), 403);
+      await next();
+    },
+    queryParams(searchQuery, "/api/supervision/search?q=营业执照&to=city-amr&light=red&createdFrom=2026-11-01&createdTo=2026-11-30"),
+    async (c) => {
+      const q = c.req.valid("query");
+      const deps = c.get("deps");
+      const db = deps.db.kysely;
+      const dept = async (code: string | undefined) => (code === undefined ? undefined : ((await findDepartmentByCode(db, code)) ?? null));
+      const [to, from] = [await dept(q.to), await dept(q.from)];
+      if (to === null || from === null) {
+        return c.json(errorBody("not_found", `找不到部门 ${to === null ? q.to : q.from}：请使用部门编码，可从 GET /api/departments 获取。`), 404);
+      }
+      const clock = await loadLightClock(db, deps);
+      const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+      const result = await outboundRequests(db, {
+        viewer: c.get("actor"),
+        cursor: q.cursor,
+        limit: q.limit,
+        ...(from ? { departmentId: from.id } : {}),
+        ...(to ? { toDepartmentId: to.id } : {}),
+        ...(q.state ? { states: q.state } : {}),
+        ...(q.light ? { light: { light: q.light, now: clock.now } } : {}),
+        ...(q.createdFrom ? { createdFrom: localInstant(q.createdFrom, "00:00", clock.settings) } : {}),
+        ...(q.createdTo ? { createdBefore: localInstant(nextDay(q.createdTo), "00:00", clock.settings) } : {}),
+        ...(q.category ? { category: q.category } : {}),
+        ...(q.q ? { text: q.q } : {}),
+      });
+      const parties = await requestParties(db, result.items);
+      return c.json({ items: result.items.map((r) => presentSearchItem(r, parties.get(r.id)!, clock)), next: result.next });
+    },
+  )
   .get(
     "/supervision",
     describe({
