@@ -56,7 +56,8 @@ function looksLikeText(head: Uint8Array): boolean {
   // eslint-disable-next-line no-control-regex
   if (head.some((b) => b === 0 || (b < 0x20 && b !== 9 && b !== 10 && b !== 13 && b !== 12 && b !== 27))) return false;
   try {
-    new TextDecoder("utf-8", { fatal: true }).decode(head.subarray(0, Math.max(0, head.byteLength - 3)));
+    // stream: a character cut at the end of the head is not an error
+    new TextDecoder("utf-8", { fatal: true }).decode(head, { stream: true });
     return true;
   } catch {
     return false;
