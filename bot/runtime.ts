@@ -54,7 +54,13 @@ export function createBotRuntime(deps: Deps, env: Record<string, string | undefi
   let loop: ReturnType<typeof createDeliveryLoop> | null = null;
   const send = () => (loop ? loop.kick() : Promise.resolve());
   // Stored chat messages are handled by the inbox worker (here, and on any other server of the same database).
-  const inboxHandler = createInboxHandler(config.botName);
+  let connection: LarkConnection | null = null;
+  const inboxHandler = createInboxHandler(config.botName, {
+    download: (messageId, file) => {
+      if (!connection) throw new DomainError("unavailable", "服务正在启动，请稍后再发送文件。");
+      return connection.files.download(messageId, file);
+    },
+  });
   const inbox = createJobLoop("处理收到的消息", async () => {
     const r = await handleInbox(deps, inboxHandler);
     if (r.handled + r.failed === 0) return false;
@@ -84,7 +90,6 @@ export function createBotRuntime(deps: Deps, env: Record<string, string | undefi
   if (sandbox) routes.route("/", sandbox.app);
 
   let ws: lark.WSClient | null = null;
-  let connection: LarkConnection | null = null;
   return {
     signIn: {
       async exchange(code) {

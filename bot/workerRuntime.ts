@@ -37,7 +37,7 @@ export function createWorkerBot(deps: Deps, env: Record<string, string | undefin
   }
   const connection = connectLark(config, larkDomain(config.domain));
   const sender = createLarkSender(deps, connection.client, { clear: () => connection.clearTokens() });
-  const inboxHandler = createInboxHandler(config.botName);
+  const inboxHandler = createInboxHandler(config.botName, connection.files);
   const drain = async () => {
     for (let i = 0; i < MAX_PASSES; i++) {
       const inbox = await handleInbox(deps, inboxHandler);

@@ -2,13 +2,14 @@ import type { Migration } from "kysely";
 import * as initial from "./2026_11_22_1200_initial";
 import * as sessions from "./2026_11_22_1300_sessions";
 import * as inbox from "./2026_12_01_2101_inbox";
-import * as chatPreviews from "./2026_12_01_2107_chat_previews";
-import * as auditCheckpoints from "./2026_12_01_2106_audit_checkpoints";
 import * as sendQuotas from "./2026_12_01_2102_send_quotas";
+import * as auditCheckpoints from "./2026_12_01_2106_audit_checkpoints";
+import * as chatPreviews from "./2026_12_01_2107_chat_previews";
 import * as deadlines from "./2026_12_01_2108_deadlines";
 import * as supervisions from "./2026_12_05_0530_supervisions";
 import * as rectifications from "./2026_12_05_0600_rectifications";
 import * as taskExtensions from "./2026_12_05_0640_task_extensions";
+import * as attachments from "./2026_12_05_0900_attachments";
 import * as dashboardRollups from "./2026_12_05_0910_dashboard_rollups";
 import * as calendarNotices from "./2026_12_05_0940_calendar_notices";
 import * as parkedDiscard from "./2026_12_05_1000_parked_discard";
@@ -18,13 +19,14 @@ export const migrations: Record<string, Migration> = {
   "2026_11_22_1200_initial": initial,
   "2026_11_22_1300_sessions": sessions,
   "2026_12_01_2101_inbox": inbox,
-  "2026_12_01_2107_chat_previews": chatPreviews,
-  "2026_12_01_2106_audit_checkpoints": auditCheckpoints,
   "2026_12_01_2102_send_quotas": sendQuotas,
+  "2026_12_01_2106_audit_checkpoints": auditCheckpoints,
+  "2026_12_01_2107_chat_previews": chatPreviews,
   "2026_12_01_2108_deadlines": deadlines,
   "2026_12_05_0530_supervisions": supervisions,
   "2026_12_05_0600_rectifications": rectifications,
   "2026_12_05_0640_task_extensions": taskExtensions,
+  "2026_12_05_0900_attachments": attachments,
   "2026_12_05_0910_dashboard_rollups": dashboardRollups,
   "2026_12_05_0940_calendar_notices": calendarNotices,
   "2026_12_05_1000_parked_discard": parkedDiscard,

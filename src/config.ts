@@ -25,7 +25,8 @@ const isTimeZone = (v: string) => {
 
 const port = "端口须为 0 到 65535 的整数，例如 PORT=8787";
 
-const schema = z.object({
+const schema = z
+  .object({
   PORT: z.coerce.number({ message: port }).int(port).min(0, port).max(65535, port).default(8787),
   DATABASE_URL: z
     .string()
@@ -89,8 +90,26 @@ const schema = z.object({
     .min(1, "SHUTDOWN_TIMEOUT_SECONDS 须为 1 到 600 的整数（秒），例如 20")
     .max(600, "SHUTDOWN_TIMEOUT_SECONDS 须为 1 到 600 的整数（秒），例如 20")
     .default(20),
+  STORAGE: z.enum(["local", "s3"], { message: "STORAGE 只能是 local（DATA_DIR 下的目录）或 s3（S3 兼容存储），例如 STORAGE=s3" }).default("local"),
+  S3_ENDPOINT: z.string().regex(/^https?:\/\/[^/\s]+\/?$/, "S3_ENDPOINT 是存储服务地址（不含桶名），例如 https://oss-cn-hangzhou.aliyuncs.com 或 http://127.0.0.1:9000").optional(),
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "S3_BUCKET 是桶名（小写字母、数字、点和短横线，3 到 63 个字符），例如 xietong-files").optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_REGION: z.string().regex(/^[a-z0-9-]+$/, "S3_REGION 是区域名，例如 us-east-1 或 auto（R2）").default("us-east-1"),
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number({ message: "ATTACHMENT_MAX_BYTES 须为 1 到 1073741824 的整数（字节），例如 52428800（50 MB）" })
+    .int("ATTACHMENT_MAX_BYTES 须为 1 到 1073741824 的整数（字节），例如 52428800（50 MB）")
+    .min(1, "ATTACHMENT_MAX_BYTES 须为 1 到 1073741824 的整数（字节），例如 52428800（50 MB）")
+    .max(1073741824, "ATTACHMENT_MAX_BYTES 须为 1 到 1073741824 的整数（字节），例如 52428800（50 MB）")
+    .default(50 * 1024 * 1024),
   RECTIFY_WORKING_DAYS: z.coerce.number({ message: "整改时限须为整数个工作日，例如 RECTIFY_WORKING_DAYS=5" }).int("整改时限须为整数个工作日，例如 5").min(1, "整改时限至少 1 个工作日，例如 5").max(60, "整改时限最多 60 个工作日，例如 5").default(5),
-});
+  })
+  .superRefine((e, ctx) => {
+    if (e.STORAGE !== "s3") return;
+    for (const name of ["S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const) {
+      if (!e[name]) ctx.addIssue({ code: "custom", path: [name], message: `STORAGE=s3 时须设置 ${name}，例如 S3_ENDPOINT=http://127.0.0.1:9000 S3_BUCKET=xietong-files S3_ACCESS_KEY_ID=… S3_SECRET_ACCESS_KEY=…` });
+    }
+  });
 
 export interface AppConfig {
   port: number;
@@ -130,6 +149,10 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   /** 整改 after a rating of 2 or below is due this many working days after the rating */
   rectifyWorkingDays: number;
+  /** where attachment bytes live (src/storage) */
+  storage: { kind: "local" } | { kind: "s3"; s3: { endpoint: string; bucket: string; accessKeyId: string; secretAccessKey: string; region: string } };
+  /** the largest attachment accepted, in bytes */
+  attachmentMaxBytes: number;
 }
 
 /** Reads configuration from the environment; a bad value stops start-up with a message naming the variable. */
@@ -160,6 +183,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
     rectifyWorkingDays: e.RECTIFY_WORKING_DAYS,
+    storage:
+      e.STORAGE === "s3"
+        ? { kind: "s3", s3: { endpoint: e.S3_ENDPOINT!, bucket: e.S3_BUCKET!, accessKeyId: e.S3_ACCESS_KEY_ID!, secretAccessKey: e.S3_SECRET_ACCESS_KEY!, region: e.S3_REGION } }
+        : { kind: "local" },
+    attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { ChatCommand } from "../core/types";
 import { acceptCommand } from "./accept";
 import { approveCommand, rejectCommand } from "./approve";
+import { attachCommand } from "./attach";
 import { askInfoCommand } from "./askInfo";
 import { confirmCompletionCommand, sendBackCommand } from "./review";
 import { commentCommand } from "./comment";
@@ -37,6 +38,7 @@ export const chatCommands: ChatCommand[] = [
   approveExtensionCommand,
   refuseExtensionCommand,
   commentCommand,
+  attachCommand,
   urgeCommand,
   withdrawCommand,
   rateCommand,

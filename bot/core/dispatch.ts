@@ -19,15 +19,24 @@ import { DomainError } from "../../src/domain/types";
 import type { UserActor } from "../../src/policies/actor";
 import { findCommand } from "../commands";
 import { previewCard } from "../presenters/cards";
-import type { BotCardActionEvent, BotMessageEvent, BotReply, CardActionAnswer } from "./types";
+import { handleChatFiles } from "./chatFiles";
+import type { BotCardActionEvent, BotMessageEvent, BotReply, CardActionAnswer, ChatFileSource } from "./types";
 
 export const NOT_REGISTERED = "您还没有登记在协同系统中，暂时不能使用。请联系本单位管理员把您加入组织架构后再试。";
 
 /** What the bot says to a message, or null when the message is not for it (a group message without @). */
-export async function handleMessage(deps: Deps, event: BotMessageEvent): Promise<BotReply | null> {
-  if (event.chatType === "group" && !event.mentionedBot) return null;
+export async function handleMessage(deps: Deps, event: BotMessageEvent, files?: ChatFileSource): Promise<BotReply | null> {
+  // A file in a group is for the bot when it replies to one of the bot's cards (a file message cannot @ anyone).
+  if (event.chatType === "group" && !event.mentionedBot && !(event.files?.length && event.parentId)) return null;
   const actor = await loadUserActor(deps.db.kysely, { openId: event.senderOpenId });
   if (!actor) return { text: NOT_REGISTERED };
+  if (event.files?.length) {
+    try {
+      return await handleChatFiles(deps, actor, event, event.files, files);
+    } catch (err) {
+      return { text: explain(err) };
+    }
+  }
   const text = event.text.trim();
   if (!text) return { text: "您好，我是协同助手。输入 /帮助 查看可以做什么。" };
   const [head = ""] = text.split(/[\s\u3000]+/);

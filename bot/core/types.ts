@@ -16,6 +16,23 @@ export interface BotMessageEvent {
   mentionedBot: boolean;
   /** people mentioned in the text (not the bot) */
   mentions: Array<{ name: string; openId: string }>;
+  /** files and images in the message (file, image, or a post with images) */
+  files?: ChatFileRef[];
+  /** the message this one replies to (a reply to one of the bot's cards names its request) */
+  parentId?: string | null;
+}
+
+/** A file or image in a chat message, fetched through the platform (ChatFileSource). */
+export interface ChatFileRef {
+  key: string;
+  kind: "file" | "image";
+  /** the file's name; images have none */
+  name: string | null;
+}
+
+/** Downloads a file or image of a message from the platform, streamed. */
+export interface ChatFileSource {
+  download(messageId: string, file: ChatFileRef): Promise<{ body: ReadableStream<Uint8Array>; size: number | null }>;
 }
 
 export interface BotCardActionEvent {

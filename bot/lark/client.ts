@@ -3,6 +3,8 @@ import { DomainError } from "../../src/domain/types";
 import type { SignInExchanger } from "../../src/http/env";
 import type { LarkConfig } from "./config";
 import { platformFailure } from "./platformError";
+import { Readable } from "node:stream";
+import type { ChatFileSource } from "../core/types";
 
 /** The SDK client of one process (Node) or one request (Workers), with what is built on it. */
 export interface LarkConnection {
@@ -13,6 +15,8 @@ export interface LarkConnection {
   signIn: SignInExchanger;
   /** obtains a tenant token (cached by the SDK until near expiry): the readiness check */
   platformToken(): Promise<void>;
+  /** a file or image of a message someone sent (im.v1.messageResource.get), streamed */
+  files: ChatFileSource;
 }
 
 /** "feishu", "lark", or a base URL used verbatim (a private deployment, the sandbox). */
@@ -50,6 +54,17 @@ export function connectLark(config: LarkConfig, domain: lark.Domain | string): L
         });
         if (!info.data?.open_id) throw new DomainError("code_invalid", "无法读取您的身份信息，请重新打开小程序。");
         return { openId: info.data.open_id };
+      },
+    },
+    files: {
+      async download(messageId, file) {
+        const res = await withFreshToken(() =>
+          client.im.v1.messageResource.get({ path: { message_id: messageId, file_key: file.key }, params: { type: file.kind } }, { timeout: 120_000 } as never),
+        ).catch((err) => {
+          throw platformFailure(err, "下载聊天中的文件");
+        });
+        const length = Number(res.headers?.["content-length"]);
+        return { body: Readable.toWeb(res.getReadableStream()) as unknown as ReadableStream<Uint8Array>, size: Number.isFinite(length) ? length : null };
       },
     },
     async platformToken() {

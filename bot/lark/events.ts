@@ -1,4 +1,4 @@
-import type { BotCardActionEvent, BotMessageEvent } from "../core/types";
+import type { BotCardActionEvent, BotMessageEvent, ChatFileRef } from "../core/types";
 
 // Platform events (schema 2.0, or the SDK's flattened form in long-connection mode) -> platform-neutral BotEvents.
 
@@ -12,8 +12,13 @@ export function toBotMessage(eventId: string, event: any, botName: string): BotM
   const message = event?.message;
   if (!message || event?.sender?.sender_type === "app") return null;
   let text = "";
+  let files: ChatFileRef[] = [];
   try {
-    text = message.message_type === "text" ? String(JSON.parse(message.content).text ?? "") : "";
+    const content = JSON.parse(message.content);
+    if (message.message_type === "text") text = String(content.text ?? "");
+    else if (message.message_type === "file" && content.file_key) files = [{ key: String(content.file_key), kind: "file", name: content.file_name ? String(content.file_name) : null }];
+    else if (message.message_type === "image" && content.image_key) files = [{ key: String(content.image_key), kind: "image", name: null }];
+    else if (message.message_type === "post") ({ text, files } = readPost(content));
   } catch {
     text = "";
   }
@@ -41,7 +46,24 @@ export function toBotMessage(eventId: string, event: any, botName: string): BotM
     text: text.replace(/\s+/g, " ").trim(),
     mentionedBot,
     mentions: people,
+    ...(files.length ? { files } : {}),
+    parentId: message.parent_id ?? null,
   };
+}
+
+/** A rich-text (post) message: its words and its images. Content is {title, content: [[elements]]}, or keyed by locale. */
+function readPost(content: any): { text: string; files: ChatFileRef[] } {
+  const body = Array.isArray(content?.content) ? content : (Object.values(content ?? {}).find((v: any) => Array.isArray(v?.content)) as any);
+  const words: string[] = body?.title ? [String(body.title)] : [];
+  const files: ChatFileRef[] = [];
+  for (const line of body?.content ?? []) {
+    for (const el of Array.isArray(line) ? line : []) {
+      if (el?.tag === "text" || el?.tag === "a") words.push(String(el.text ?? ""));
+      else if (el?.tag === "img" && el.image_key) files.push({ key: String(el.image_key), kind: "image", name: null });
+      else if (el?.tag === "media" && el.file_key) files.push({ key: String(el.file_key), kind: "file", name: null });
+    }
+  }
+  return { text: words.join(" "), files };
 }
 
 export function toBotCardAction(eventId: string, event: any): BotCardActionEvent {

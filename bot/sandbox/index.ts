@@ -36,6 +36,10 @@ export interface Sandbox {
   addChat(c: SandboxChat): SandboxChat;
   p2pChatFor(openId: string): SandboxChat;
   sendUserMessage(input: { openId: string; chatId?: string; text: string; mentionBot?: boolean }): Promise<{ message: SandboxMessage; delivery: Delivery }>;
+  /** a person sends a file or an image (optionally as a reply to a message), as the client does: no caption */
+  sendUserFile(input: { openId: string; chatId?: string; name: string; bytes: Uint8Array; kind?: "file" | "image"; parentId?: string }): Promise<{ message: SandboxMessage; delivery: Delivery }>;
+  /** a rich-text (post) message: words and images */
+  sendUserPost(input: { openId: string; chatId?: string; text: string; images: Array<{ name: string; bytes: Uint8Array }>; parentId?: string }): Promise<{ message: SandboxMessage; delivery: Delivery }>;
   clickCard(input: { openId: string; messageId: string; value: Record<string, unknown>; name?: string; formValue?: Record<string, unknown> }): Promise<Delivery>;
   redeliverLast(): Promise<Delivery>;
   verifyUrl(): Promise<boolean>;
@@ -78,6 +82,40 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     now,
     retryDelaysMs: opts.retryDelaysMs ?? PLATFORM_RETRY_DELAYS_MS,
   });
+
+  /** A message without text mentions (file, image, post) from a person, delivered as im.message.receive_v1. */
+  async function sendContent(openId: string, chatId: string | undefined, type: string, content: unknown, parentId: string | undefined, keep: (messageId: string) => void) {
+    if (!store.users.get(openId)) throw new Error(`沙箱中没有用户 ${openId}`);
+    const chat = chatId ? store.chats.get(chatId) : store.p2pChatFor(openId);
+    if (!chat || !chat.members.includes(openId)) throw new Error(`${openId} 不在会话 ${chatId} 中`);
+    const parent = parentId ? store.messages.find((m) => m.message_id === parentId) : undefined;
+    const message = store.addMessage(
+      {
+        chat_id: chat.chatId,
+        msg_type: type,
+        content: JSON.stringify(content),
+        sender: { id: openId, id_type: "open_id", sender_type: "user" },
+        ...(parent ? { parent_id: parent.message_id, root_id: parent.root_id ?? parent.message_id } : {}),
+      },
+      now(),
+    );
+    keep(message.message_id);
+    const event = {
+      sender: { sender_id: { open_id: openId, union_id: `on_${openId.slice(3)}`, user_id: openId.slice(3) }, sender_type: "user", tenant_key: "sandbox" },
+      message: {
+        message_id: message.message_id,
+        ...(parent ? { parent_id: parent.message_id, root_id: parent.root_id ?? parent.message_id } : {}),
+        create_time: message.create_time,
+        chat_id: chat.chatId,
+        chat_type: chat.type,
+        message_type: type,
+        content: JSON.stringify(content),
+        mentions: [],
+      },
+    };
+    const delivery = await sender.deliver(sender.envelope("im.message.receive_v1", event));
+    return { message, delivery };
+  }
 
   const sandbox: Sandbox = {
     app: new Hono(),
@@ -130,6 +168,20 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
       };
       const delivery = await sender.deliver(sender.envelope("im.message.receive_v1", event));
       return { message, delivery };
+    },
+
+    async sendUserFile({ openId, chatId, name, bytes, kind = "file", parentId }) {
+      const key = id(kind === "image" ? "img_v3_" : "file_v3_");
+      const content = kind === "image" ? { image_key: key } : { file_key: key, file_name: name };
+      return sendContent(openId, chatId, kind, content, parentId, (messageId) => store.resources.set(key, { messageId, kind, name, bytes }));
+    },
+
+    async sendUserPost({ openId, chatId, text, images, parentId }) {
+      const keyed = images.map((img) => ({ ...img, key: id("img_v3_") }));
+      const content = { title: "", content: [[{ tag: "text", text }], ...keyed.map((img) => [{ tag: "img", image_key: img.key }])] };
+      return sendContent(openId, chatId, "post", content, parentId, (messageId) => {
+        for (const img of keyed) store.resources.set(img.key, { messageId, kind: "image", name: img.name, bytes: img.bytes });
+      });
     },
 
     async clickCard({ openId, messageId, value, name, formValue }) {

@@ -164,6 +164,19 @@ export function openApiRoutes(store: SandboxStore, opts: OpenApiOptions) {
     return c.json({ code: 0, msg: "success" });
   });
 
+  // A file or image of a message a person sent: the bytes, as the platform streams them (the bot must be in the chat).
+  app.get("/im/v1/messages/:messageId/resources/:fileKey", (c) => {
+    const type = c.req.query("type");
+    if (type !== "file" && type !== "image") return larkError(c, 400, 234001, "Invalid request param: type must be file or image.");
+    const r = store.resources.get(c.req.param("fileKey"));
+    const message = store.messages.find((m) => m.message_id === c.req.param("messageId"));
+    if (!r || !message || r.messageId !== message.message_id || (type === "image") !== (r.kind === "image")) return larkError(c, 400, 234003, "File not in msg.");
+    if (!store.chats.get(message.chat_id)?.members.includes(store.botOpenId)) return larkError(c, 400, 230002, "Bot/User can NOT be out of the chat.");
+    return new Response(r.bytes as BodyInit, {
+      headers: { "content-type": "application/octet-stream", "content-length": String(r.bytes.byteLength), "content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(r.name)}` },
+    });
+  });
+
   app.get("/contact/v3/users/:userId", (c) => {
     const u = store.users.get(c.req.param("userId"));
     if (!u) return larkError(c, 400, 41050, "no user authority error");

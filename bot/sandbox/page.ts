@@ -32,6 +32,18 @@ export function sandboxPage(sandbox: Sandbox, opts: { botOpenId: string; botName
       return c.json({ ok: false, error: (err as Error).message }, 400);
     }
   });
+  // A file from the page: the raw body, named in the query; parentId makes it a reply to that message (a card).
+  app.post("/api/send-file", async (c) => {
+    const q = c.req.query();
+    try {
+      const bytes = new Uint8Array(await c.req.arrayBuffer());
+      const kind = /\.(png|jpe?g)$/i.test(q.name ?? "") && q.asImage === "1" ? "image" : "file";
+      const r = await sandbox.sendUserFile({ openId: q.openId ?? "", chatId: q.chatId || undefined, name: q.name || "文件", bytes, kind, ...(q.parentId ? { parentId: q.parentId } : {}) });
+      return c.json({ ok: true, delivery: r.delivery.status });
+    } catch (err) {
+      return c.json({ ok: false, error: (err as Error).message }, 400);
+    }
+  });
   app.post("/api/click", async (c) => {
     const b = await c.req.json().catch(() => ({}));
     try {
@@ -83,7 +95,8 @@ form.send{display:flex;gap:8px;padding:8px;background:#fff;border-top:1px solid 
 <header><h1>协同 · 沙箱</h1><label>当前用户 <select id="user"></select></label><a id="login" href="#" style="__LOGIN_STYLE__">登录小程序</a><span style="font-size:12px;opacity:.85">本页模拟飞书客户端，仅供离线体验和测试</span></header>
 <main><nav id="chats"></nav><section id="pane"><div id="log"></div>
 <form class="send" id="send"><input type="text" id="text" placeholder="输入消息，例如 /发起 @市监局 核查某公司营业执照 截止:3个工作日" autocomplete="off">
-<label id="atwrap"><input type="checkbox" id="at" checked>@__BOT_NAME__</label><button>发送</button></form></section></main>
+<label id="atwrap"><input type="checkbox" id="at" checked>@__BOT_NAME__</label><button>发送</button>
+<label class="attach" title="发送文件（点卡片标题可作为对该卡片的回复）">📎<input type="file" id="file" hidden></label><span id="replying"></span></form></section></main>
 <div id="toast"></div>
 <script>
 const CFG=__CONFIG__;const $=s=>document.querySelector(s);const B=location.pathname.replace(/[/]+$/,"")+"/";let me="",chat="",chats=[],lastSig="";
@@ -99,14 +112,17 @@ function renderEl(el,mid){if(!el)return"";switch(el.tag){case"markdown":return'<
 case"input":return'<input data-name="'+esc(el.name)+'" placeholder="'+esc(el.placeholder?.content||"")+'">';
 case"button":{const v=el.behaviors?.find(b=>b.type==="callback")?.value||{};return'<button type="button" class="'+esc(el.type||"")+'" data-mid="'+esc(mid)+'" data-name="'+esc(el.name||"")+'" data-value="'+esc(JSON.stringify(v))+'">'+esc(el.text?.content||"")+"</button>"}
 case"form":return'<div class="form">'+(el.elements||[]).map(e=>renderEl(e,mid)).join("")+"</div>";default:return""}}
-function renderCard(card,mid){const h=card.header||{};return'<div class="card"><div class="hd '+esc(h.template||"blue")+'">'+esc(h.title?.content||"")+'</div><div class="bd">'+((card.body?.elements)||[]).map(e=>renderEl(e,mid)).join("")+"</div></div>"}
+function renderCard(card,mid){const h=card.header||{};return'<div class="card"><div class="hd '+esc(h.template||"blue")+'" data-mid="'+esc(mid)+'">'+esc(h.title?.content||"")+'</div><div class="bd">'+((card.body?.elements)||[]).map(e=>renderEl(e,mid)).join("")+"</div></div>"}
 async function loadMessages(){if(!chat)return;const ms=await j("api/messages?chatId="+encodeURIComponent(chat));const sig=ms.map(m=>m.message_id+m.update_time).join();if(sig===lastSig)return;lastSig=sig;
 $("#log").innerHTML=ms.map(m=>{let c={};try{c=JSON.parse(m.content)}catch{};const mine=m.sender.id===me;
-const inner=m.msg_type==="interactive"?renderCard(c,m.message_id):'<div class="bubble">'+esc(c.text||"")+"</div>";
+const inner=m.msg_type==="interactive"?renderCard(c,m.message_id):m.msg_type==="file"?'<div class="bubble">📎 '+esc(c.file_name||"文件")+"</div>":m.msg_type==="image"?'<div class="bubble">[图片]</div>':'<div class="bubble">'+esc(c.text||"")+"</div>";
 return'<div class="msg'+(mine?" mine":"")+'"><div class="who">'+esc(m.senderName)+(m.updated?" · 已更新":"")+"</div>"+inner+"</div>"}).join("");$("#log").scrollTop=1e9}
 $("#user").onchange=e=>{me=e.target.value;history.replaceState(null,"","?user="+encodeURIComponent(me));loadChats()};
 $("#chats").onclick=e=>{const id=e.target.dataset?.id;if(id){chat=id;loadChats()}};
 $("#send").onsubmit=async e=>{e.preventDefault();const t=$("#text").value.trim();if(!t)return;$("#text").value="";const r=await j("api/send",{openId:me,chatId:chat,text:t,mentionBot:$("#at").checked});if(!r.ok)toast(r.error||"发送失败");setTimeout(loadMessages,300)};
+let replyTo="";$("#log").addEventListener("click",e=>{const hd=e.target.closest(".card .hd");if(!hd)return;const mid=hd.closest(".card").querySelector("[data-mid]")?.dataset.mid||hd.dataset.mid||"";replyTo=mid;$("#replying").textContent=mid?"回复："+hd.textContent:""});
+$("#file").onchange=async e=>{const f=e.target.files[0];if(!f)return;const q="openId="+encodeURIComponent(me)+"&chatId="+encodeURIComponent(chat)+"&name="+encodeURIComponent(f.name)+(replyTo?"&parentId="+encodeURIComponent(replyTo):"");
+const r=await(await fetch("api/send-file?"+q,{method:"POST",body:f})).json();if(!r.ok)toast(r.error||"发送失败");e.target.value="";replyTo="";$("#replying").textContent="";setTimeout(loadMessages,300)};
 $("#log").onclick=async e=>{const b=e.target.closest("button[data-mid]");if(!b)return;const form=b.closest(".form");const fv={};if(form)form.querySelectorAll("input[data-name]").forEach(i=>{if(i.value)fv[i.dataset.name]=i.value});
 const r=await j("api/click",{openId:me,messageId:b.dataset.mid,value:JSON.parse(b.dataset.value),name:b.dataset.name||undefined,formValue:fv});toast(r.toast?.content||r.error||(r.ok?"已处理":"处理失败"));lastSig="";loadMessages()};
 $("#login").onclick=async e=>{e.preventDefault();const r=await j("api/login-code",{openId:me});if(!r.code)return toast(r.error?.message||"登录失败");location.href=CFG.login+"?code="+encodeURIComponent(r.code)};

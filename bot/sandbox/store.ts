@@ -84,6 +84,8 @@ export class SandboxStore {
   faultSpans: FaultSpan[] = [];
   readonly sendLog: SendRecord[] = [];
   readonly urgentNotices: UrgentNotice[] = [];
+  /** files and images people sent in chat, by key (file_key / image_key), with the message that carries them */
+  readonly resources = new Map<string, { messageId: string; kind: "file" | "image"; name: string; bytes: Uint8Array }>();
   /** the next urgent_app calls refused with this platform error (e.g. 230002 bot not in the chat) */
   urgentRefusals: { code: number; msg: string; count: number } | null = null;
 

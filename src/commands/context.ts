@@ -4,6 +4,7 @@ import type { Db } from "../db/client";
 import type { Database } from "../db/tables";
 import type { Actor } from "../policies/actor";
 import type { Observability } from "../observability";
+import type { Storage } from "../storage";
 
 /** What every command may use besides its transaction. Built once per process (or per Worker request). */
 export interface Deps {
@@ -12,6 +13,8 @@ export interface Deps {
   now: () => Date;
   /** logs and metrics (Node sets them; unset: console logs, no metrics) */
   obs?: Observability;
+  /** where attachment bytes live; unset: built from config (src/storage) on first use */
+  storage?: Storage;
 }
 
 export interface CommandContext {

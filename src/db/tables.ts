@@ -170,6 +170,38 @@ export interface CommentTable {
   createdAt: Timestamp;
 }
 
+export const ATTACHED_TO = ["request", "comment", "info_supply", "completion", "rectification"] as const;
+export type AttachedTo = (typeof ATTACHED_TO)[number];
+
+export interface AttachmentTable {
+  id: Generated<number>;
+  requestId: number;
+  taskId: number | null;
+  attachedTo: AttachedTo;
+  uploaderId: number;
+  /** sanitised (src/storage/fileKind.ts) */
+  name: string;
+  size: number;
+  /** detected from the content */
+  mime: string;
+  sha256: string;
+  source: "chat" | "miniapp" | "api";
+  createdAt: Timestamp;
+}
+
+/** A file sent to the bot before it knew the request: joins one by /附件 编号 or a /发起 right after. */
+export interface ChatFileTable {
+  id: Generated<number>;
+  uploaderId: number;
+  chatId: string;
+  name: string;
+  size: number;
+  mime: string;
+  sha256: string;
+  createdAt: Timestamp;
+  attachmentId: number | null;
+}
+
 export interface EvaluationTable {
   id: Generated<number>;
   taskId: number;
@@ -454,6 +486,8 @@ export interface Database {
   auditEvents: AuditEventTable;
   auditCheckpoints: AuditCheckpointTable;
   comments: CommentTable;
+  attachments: AttachmentTable;
+  chatFiles: ChatFileTable;
   evaluations: EvaluationTable;
   rectifications: RectificationTable;
   outbox: OutboxTable;
@@ -479,3 +513,4 @@ export type OutboxRow = Selectable<OutboxTable>;
 export type SupervisionRow = Selectable<SupervisionTable>;
 export type RectificationRow = Selectable<RectificationTable>;
 export type EvaluationRow = Selectable<EvaluationTable>;
+export type AttachmentRow = Selectable<AttachmentTable>;

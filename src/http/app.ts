@@ -3,6 +3,7 @@ import { requestId } from "hono/request-id";
 import type { Deps } from "../commands/context";
 import type { AppEnv, SignInExchanger } from "./env";
 import { actionRoutes } from "./routes/api/actions";
+import { attachmentRoutes } from "./routes/api/attachments";
 import { rectificationRoutes } from "./routes/api/rectifications";
 import { requestRoutes } from "./routes/api/requests";
 import { viewRoutes } from "./routes/api/views";
@@ -68,6 +69,7 @@ export function createApp(deps: Deps, extra?: { routes: Hono<AppEnv>; signIn?: S
   app.route("/api", viewRoutes);
   app.route("/api", dashboardRoutes);
   app.route("/api", supervisionRoutes);
+  app.route("/api", attachmentRoutes);
   // The chat side (webhook, and the sandbox platform offline) is mounted by the entry point.
   if (extra) app.route("/", extra.routes);
 

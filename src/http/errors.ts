@@ -18,6 +18,8 @@ const STATUS: Record<string, ContentfulStatusCode> = {
   invalid_state: 409,
   not_allowed: 409,
   rate_limited: 429,
+  too_large: 413,
+  unsupported_type: 415,
   unauthorized: 401,
   // the chat platform failed us: it answered with an error, or could not be reached (or we are not connected)
   platform_error: 502,

@@ -38,6 +38,7 @@ export const TAGS: Array<{ name: string; description: string }> = [
   { name: "操作", description: "与聊天命令相同的命令与权限：审批、签收、退回、转办、补正、办结、评价等。" },
   { name: "督办", description: "督查人员：督办清单（各部门超期与督办中的任务）、下达督办意见（加急通知承办部门负责人）、办结后重新督办。" },
   { name: "晾晒", description: "督查、管理员与部门负责人：各部门数字与定义、按量修正的排名、各周趋势、数字背后的任务、CSV 导出、月度通报。" },
+  { name: "附件", description: "事项、补充、补正、办结结果与整改所附的文件：上传（按内容检查类型与大小）、列表、下载（留痕）。" },
   { name: "组织", description: "部门与人员，用于转办、指定经办人等选择。" },
   { name: "管理", description: "管理员：导入组织、路由试算、搁置消息重发。需要 admin 角色的访问令牌。" },
   { name: "运维", description: "健康检查、就绪检查（/readyz）与监控指标（/metrics）。" },

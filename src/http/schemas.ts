@@ -286,3 +286,19 @@ export const NotReadySchema = z.strictObject({
 
 /** The OpenAPI document itself (its parts are described by the OpenAPI 3.1 specification). */
 export const OpenApiSchema = z.looseObject({ openapi: z.literal("3.1.0"), info: z.record(z.string(), z.unknown()), paths: z.record(z.string(), z.unknown()) });
+
+export const AttachmentSchema = z.strictObject({
+  id: z.number().int(),
+  name: z.string().meta({ description: "文件名（已去除路径与不安全字符）" }),
+  size: z.number().int().meta({ description: "字节数" }),
+  mime: z.string().meta({ description: "按文件内容识别的类型，如 application/pdf" }),
+  sha256: z.string().meta({ description: "内容的 SHA-256（十六进制），可用于核对下载是否完整" }),
+  attachedTo: z.enum(["request", "comment", "info_supply", "completion", "rectification"]).meta({ description: "附在何处：request 事项、comment 补充、info_supply 补正、completion 办结结果、rectification 整改" }),
+  taskId: z.number().int().nullable(),
+  uploader: z.string().meta({ description: "上传人姓名" }),
+  source: z.enum(["chat", "miniapp", "api"]),
+  createdAt: iso,
+  url: z.string().meta({ description: "下载地址；加 ?inline=1 时图片与 PDF 可在页面中预览" }),
+  previewable: z.boolean().meta({ description: "图片或 PDF，可预览" }),
+});
+export const AttachmentListSchema = z.strictObject({ items: z.array(AttachmentSchema) });
