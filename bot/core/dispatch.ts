@@ -26,6 +26,8 @@ export const NOT_REGISTERED = "您还没有登记在协同系统中，暂时不�
 /** What the bot says to a message, or null when the message is not for it (a group message without @). */
 export async function handleMessage(deps: Deps, event: BotMessageEvent): Promise<BotReply | null> {
   if (event.chatType === "group" && !event.mentionedBot) return null;
+  // Chat commands never change the organisation: the event's transaction reads it from this server's copy.
+  await deps.db.orgCache?.snapshot(deps.db.kysely);
   const actor = await loadUserActor(deps.db.kysely, { openId: event.senderOpenId });
   if (!actor) return { text: NOT_REGISTERED };
   const text = event.text.trim();
@@ -71,6 +73,7 @@ async function preview(deps: Deps, actor: UserActor, text: string): Promise<BotR
 
 /** A card button: the same commands and policies as the text, answered at once with a toast and the new card. */
 export async function handleCardAction(deps: Deps, event: BotCardActionEvent, render: CardRenderer): Promise<CardActionAnswer> {
+  await deps.db.orgCache?.snapshot(deps.db.kysely);
   const actor = await loadUserActor(deps.db.kysely, { openId: event.operatorOpenId });
   if (!actor) return { toast: { type: "error", content: NOT_REGISTERED } };
   const v = event.value;

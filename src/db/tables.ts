@@ -279,6 +279,13 @@ export interface CalendarOverrideTable {
   updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** One row (id 1): changes with every change to the organisation, rules, calendar or escalation policies. */
+export interface OrgVersionTable {
+  id: number;
+  /** bigint, read as text */
+  version: ColumnType<string, string | number, string | number>;
+}
+
 export interface ApiTokenTable {
   id: Generated<number>;
   name: string;
@@ -413,6 +420,7 @@ export interface Database {
   calendarOverrides: CalendarOverrideTable;
   apiTokens: ApiTokenTable;
   chatPreviews: ChatPreviewTable;
+  orgVersion: OrgVersionTable;
 }
 
 export type Department = Selectable<DepartmentTable>;
