@@ -57,7 +57,7 @@ export async function captureOneEvent(db: Db, rec: ReturnType<typeof statementRe
   const events = envelopes(sandbox, cold ? "冷探针" : "探针", 3);
   let recorded: Statement[] = [];
   for (const [i, event] of events.entries()) {
-    if (i === (cold ? 0 : events.length - 1)) {
+    if (!cold && i === events.length - 1) {
       await sql`select setval('requests_id_seq', ${CAPTURE_REQUEST_ID - 1})`.execute(db.kysely);
       await sql`select setval('tasks_id_seq', ${CAPTURE_TASK_ID - 1})`.execute(db.kysely);
     }

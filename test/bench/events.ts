@@ -297,22 +297,27 @@ try {
 } finally {
   await platform.close();
 }
-const measured = [
-  "<!-- measured:start -->",
-  `Run ${new Date().toISOString()}, ${SECONDS} s per level, Node ${process.version}, on a 2-core machine SHARED with other engineers running tests (load average at start ${readFileSync("/proc/loadavg", "utf8").split(" ")[0]}): absolute rates drift, the ratios are the figures to read.`,
-  "",
-  ...runs.map(table),
-  "<!-- measured:end -->",
-].join("\n");
 let doc = "";
 try {
   doc = readFileSync(RESULTS, "utf8");
 } catch {
-  /* first run */
+  doc = "# Event path bench (npm run bench:events)\n";
 }
-doc = /<!-- measured:start -->[\s\S]*<!-- measured:end -->/.test(doc)
-  ? doc.replace(/<!-- measured:start -->[\s\S]*<!-- measured:end -->/, measured)
-  : `# Event path bench (npm run bench:events)\n\n${measured}\n`;
+const load = readFileSync("/proc/loadavg", "utf8").split(" ")[0];
+let measured = "";
+for (const run of runs) {
+  // each database's section is replaced by its own newest run; the analysis around them is kept
+  const block = [
+    `<!-- measured:${run.kind}:start -->`,
+    `Run ${new Date().toISOString()}, ${SECONDS} s per level, Node ${process.version}, on a 2-core machine SHARED with other engineers running tests (load average at the end ${load}): absolute rates drift, the ratios are the figures to read.`,
+    "",
+    table(run),
+    `<!-- measured:${run.kind}:end -->`,
+  ].join("\n");
+  const marked = new RegExp(`<!-- measured:${run.kind}:start -->[\\s\\S]*<!-- measured:${run.kind}:end -->`);
+  doc = marked.test(doc) ? doc.replace(marked, () => block) : `${doc}\n${block}\n`;
+  measured += block + "\n";
+}
 writeFileSync(RESULTS, doc);
 console.log(measured);
 process.exit(0);
