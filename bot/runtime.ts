@@ -39,6 +39,9 @@ export const SANDBOX_APP_ID = "cli_a1b2c3d4e5f60718";
  * The chat side of the product. With LARK_APP_ID the bot talks to Lark (webhook or long connection); without
  * it, a local sandbox platform is created and the bot talks to that through the same SDK calls.
  */
+/** Chat events handled at once per server on PostgreSQL (each holds a pool connection while it runs). */
+const INBOX_LANES = 4;
+
 export function createBotRuntime(deps: Deps, env: Record<string, string | undefined> = process.env, opts: { retryDelaysMs?: number[]; delivery?: DeliveryLoopOptions } = {}): BotRuntime {
   const configured = loadLarkConfig(env);
   const config: LarkConfig = configured ?? {
@@ -62,7 +65,7 @@ export function createBotRuntime(deps: Deps, env: Record<string, string | undefi
     },
   });
   const inbox = createJobLoop("处理收到的消息", async () => {
-    const r = await handleInbox(deps, inboxHandler);
+    const r = await handleInbox(deps, inboxHandler, { lanes: deps.db.kind === "postgres" ? INBOX_LANES : 1 });
     if (r.handled + r.failed === 0) return false;
     void send();
     return true;

@@ -13,6 +13,7 @@ import * as attachments from "./2026_12_05_0900_attachments";
 import * as dashboardRollups from "./2026_12_05_0910_dashboard_rollups";
 import * as calendarNotices from "./2026_12_05_0940_calendar_notices";
 import * as parkedDiscard from "./2026_12_05_1000_parked_discard";
+import * as orgVersion from "./2026_12_05_0920_org_version";
 
 /** Every migration, in order. An explicit list (no folder scan) so the Worker bundle has them too. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_05_0910_dashboard_rollups": dashboardRollups,
   "2026_12_05_0940_calendar_notices": calendarNotices,
   "2026_12_05_1000_parked_discard": parkedDiscard,
+  "2026_12_05_0920_org_version": orgVersion,
 };

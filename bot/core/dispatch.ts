@@ -28,6 +28,8 @@ export const NOT_REGISTERED = "您还没有登记在协同系统中，暂时不�
 export async function handleMessage(deps: Deps, event: BotMessageEvent, files?: ChatFileSource): Promise<BotReply | null> {
   // A file in a group is for the bot when it replies to one of the bot's cards (a file message cannot @ anyone).
   if (event.chatType === "group" && !event.mentionedBot && !(event.files?.length && event.parentId)) return null;
+  // Chat commands never change the organisation: the event's transaction reads it from this server's copy.
+  await deps.db.orgCache?.snapshot(deps.db.kysely);
   const actor = await loadUserActor(deps.db.kysely, { openId: event.senderOpenId });
   if (!actor) return { text: NOT_REGISTERED };
   if (event.files?.length) {
@@ -80,6 +82,7 @@ async function preview(deps: Deps, actor: UserActor, text: string): Promise<BotR
 
 /** A card button: the same commands and policies as the text, answered at once with a toast and the new card. */
 export async function handleCardAction(deps: Deps, event: BotCardActionEvent, render: CardRenderer): Promise<CardActionAnswer> {
+  await deps.db.orgCache?.snapshot(deps.db.kysely);
   const actor = await loadUserActor(deps.db.kysely, { openId: event.operatorOpenId });
   if (!actor) return { toast: { type: "error", content: NOT_REGISTERED } };
   const v = event.value;

@@ -4,9 +4,12 @@ import type { Priority } from "../domain/types";
 import type { Executor } from "../db/client";
 import type { Deps } from "./context";
 import { loadWorkCalendar } from "./calendarLoader";
+import { snapshotOf } from "../db/repositories/orgCache";
 
 /** The escalation policies admins imported, as stored now. */
 export async function loadStoredPolicies(db: Executor): Promise<StoredPolicy[]> {
+  const snap = snapshotOf(db);
+  if (snap) return snap.policies;
   const rows = await db.selectFrom("escalationPolicies").select(["ruleCode", "priority", "settings"]).execute();
   return rows.map((r) => ({ ruleCode: r.ruleCode, priority: r.priority, settings: r.settings as PolicySettings }));
 }

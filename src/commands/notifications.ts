@@ -3,7 +3,7 @@ import { TASK_STATE_LABELS, PRIORITY_LABELS } from "../domain/types";
 import { presentLight } from "../presenters/light";
 import { loadWorkCalendar } from "./calendarLoader";
 import type { Executor } from "../db/client";
-import { findDepartmentById, loadUserActor, usersWithRole } from "../db/repositories/org";
+import { findDepartmentById, findUserName, loadUserActor, usersWithRole } from "../db/repositories/org";
 import type { OutgoingMessage } from "../db/repositories/outbox";
 import type { RequestRow, TaskRow } from "../db/tables";
 import { canView } from "../policies/visibility";
@@ -25,7 +25,7 @@ export async function messageFor(
 ): Promise<OutgoingMessage[]> {
   const dept = task ? await findDepartmentById(db, task.departmentId) : null;
   const from = await findDepartmentById(db, request.fromDepartmentId);
-  const requester = await db.selectFrom("users").select("name").where("id", "=", request.requesterId).executeTakeFirstOrThrow();
+  const requester = { name: await findUserName(db, request.requesterId) };
   const { cardKey, ...rest } = extra;
   const sensitive = request.classification === "sensitive";
   if (sensitive) to = await viewersAmong(db, request, to);

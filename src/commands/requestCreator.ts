@@ -3,9 +3,10 @@ import { formatRequestNumber } from "../domain/numbering";
 import { deriveRequestStatus } from "../domain/taskTransitions";
 import type { RequestForm } from "../domain/requestText";
 import { DomainError, type Classification, type RequestSource } from "../domain/types";
-import { appendAudit, requestChain } from "../db/repositories/audit";
-import { nextRequestSequence } from "../db/repositories/numbering";
-import { findDepartmentById } from "../db/repositories/org";
+import { randomUUID } from "node:crypto";
+import { requestChain, shareAppendLock, startChain } from "../db/repositories/audit";
+import { numberRequest } from "../db/repositories/numbering";
+import { findDepartmentByCode, findDepartmentById } from "../db/repositories/org";
 import { enqueueMessages, type OutgoingMessage } from "../db/repositories/outbox";
 import type { RequestRow, TaskRow } from "../db/tables";
 import { hasDepartmentRole } from "../policies/actor";
@@ -40,6 +41,8 @@ export const requestCreator: Command<CreateRequestInput, CreatedRequest> = async
   if (!canRaiseFrom(actor, actor.departmentId)) {
     throw new DomainError("forbidden", "您在本部门没有可发起协同事项的角色，请联系管理员。");
   }
+  // The organisation from this server's copy (one version check per transaction), see src/db/repositories/orgCache.ts.
+  await deps.db.orgCache?.snapshot(trx);
   const fromDepartment = await findDepartmentById(trx, actor.departmentId);
   const plan = await planRequest(deps, trx, { text: input.text, form: input.form, fromDepartment: fromDepartment.code });
   const at = plan.submittedAt;
@@ -47,11 +50,12 @@ export const requestCreator: Command<CreateRequestInput, CreatedRequest> = async
   const needsApproval = plan.policy.outboundApproval && !hasDepartmentRole(actor, "head", fromDepartment.id);
   const initial = needsApproval ? "pending_approval" : "pending_accept";
   const year = Number(localDate(at, deps.config.deadline).slice(0, 4));
-  const seq = await nextRequestSequence(trx, deps.config.requestNumberPrefix, year);
-  const request = await trx
+  await shareAppendLock(trx);
+  // Numbered last (numberRequest below): until then the row carries a placeholder no one else can see.
+  const inserted = await trx
     .insertInto("requests")
     .values({
-      number: formatRequestNumber(deps.config.requestNumberPrefix, year, seq),
+      number: `~${randomUUID()}`,
       title: plan.text.title,
       body: plan.text.content,
       category: plan.category,
@@ -82,7 +86,7 @@ export const requestCreator: Command<CreateRequestInput, CreatedRequest> = async
     .insertInto("tasks")
     .values(
       plan.targets.map((d) => ({
-        requestId: request.id,
+        requestId: inserted.id,
         departmentId: d.id,
         role: d.id === plan.lead.id ? ("lead" as const) : ("supporting" as const),
         state: initial,
@@ -100,7 +104,10 @@ export const requestCreator: Command<CreateRequestInput, CreatedRequest> = async
     .returningAll()
     .execute();
   tasks.sort((a, b) => (a.role === b.role ? a.id - b.id : a.role === "lead" ? -1 : 1));
-  await appendAudit(trx, {
+  const { seq, number } = await numberRequest(trx, inserted.id, deps.config.requestNumberPrefix, year);
+  if (number !== formatRequestNumber(deps.config.requestNumberPrefix, year, seq)) throw new Error(`request number ${number} is not ${formatRequestNumber(deps.config.requestNumberPrefix, year, seq)}`);
+  const request: RequestRow = { ...inserted, number };
+  await startChain(trx, {
     chain: requestChain(request.id),
     requestId: request.id,
     actorId: actor.id,
@@ -134,7 +141,7 @@ export const requestCreator: Command<CreateRequestInput, CreatedRequest> = async
     for (const task of tasks) messages.push(...(await announceTask(trx, request, task, "新的协同事项，请签收")));
   }
   for (const code of plan.rule?.action.cc ?? []) {
-    const cc = await trx.selectFrom("departments").select("id").where("code", "=", code).executeTakeFirst();
+    const cc = await findDepartmentByCode(trx, code);
     if (!cc) continue;
     messages.push(
       ...(await messageFor(trx, "request.cc", await departmentRecipients(trx, cc.id), request, null, {

@@ -1,4 +1,5 @@
 import { CamelCasePlugin, Kysely, PostgresDialect, type Transaction } from "kysely";
+import { createOrgCache, type OrgCache } from "./repositories/orgCache";
 import type { Database } from "./tables";
 
 export type DbKind = "pglite" | "postgres";
@@ -18,6 +19,8 @@ export interface Db {
   kysely: Kysely<Database>;
   transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** this process's copy of the organisation (./repositories/orgCache.ts); unset: always read from the tables */
+  orgCache?: OrgCache | undefined;
 }
 
 export type Executor = Kysely<Database> | Transaction<Database>;
@@ -31,11 +34,24 @@ export interface DbOptions {
   schema?: string | undefined;
   /** PostgreSQL pool size. */
   poolSize?: number | undefined;
+  /** called after every statement (benches count and replay them); unset in the product */
+  onQuery?: ((sql: string, parameters: readonly unknown[], ms: number) => void) | undefined;
+}
+
+/** Kysely's log option feeding `onQuery`. */
+function queryLog(opts: DbOptions) {
+  const onQuery = opts.onQuery;
+  if (!onQuery) return {};
+  return {
+    log: (event: import("kysely").LogEvent) => {
+      if (event.level === "query") onQuery(event.query.sql, event.query.parameters, event.queryDurationMillis);
+    },
+  };
 }
 
 export async function createDb(opts: DbOptions): Promise<Db> {
   if (opts.databaseUrl) return createPostgresDb(opts.databaseUrl, opts);
-  return createPgliteDb(opts.dataDir ?? "./.data");
+  return createPgliteDb(opts.dataDir ?? "./.data", opts);
 }
 
 async function createPostgresDb(url: string, opts: DbOptions): Promise<Db> {
@@ -60,17 +76,18 @@ async function createPostgresDb(url: string, opts: DbOptions): Promise<Db> {
     await pool.end().catch(() => undefined);
     throw new Error(`无法连接 PostgreSQL（${redact(url)}）：${(err as Error).message}`);
   }
-  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()], ...queryLog(opts) });
   return {
     kind: "postgres",
     schema: opts.schema,
     kysely,
+    orgCache: createOrgCache(),
     transaction: (fn) => kysely.transaction().execute(fn),
     close: () => kysely.destroy(),
   };
 }
 
-async function createPgliteDb(dataDir: string): Promise<Db> {
+async function createPgliteDb(dataDir: string, opts: DbOptions = {}): Promise<Db> {
   const inMemory = dataDir.startsWith("memory://");
   const release = inMemory ? () => undefined : (await import("./dataDirLock")).acquireDataDirLock(dataDir);
   try {
@@ -78,10 +95,11 @@ async function createPgliteDb(dataDir: string): Promise<Db> {
     const { PGliteDialect } = await import("kysely-pglite-dialect");
     const pglite = inMemory ? new PGlite() : new PGlite(dataDir);
     await pglite.waitReady;
-    const kysely = new Kysely<Database>({ dialect: new PGliteDialect(pglite), plugins: [new CamelCasePlugin()] });
+    const kysely = new Kysely<Database>({ dialect: new PGliteDialect(pglite), plugins: [new CamelCasePlugin()], ...queryLog(opts) });
     return {
       kind: "pglite",
       kysely,
+      orgCache: createOrgCache(),
       transaction: (fn) => kysely.transaction().execute(fn),
       close: async () => {
         await kysely.destroy();

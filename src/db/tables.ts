@@ -321,6 +321,13 @@ export interface CalendarNoticeTable {
   sentAt: Timestamp;
 }
 
+/** One row (id 1): changes with every change to the organisation, rules, calendar or escalation policies. */
+export interface OrgVersionTable {
+  id: number;
+  /** bigint, read as text */
+  version: ColumnType<string, string | number, string | number>;
+}
+
 export interface ApiTokenTable {
   id: Generated<number>;
   name: string;
@@ -497,6 +504,7 @@ export interface Database {
   calendarNotices: CalendarNoticeTable;
   apiTokens: ApiTokenTable;
   chatPreviews: ChatPreviewTable;
+  orgVersion: OrgVersionTable;
 }
 
 export type Department = Selectable<DepartmentTable>;

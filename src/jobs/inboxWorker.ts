@@ -1,6 +1,6 @@
 import { CommandFailed, inOneTransaction, type Deps } from "../commands/context";
 import { claimPendingEvent, markHandled, recordFailedAttempt, relockPendingEvent } from "../db/repositories/inbox";
-import { enqueueMessages, type OutgoingMessage } from "../db/repositories/outbox";
+import { enqueueMessages, flushOutbox, holdOutbox, type OutgoingMessage } from "../db/repositories/outbox";
 import type { InboundEventRow } from "../db/tables";
 import { isDatabaseUnavailable } from "../db/unavailable";
 import { DomainError } from "../domain/types";
@@ -28,13 +28,21 @@ export interface InboxPass {
  * A refusal (DomainError) rolls back what the command wrote and commits the explaining reply alone; any
  * other failure is retried with backoff, and after MAX_ATTEMPTS given up with a reply saying so.
  */
-export async function perform(deps: Deps, handler: InboxHandler, opts: { limit?: number } = {}): Promise<InboxPass> {
+export async function perform(deps: Deps, handler: InboxHandler, opts: { limit?: number; lanes?: number } = {}): Promise<InboxPass> {
   const result: InboxPass = { handled: 0, failed: 0 };
-  for (let i = 0; i < (opts.limit ?? 100); i++) {
-    const outcome = await handleNext(deps, handler);
-    if (outcome === "none") break;
-    result[outcome]++;
-  }
+  const limit = opts.limit ?? 100;
+  let taken = 0;
+  // Lanes (PostgreSQL): several events handled at once, each in its own transaction; SKIP LOCKED keeps them apart
+  // exactly as it keeps several servers apart. PGlite runs one transaction at a time, so one lane there.
+  const lane = async () => {
+    while (taken < limit) {
+      taken++;
+      const outcome = await handleNext(deps, handler);
+      if (outcome === "none") break;
+      result[outcome]++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.lanes ?? 1) }, lane));
   return result;
 }
 
@@ -45,11 +53,13 @@ async function handleNext(deps: Deps, handler: InboxHandler): Promise<"none" | "
       deps,
       async (bound, trx) => {
         claimed = await claimPendingEvent(trx, deps.now());
+        if (claimed) holdOutbox(trx); // the command's messages and the reply: one insert, in finish
         return claimed ? await handler.handle(bound, claimed) : null;
       },
       async (trx, messages) => {
         if (!claimed || !messages) return "none" as const;
         await enqueueMessages(trx, messages, deps.now());
+        await flushOutbox(trx);
         await markHandled(trx, claimed.eventId, deps.now());
         return "handled" as const;
       },

@@ -36,6 +36,20 @@ export async function holdAppends(trx: Executor): Promise<void> {
   await sql`select pg_advisory_xact_lock(${APPEND_LOCK})`.execute(trx);
 }
 
+/** Takes the shared append lock (see APPEND_LOCK) ahead of time, before a hot row lock, so no one waits on it there. */
+export async function shareAppendLock(trx: Executor): Promise<void> {
+  await sql`select pg_advisory_xact_lock_shared(${APPEND_LOCK})`.execute(trx);
+}
+
+/**
+ * The first record of a chain created in this transaction (a new request's): no one else can append to a chain
+ * named by an id not yet committed, so there is no chain lock to take and no head to read. The caller took the
+ * shared append lock (shareAppendLock) first.
+ */
+export async function startChain(trx: Executor, input: AuditRecordInput): Promise<AuditEventRow> {
+  return trx.insertInto("auditEvents").values(nextRecord(input, undefined)).returningAll().executeTakeFirstOrThrow();
+}
+
 /**
  * Appends one record to its chain. A transaction-scoped advisory lock on the chain serializes writers, so
  * two concurrent appends can never fork it; the lock is released at commit. The shared append lock is taken

@@ -4,9 +4,14 @@ import type { DepartmentRef, RoutingRule } from "../../domain/types";
 import type { Actor, UserActor } from "../../policies/actor";
 import type { Executor } from "../client";
 import type { Department, RoutingRuleRow } from "../tables";
+import { remembered, snapshotOf } from "./orgCache";
 import { visibleTo } from "./visibility";
 
+// Each reader of the organisation answers from the transaction's snapshot when it took one (./orgCache.ts).
+
 export async function listDepartments(db: Executor): Promise<Department[]> {
+  const snap = snapshotOf(db);
+  if (snap) return [...snap.active];
   return db.selectFrom("departments").selectAll().where("active", "=", true).orderBy("id").execute();
 }
 
@@ -15,15 +20,24 @@ export function toDepartmentRef(d: Pick<Department, "code" | "name" | "aliases">
 }
 
 export async function findDepartmentByCode(db: Executor, code: string): Promise<Department | undefined> {
+  const snap = snapshotOf(db);
+  if (snap) return snap.byCode.get(code);
   return db.selectFrom("departments").selectAll().where("code", "=", code).executeTakeFirst();
 }
 
 export async function findDepartmentById(db: Executor, id: number): Promise<Department> {
+  const cached = snapshotOf(db)?.byId.get(id);
+  if (cached) return cached;
   return db.selectFrom("departments").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
 }
 
 /** The person behind a platform openId, with every role, or undefined when xietong does not know them. */
 export async function loadUserActor(db: Executor, by: { openId: string } | { id: number }): Promise<UserActor | undefined> {
+  const key = "openId" in by ? `open:${by.openId}` : `id:${by.id}`;
+  return (await remembered(db, (s) => s.actors, key, async () => (await readUserActor(db, by)) ?? null)) ?? undefined;
+}
+
+async function readUserActor(db: Executor, by: { openId: string } | { id: number }): Promise<UserActor | undefined> {
   const user = await db
     .selectFrom("users")
     .selectAll()
@@ -42,6 +56,10 @@ export async function usersWithRole(
   departmentId: number | null,
   roles: string[],
 ): Promise<Array<{ id: number; openId: string; name: string }>> {
+  return remembered(db, (s) => s.roleHolders, `${departmentId}|${[...roles].sort().join(",")}`, () => readUsersWithRole(db, departmentId, roles));
+}
+
+async function readUsersWithRole(db: Executor, departmentId: number | null, roles: string[]) {
   return db
     .selectFrom("userRoles")
     .innerJoin("users", "users.id", "userRoles.userId")
@@ -54,7 +72,14 @@ export async function usersWithRole(
     .execute();
 }
 
+/** A person's name by id (who raised a request, in its messages). */
+export async function findUserName(db: Executor, id: number): Promise<string> {
+  return remembered(db, (s) => s.userNames, id, async () => (await db.selectFrom("users").select("name").where("id", "=", id).executeTakeFirstOrThrow()).name);
+}
+
 export async function listCurrentRules(db: Executor): Promise<RoutingRuleRow[]> {
+  const snap = snapshotOf(db);
+  if (snap) return [...snap.rules];
   return db.selectFrom("routingRules").selectAll().where("isCurrent", "=", true).orderBy("priority").orderBy("code").execute();
 }
 
@@ -63,6 +88,8 @@ export function toRoutingRule(r: RoutingRuleRow): RoutingRule {
 }
 
 export async function listCalendarOverrides(db: Executor): Promise<CalendarOverride[]> {
+  const snap = snapshotOf(db);
+  if (snap) return [...snap.calendarOverrides];
   return db
     .selectFrom("calendarOverrides")
     .select([sql<string>`to_char(date, 'YYYY-MM-DD')`.as("date"), "kind", "note"])

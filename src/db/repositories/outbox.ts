@@ -16,16 +16,36 @@ export interface OutgoingMessage {
   urgent?: string[] | null;
 }
 
+const held = new WeakMap<Executor, Array<{ m: OutgoingMessage; at: Date }>>();
+
+/** From now on this transaction's messages wait for flushOutbox, so that all of them go in one insert. */
+export function holdOutbox(trx: Executor): void {
+  held.set(trx, []);
+}
+
+/** Inserts what the transaction queued since holdOutbox, in queue order, in one statement. */
+export async function flushOutbox(trx: Executor): Promise<void> {
+  const waiting = held.get(trx) ?? [];
+  held.delete(trx);
+  await insertMessages(trx, waiting);
+}
+
 /**
  * Queues messages in the caller's transaction: they exist if and only if the change they announce committed.
  * Each gets its own uuid, reused by every delivery attempt so the platform de-duplicates retries.
  */
 export async function enqueueMessages(trx: Executor, messages: OutgoingMessage[], at: Date): Promise<void> {
+  const waiting = held.get(trx);
+  if (waiting) waiting.push(...messages.map((m) => ({ m, at })));
+  else await insertMessages(trx, messages.map((m) => ({ m, at })));
+}
+
+async function insertMessages(trx: Executor, messages: Array<{ m: OutgoingMessage; at: Date }>): Promise<void> {
   if (messages.length === 0) return;
   await trx
     .insertInto("outbox")
     .values(
-      messages.map((m) => ({
+      messages.map(({ m, at }) => ({
         topic: m.topic,
         recipientType: m.to.type,
         recipientId: m.to.id,
