@@ -110,6 +110,9 @@ export async function seedBulk(db: Db, opts: BulkSeedOptions): Promise<BulkSeed>
       from users join departments on departments.id = users.department_id
       where departments.code in ${deptCodes} and users.open_id like ${`ou_${cp}_%`})`;
 
+  // The number's sequence: six digits, more once a year passes 999,999 (a fixed lpad would cut the seventh off).
+  const seq = sql`(coalesce(c.last_value, 0) + row_number() over (partition by p3.year order by g))`;
+
   const counts = await db.transaction(async (trx) => {
     await sql`
       insert into departments (code, name, aliases, chat_id)
@@ -195,7 +198,7 @@ export async function seedBulk(db: Db, opts: BulkSeedOptions): Promise<BulkSeed>
       ),
       plan as (
         select p3.*,
-               ${prefix}::text || '-' || p3.year || '-' || lpad((coalesce(c.last_value, 0) + row_number() over (partition by p3.year order by g))::text, 6, '0') as number,
+               ${prefix}::text || '-' || p3.year || '-' || lpad(${seq}::text, greatest(6, length(${seq}::text)), '0') as number,
                case
                  when 'pending_approval' in (lead_state, sup_state) then 'pending_approval'
                  when 'in_progress' in (lead_state, sup_state) then 'in_progress'
