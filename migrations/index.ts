@@ -9,6 +9,7 @@ import * as deadlines from "./2026_12_01_2108_deadlines";
 import * as supervisions from "./2026_12_05_0530_supervisions";
 import * as rectifications from "./2026_12_05_0600_rectifications";
 import * as taskExtensions from "./2026_12_05_0640_task_extensions";
+import * as orgAdmin from "./2026_12_05_0950_org_admin";
 
 /** Every migration, in order. An explicit list (no folder scan) so the Worker bundle has them too. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_05_0530_supervisions": supervisions,
   "2026_12_05_0600_rectifications": rectifications,
   "2026_12_05_0640_task_extensions": taskExtensions,
+  "2026_12_05_0950_org_admin": orgAdmin,
 };

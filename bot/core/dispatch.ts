@@ -26,7 +26,7 @@ export const NOT_REGISTERED = "您还没有登记在协同系统中，暂时不�
 /** What the bot says to a message, or null when the message is not for it (a group message without @). */
 export async function handleMessage(deps: Deps, event: BotMessageEvent): Promise<BotReply | null> {
   if (event.chatType === "group" && !event.mentionedBot) return null;
-  const actor = await loadUserActor(deps.db.kysely, { openId: event.senderOpenId });
+  const actor = await loadUserActor(deps.db.kysely, { openId: event.senderOpenId }, deps.now());
   if (!actor) return { text: NOT_REGISTERED };
   const text = event.text.trim();
   if (!text) return { text: "您好，我是协同助手。输入 /帮助 查看可以做什么。" };
@@ -71,7 +71,7 @@ async function preview(deps: Deps, actor: UserActor, text: string): Promise<BotR
 
 /** A card button: the same commands and policies as the text, answered at once with a toast and the new card. */
 export async function handleCardAction(deps: Deps, event: BotCardActionEvent, render: CardRenderer): Promise<CardActionAnswer> {
-  const actor = await loadUserActor(deps.db.kysely, { openId: event.operatorOpenId });
+  const actor = await loadUserActor(deps.db.kysely, { openId: event.operatorOpenId }, deps.now());
   if (!actor) return { toast: { type: "error", content: NOT_REGISTERED } };
   const v = event.value;
   const form = event.formValue;

@@ -79,6 +79,9 @@ export function renderOutboxMessage(row: OutboxRow): RenderedMessage {
         }),
       );
     case "audit.checkpoint":
+    case "delegation.set":
+    case "org.handover":
+    case "org.sync":
       return asText(p.text);
     case "deadline.notice":
       return asCard(deadlineNoticeCard({ title: p.title, supervise: Boolean(p.supervise), lines: (p.items as Array<{ line: string }>).map((i) => i.line) }));

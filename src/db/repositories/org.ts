@@ -4,6 +4,7 @@ import type { DepartmentRef, RoutingRule } from "../../domain/types";
 import type { Actor, UserActor } from "../../policies/actor";
 import type { Executor } from "../client";
 import type { Department, RoutingRuleRow } from "../tables";
+import { deputyshipsOf } from "./delegations";
 import { visibleTo } from "./visibility";
 
 export async function listDepartments(db: Executor): Promise<Department[]> {
@@ -22,8 +23,11 @@ export async function findDepartmentById(db: Executor, id: number): Promise<Depa
   return db.selectFrom("departments").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
 }
 
-/** The person behind a platform openId, with every role, or undefined when xietong does not know them. */
-export async function loadUserActor(db: Executor, by: { openId: string } | { id: number }): Promise<UserActor | undefined> {
+/**
+ * The person behind a platform openId, with every role and the delegations (代理) they hold at `at`, or
+ * undefined when xietong does not know them.
+ */
+export async function loadUserActor(db: Executor, by: { openId: string } | { id: number }, at: Date = new Date()): Promise<UserActor | undefined> {
   const user = await db
     .selectFrom("users")
     .selectAll()
@@ -33,7 +37,8 @@ export async function loadUserActor(db: Executor, by: { openId: string } | { id:
     .executeTakeFirst();
   if (!user) return undefined;
   const roles = await db.selectFrom("userRoles").select(["role", "departmentId"]).where("userId", "=", user.id).execute();
-  return { kind: "user", id: user.id, openId: user.openId, name: user.name, departmentId: user.departmentId, roles };
+  const deputyFor = await deputyshipsOf(db, user.id, at);
+  return { kind: "user", id: user.id, openId: user.openId, name: user.name, departmentId: user.departmentId, roles, ...(deputyFor.length ? { deputyFor } : {}) };
 }
 
 /** People holding one of `roles` in a department (who gets notified for it). */

@@ -33,7 +33,7 @@ export function bearerAuth(options: BearerAuthOptions = {}): MiddlewareHandler<A
     }
     let actor: Actor = { kind: "token", tokenId: token.id, name: token.name, role: token.role };
     if (token.userId !== null) {
-      const person = await loadUserActor(deps.db.kysely, { id: token.userId });
+      const person = await loadUserActor(deps.db.kysely, { id: token.userId }, deps.now());
       if (person) actor = { ...person, roles: [...person.roles, ...(token.role === "integration" ? [] : [{ role: token.role, departmentId: null }])] };
     }
     c.set("actor", actor);
