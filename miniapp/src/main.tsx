@@ -1,11 +1,9 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { api, messageOf, read, setCsrf, type Me } from "./api";
-import { Detail } from "./detail";
-import { Raise } from "./raise";
-import { SupervisionList } from "./supervision";
+import { api, read, setCsrf, type Me } from "./api";
+import { SignInPage } from "./pages/SignInPage";
+import { DEFAULT_ROUTE, ROUTES, routeFor } from "./routes";
 import { css } from "./style";
-import { Board, InboxList, MineList, OutboxList, PendingWork } from "./views";
 
 declare global {
   interface Window {
@@ -16,18 +14,10 @@ declare global {
   }
 }
 
-const TABS = [
-  ["todo", "待办"],
-  ["mine", "我发起的"],
-  ["inbox", "部门收件"],
-  ["outbox", "部门发件"],
-  ["board", "晾晒"],
-] as const;
-
 function useRoute(): string {
-  const [hash, setHash] = useState(location.hash.slice(1) || "todo");
+  const [hash, setHash] = useState(location.hash.slice(1) || DEFAULT_ROUTE);
   useEffect(() => {
-    const on = () => setHash(location.hash.slice(1) || "todo");
+    const on = () => setHash(location.hash.slice(1) || DEFAULT_ROUTE);
     addEventListener("hashchange", on);
     return () => removeEventListener("hashchange", on);
   }, []);
@@ -45,13 +35,16 @@ function App() {
       .catch(() => setMe(null));
   }, []);
   if (me === undefined) return <p class="hint">正在加载…</p>;
-  if (me === null) return <SignIn onSignedIn={setMe} />;
+  if (me === null) return <SignInPage onSignedIn={setMe} />;
   return <Shell me={me} />;
 }
 
 function Shell({ me }: { me: Me }) {
-  const route = useRoute();
-  const [tab, arg] = route.split("/");
+  const hash = useRoute();
+  const slash = hash.indexOf("/");
+  const key = slash < 0 ? hash : hash.slice(0, slash);
+  const arg = slash < 0 ? undefined : decodeURIComponent(hash.slice(slash + 1)) || undefined;
+  const route = routeFor(key, me) ?? routeFor(DEFAULT_ROUTE, me)!;
   return (
     <div>
       <header>
@@ -59,106 +52,18 @@ function Shell({ me }: { me: Me }) {
         <span class="who">
           {me.name} · {me.department.name}
         </span>
-        <a class={tab === "new" ? "new on" : "new"} href="#new">
+        <a class={route.key === "new" ? "new on" : "new"} href="#new">
           ＋ 发起
         </a>
       </header>
       <nav>
-        {[...TABS, ...(me.roles.some((r) => r.role === "supervisor") ? ([["supervision", "督办"]] as const) : [])].map(([key, label]) => (
-          <a href={`#${key}`} class={tab === key ? "on" : ""}>
-            {label}
+        {ROUTES.filter((r) => r.tab && (!r.allowed || r.allowed(me))).map((r) => (
+          <a href={`#${r.key}`} class={route.key === r.key ? "on" : ""}>
+            {r.tab}
           </a>
         ))}
       </nav>
-      <main>
-        {tab === "r" && arg ? (
-          <Detail number={decodeURIComponent(arg)} />
-        ) : tab === "new" ? (
-          <Raise />
-        ) : tab === "mine" ? (
-          <MineList />
-        ) : tab === "inbox" ? (
-          <InboxList />
-        ) : tab === "outbox" ? (
-          <OutboxList />
-        ) : tab === "supervision" ? (
-          <SupervisionList />
-        ) : tab === "board" ? (
-          <Board />
-        ) : (
-          <PendingWork />
-        )}
-      </main>
-    </div>
-  );
-}
-
-/** JSON from the page's own non-API routes (/app/config, the sandbox's demo users). */
-async function plain<T>(url: string, init?: RequestInit): Promise<T> {
-  const r = await fetch(url, init);
-  if (!r.ok) throw new Error(`请求失败（${r.status}）`);
-  return (await r.json()) as T;
-}
-
-/** Inside Lark: tt.requestAccess (or the legacy requestAuthCode). Offline: the sandbox's demo users, same code exchange. */
-function SignIn({ onSignedIn }: { onSignedIn: (m: Me) => void }) {
-  const [error, setError] = useState("");
-  const [config, setConfig] = useState<{ appId: string; sandbox: boolean } | null>(null);
-  const [users, setUsers] = useState<Array<{ openId: string; name: string; departmentIds?: string[] }>>([]);
-
-  const exchange = async (code: string) => {
-    try {
-      const r = await read(api.auth.code.$post({ json: { code } }));
-      setCsrf(r.csrfToken);
-      history.replaceState(null, "", location.pathname + location.hash);
-      onSignedIn({ ...r.me, csrfToken: r.csrfToken });
-    } catch (e) {
-      setError(messageOf(e, "登录失败，请重试。"));
-    }
-  };
-
-  useEffect(() => {
-    const code = new URLSearchParams(location.search).get("code");
-    if (code) {
-      void exchange(code);
-      return;
-    }
-    void plain<{ appId: string; sandbox: boolean }>("/app/config").then((c) => {
-      setConfig(c);
-      const tt = window.tt;
-      if (tt?.requestAccess) tt.requestAccess({ appID: c.appId, scopeList: [], success: ({ code }) => void exchange(code), fail: () => setError("飞书授权失败，请重新打开小程序。") });
-      else if (tt?.requestAuthCode) tt.requestAuthCode({ appId: c.appId, success: ({ code }) => void exchange(code), fail: () => setError("飞书授权失败，请重新打开小程序。") });
-      else if (c.sandbox) void plain<typeof users>("/sandbox/api/users").then(setUsers);
-    });
-  }, []);
-
-  const asUser = async (openId: string) => {
-    const { code } = await plain<{ code: string }>("/sandbox/api/login-code", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ openId }),
-    });
-    await exchange(code);
-  };
-
-  return (
-    <div class="signin">
-      <h1>协同</h1>
-      {error && <p class="error">{error}</p>}
-      {config && !window.tt && !config.sandbox && <p>请在飞书客户端中打开「协同」小程序。当前页面不在飞书中，无法登录。</p>}
-      {config?.sandbox && !window.tt && (
-        <div>
-          <p>当前不在飞书客户端中。沙箱模式：选择一位演示用户登录（与飞书中的授权码登录走同一流程）。</p>
-          <ul class="list">
-            {users.map((u) => (
-              <li>
-                <button onClick={() => void asUser(u.openId)}>以「{u.name}」登录</button>
-                <small> {u.departmentIds?.join("、")}</small>
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <main>{route.render(arg, me)}</main>
     </div>
   );
 }

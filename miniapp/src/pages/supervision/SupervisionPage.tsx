@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from "preact/hooks";
-import { allDepartments, api, messageOf, read, type Department, type DetailTask, type SupervisionItem } from "./api";
-import { LightBadge, PRIORITY_LABELS, STATE_LABELS, when } from "./views";
+import { allDepartments, api, messageOf, read, type Department, type SupervisionItem } from "../../api";
+import { PRIORITY_LABELS, STATE_LABELS, when } from "../../components/labels";
+import { LightBadge } from "../../components/LightBadge";
 
 // 督办 (supervisors only): the list of red tasks and tasks under 督办 across departments, with its filters; and,
 // on a request's page, each task's 督办 status and records.
@@ -27,7 +28,7 @@ function query(f: Filters, cursor: string | null) {
   return q;
 }
 
-export function SupervisionList() {
+export function SupervisionPage() {
   const [filters, setFilters] = useState(kept);
   const [items, setItems] = useState<SupervisionItem[]>([]);
   const [next, setNext] = useState<string | null>(null);
@@ -109,27 +110,6 @@ export function SupervisionList() {
           加载更多
         </button>
       )}
-    </div>
-  );
-}
-
-/** A task's 督办 status and the instructions given, on the request page (nothing when never supervised). */
-export function SupervisionRecords({ task }: { task: DetailTask }) {
-  if (task.supervisions.length === 0) return null;
-  return (
-    <div class="supervision-records">
-      <p class="flag">{task.supervision.text}</p>
-      <ul>
-        {task.supervisions.flatMap((s) => [
-          ...(s.instructions.length === 0 ? [<li>{when(s.openedAt)} {s.openedBy} 开启督办</li>] : []),
-          ...s.instructions.map((i) => (
-            <li>
-              {when(i.at)} {i.by}：{i.text}
-            </li>
-          )),
-          ...(s.closedAt ? [<li>{when(s.closedAt)} 督办已销号（{s.closeReason}）</li>] : []),
-        ])}
-      </ul>
     </div>
   );
 }

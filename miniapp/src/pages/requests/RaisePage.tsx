@@ -1,13 +1,13 @@
 import { useState } from "preact/hooks";
-import { api, ApiError, messageOf, read, type Plan } from "./api";
-import { flash } from "./detail";
-import { PRIORITY_LABELS, when } from "./views";
+import { api, ApiError, messageOf, read, type Plan } from "../../api";
+import { flash } from "../../components/flash";
+import { PRIORITY_LABELS, when } from "../../components/labels";
 
 // 发起: the same words as the chat's /发起, a dry run first (where it goes, by which rule, by when), then create.
 
 export const EXAMPLE = "@市监局 核查某公司营业执照 截止:2个工作日 #证照核查 !紧急";
 
-export function Raise() {
+export function RaisePage() {
   const [text, setText] = useState("");
   const [sensitive, setSensitive] = useState(false);
   const [plan, setPlan] = useState<{ for: string; plan: Plan } | null>(null);

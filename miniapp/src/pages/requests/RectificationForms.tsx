@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
-import { api, ApiError, read, type Action, type DetailTask } from "./api";
-import { Panel, Text } from "./detail";
-import { when } from "./views";
+import { api, ApiError, read, type Action, type DetailTask } from "../../api";
+import { Panel, Text } from "../../components/forms";
+import { when } from "../../components/labels";
 
 // 整改 after a 差评 and 申诉 of a rating, on the request page: what stands now, and the forms for the
 // department's answer, the requester's verdict and the supervisors' decisions.

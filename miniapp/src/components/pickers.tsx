@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { allDepartments, api, messageOf, read, type Department, type Person } from "./api";
+import { allDepartments, api, messageOf, read, type Department, type Person } from "../api";
 
 // Choosers for the action forms: a department (searchable by name or 简称) and a handler of one department.
 

@@ -1,0 +1,47 @@
+import type { ComponentChildren } from "preact";
+import type { Me } from "./api";
+import { BoardPage } from "./pages/supervision/BoardPage";
+import { SupervisionPage } from "./pages/supervision/SupervisionPage";
+import { InboxPage } from "./pages/requests/InboxPage";
+import { MinePage } from "./pages/requests/MinePage";
+import { OutboxPage } from "./pages/requests/OutboxPage";
+import { RaisePage } from "./pages/requests/RaisePage";
+import { RequestPage } from "./pages/requests/RequestPage";
+import { PendingWorkPage } from "./pages/work/PendingWorkPage";
+
+// The one route table: every screen of the mini-app, its hash path (#key or #key/arg), the tab it shows as
+// (if any), its area, and who may open it. The shell renders the nav and picks the page from here only.
+
+export type Area = "work" | "requests" | "supervision" | "admin";
+
+export interface Route {
+  /** The first segment of the hash: `#inbox`, `#r/2026-000001`. */
+  key: string;
+  /** The nav label; routes without one are reached by links (a request's page, 发起). */
+  tab?: string;
+  area: Area;
+  /** Who sees the tab and may open the page; everyone signed in when absent. */
+  allowed?: (me: Me) => boolean;
+  render: (arg: string | undefined, me: Me) => ComponentChildren;
+}
+
+export const hasRole = (me: Me, ...roles: string[]) => me.roles.some((r) => roles.includes(r.role));
+
+export const ROUTES: readonly Route[] = [
+  { key: "todo", tab: "待办", area: "work", render: () => <PendingWorkPage /> },
+  { key: "mine", tab: "我发起的", area: "requests", render: () => <MinePage /> },
+  { key: "inbox", tab: "部门收件", area: "requests", render: () => <InboxPage /> },
+  { key: "outbox", tab: "部门发件", area: "requests", render: () => <OutboxPage /> },
+  { key: "board", tab: "晾晒", area: "supervision", render: () => <BoardPage /> },
+  { key: "supervision", tab: "督办", area: "supervision", allowed: (me) => hasRole(me, "supervisor"), render: () => <SupervisionPage /> },
+  { key: "new", area: "requests", render: () => <RaisePage /> },
+  { key: "r", area: "requests", render: (arg) => (arg ? <RequestPage number={arg} /> : <MinePage />) },
+];
+
+export const DEFAULT_ROUTE = "todo";
+
+/** The page for a hash, or null when it is unknown or not for this person. */
+export function routeFor(key: string, me: Me): Route | null {
+  const route = ROUTES.find((r) => r.key === key);
+  return route && (!route.allowed || route.allowed(me)) ? route : null;
+}
