@@ -3,6 +3,7 @@ import type { AppConfig } from "../config";
 import type { Db } from "../db/client";
 import type { Database } from "../db/tables";
 import type { Actor } from "../policies/actor";
+import type { DirectoryReader } from "../domain/orgSync";
 import type { Observability } from "../observability";
 
 /** What every command may use besides its transaction. Built once per process (or per Worker request). */
@@ -12,6 +13,8 @@ export interface Deps {
   now: () => Date;
   /** logs and metrics (Node sets them; unset: console logs, no metrics) */
   obs?: Observability;
+  /** the platform's contact directory, for org sync (set by the bot runtime; unset: sync is unavailable) */
+  directory?: DirectoryReader;
 }
 
 export interface CommandContext {
