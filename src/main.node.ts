@@ -20,8 +20,6 @@ async function main() {
   const log = createPinoLogger(config.logLevel);
   const deps = { ...(await bootstrap(config)), obs: { log, metrics: createPrometheusMetrics() } };
   const bot = createBotRuntime(deps);
-  // Org sync (on demand and the nightly job) reads the platform's directory through the bot.
-  Object.assign(deps, { directory: bot.directory });
   bot.routes.route("/", miniappRoutes({ appId: bot.config.appId, sandbox: bot.sandbox !== null }));
   const app = createApp(deps, { routes: bot.routes, signIn: bot.signIn, platformToken: () => bot.platformToken() });
   const scheduler = createScheduler(deps, jobs);
