@@ -13,6 +13,8 @@ import { loadLarkConfig, type LarkConfig } from "./lark/config";
 import { acceptEvent, createInboxHandler } from "./lark/inbound";
 import { createLarkSender } from "./lark/sender";
 import { connectLark, larkDomain, type LarkConnection } from "./lark/client";
+import { larkDirectory } from "./lark/directory";
+import type { DirectoryReader } from "../src/domain/orgSync";
 import { larkWebhook } from "./lark/webhook";
 import { createSandbox, type Sandbox } from "./sandbox";
 import demoCity from "./sandbox/demo-city.json";
@@ -30,6 +32,8 @@ export interface BotRuntime {
   kick(): Promise<void>;
   /** obtains a tenant token from the platform (cached by the SDK until near expiry): the readiness check */
   platformToken(): Promise<void>;
+  /** the platform's contact directory (org sync), read through the SDK once started */
+  directory: DirectoryReader;
   stop(): Promise<void>;
 }
 
@@ -104,6 +108,10 @@ export function createBotRuntime(deps: Deps, env: Record<string, string | undefi
     sandbox,
     config,
     kick,
+    directory: larkDirectory(() => {
+      if (!connection) throw new DomainError("unavailable", "服务正在启动，请稍后再试。");
+      return connection.client;
+    }),
     async platformToken() {
       if (!connection) throw new Error("尚未连接平台（服务正在启动）");
       await connection.platformToken();

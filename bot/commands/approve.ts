@@ -10,8 +10,8 @@ export const approveCommand: ChatCommand = {
   examples: ["/同意 XT-2026-000001"],
   async run({ deps, actor }, args) {
     const { number, rest } = takeNumber(args, this.examples[0]!);
-    await runCommand(deps, actor, requestApprover, { request: { requestNumber: number }, decision: "approve", comment: rest });
-    return { text: `已同意 ${number}，已发送至承办部门。` };
+    const done = await runCommand(deps, actor, requestApprover, { request: { requestNumber: number }, decision: "approve", comment: rest });
+    return { text: `${done.actedAs ? `${done.actedAs} ` : ""}已同意 ${number}，已发送至承办部门。` };
   },
 };
 
@@ -22,7 +22,7 @@ export const rejectCommand: ChatCommand = {
   examples: ["/驳回 XT-2026-000001 请补充企业信用代码后再发起"],
   async run({ deps, actor }, args) {
     const { number, rest } = takeNumber(args, this.examples[0]!);
-    await runCommand(deps, actor, requestApprover, { request: { requestNumber: number }, decision: "reject", comment: rest });
-    return { text: `已驳回 ${number}，发起人已收到通知。` };
+    const done = await runCommand(deps, actor, requestApprover, { request: { requestNumber: number }, decision: "reject", comment: rest });
+    return { text: `${done.actedAs ? `${done.actedAs} ` : ""}已驳回 ${number}，发起人已收到通知。` };
   },
 };

@@ -30,7 +30,7 @@ export async function handleMessage(deps: Deps, event: BotMessageEvent, files?: 
   if (event.chatType === "group" && !event.mentionedBot && !(event.files?.length && event.parentId)) return null;
   // Chat commands never change the organisation: the event's transaction reads it from this server's copy.
   await deps.db.orgCache?.snapshot(deps.db.kysely);
-  const actor = await loadUserActor(deps.db.kysely, { openId: event.senderOpenId });
+  const actor = await loadUserActor(deps.db.kysely, { openId: event.senderOpenId }, deps.now());
   if (!actor) return { text: NOT_REGISTERED };
   if (event.files?.length) {
     try {
@@ -83,7 +83,7 @@ async function preview(deps: Deps, actor: UserActor, text: string): Promise<BotR
 /** A card button: the same commands and policies as the text, answered at once with a toast and the new card. */
 export async function handleCardAction(deps: Deps, event: BotCardActionEvent, render: CardRenderer): Promise<CardActionAnswer> {
   await deps.db.orgCache?.snapshot(deps.db.kysely);
-  const actor = await loadUserActor(deps.db.kysely, { openId: event.operatorOpenId });
+  const actor = await loadUserActor(deps.db.kysely, { openId: event.operatorOpenId }, deps.now());
   if (!actor) return { toast: { type: "error", content: NOT_REGISTERED } };
   const v = event.value;
   const form = event.formValue;

@@ -80,6 +80,9 @@ export function renderOutboxMessage(row: OutboxRow): RenderedMessage {
       );
     case "audit.checkpoint":
     case "calendar.missing_year":
+    case "delegation.set":
+    case "org.handover":
+    case "org.sync":
       return asText(p.text);
     case "deadline.notice":
     case "bulletin.monthly":

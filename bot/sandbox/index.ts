@@ -33,6 +33,8 @@ export interface Sandbox {
   botOpenId: string;
   setEventUrl(url: string): void;
   addUser(u: SandboxUser): void;
+  /** the person leaves the organisation: gone from the contact directory */
+  removeUser(openId: string): void;
   addChat(c: SandboxChat): SandboxChat;
   p2pChatFor(openId: string): SandboxChat;
   sendUserMessage(input: { openId: string; chatId?: string; text: string; mentionBot?: boolean }): Promise<{ message: SandboxMessage; delivery: Delivery }>;
@@ -124,6 +126,7 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
       eventUrl = url;
     },
     addUser: (u) => void store.users.set(u.openId, u),
+    removeUser: (openId) => void store.users.delete(openId),
     addChat: (c) => {
       const chat = { ...c, members: [...new Set([...c.members, botOpenId])] };
       store.chats.set(chat.chatId, chat);

@@ -1,5 +1,5 @@
 import { Hono, type Context } from "hono";
-import { id, type SandboxMessage, type SandboxStore, type SendRecord } from "./store";
+import { id, type SandboxMessage, type SandboxStore, type SandboxUser, type SendRecord } from "./store";
 
 // The Open API routes the bot's SDK calls, answering as the platform does (lark-platform.md).
 
@@ -177,29 +177,21 @@ export function openApiRoutes(store: SandboxStore, opts: OpenApiOptions) {
     });
   });
 
+  // Before /users/:userId, which would otherwise take "find_by_department" for a user id.
+  app.get("/contact/v3/users/find_by_department", (c) => {
+    const dept = c.req.query("department_id") ?? "0";
+    const all = [...store.users.values()].filter((u) => (dept === "0" ? !u.departmentIds?.length : (u.departmentIds ?? []).includes(dept)));
+    const size = Math.min(Number(c.req.query("page_size") ?? 10) || 10, 50);
+    const start = Number(c.req.query("page_token") || 0);
+    const items = all.slice(start, start + size).map(userJson);
+    const more = start + size < all.length;
+    return c.json({ code: 0, msg: "success", data: { has_more: more, ...(more ? { page_token: String(start + size) } : {}), items } });
+  });
+
   app.get("/contact/v3/users/:userId", (c) => {
     const u = store.users.get(c.req.param("userId"));
     if (!u) return larkError(c, 400, 41050, "no user authority error");
-    return c.json({
-      code: 0,
-      msg: "success",
-      data: {
-        user: {
-          open_id: u.openId,
-          union_id: `on_${u.openId.slice(3)}`,
-          user_id: u.openId.slice(3),
-          name: u.name,
-          en_name: "",
-          email: `${u.openId.slice(3)}@linjiang.gov.example`,
-          mobile: "",
-          department_ids: u.departmentIds ?? [],
-          leader_user_id: "",
-          status: { is_activated: true, is_frozen: false, is_resigned: false },
-          avatar: {},
-          job_title: "",
-        },
-      },
-    });
+    return c.json({ code: 0, msg: "success", data: { user: userJson(u) } });
   });
 
   app.get("/contact/v3/departments/:departmentId/children", (c) => {
@@ -251,6 +243,23 @@ export function openApiRoutes(store: SandboxStore, opts: OpenApiOptions) {
   });
 
   return app;
+}
+
+function userJson(u: SandboxUser) {
+  return {
+    open_id: u.openId,
+    union_id: `on_${u.openId.slice(3)}`,
+    user_id: u.openId.slice(3),
+    name: u.name,
+    en_name: "",
+    email: `${u.openId.slice(3)}@linjiang.gov.example`,
+    mobile: "",
+    department_ids: u.departmentIds ?? [],
+    leader_user_id: "",
+    status: { is_activated: true, is_frozen: false, is_resigned: false },
+    avatar: {},
+    job_title: "",
+  };
 }
 
 function departmentJson(d: { id: string; name: string; parentId: string | null; leaderOpenId?: string }) {

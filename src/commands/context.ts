@@ -3,6 +3,7 @@ import type { AppConfig } from "../config";
 import type { Db } from "../db/client";
 import type { Database } from "../db/tables";
 import type { Actor } from "../policies/actor";
+import type { DirectoryReader } from "../domain/orgSync";
 import type { Observability } from "../observability";
 import type { Storage } from "../storage";
 
@@ -15,6 +16,8 @@ export interface Deps {
   obs?: Observability;
   /** where attachment bytes live; unset: built from config (src/storage) on first use */
   storage?: Storage;
+  /** the platform's contact directory, for org sync (set by the bot runtime; unset: sync is unavailable) */
+  directory?: DirectoryReader;
 }
 
 export interface CommandContext {

@@ -4,6 +4,7 @@ import { presentLight } from "../presenters/light";
 import { loadWorkCalendar } from "./calendarLoader";
 import type { Executor } from "../db/client";
 import { findDepartmentById, findUserName, loadUserActor, usersWithRole } from "../db/repositories/org";
+import { deputiesOf } from "../db/repositories/delegations";
 import type { OutgoingMessage } from "../db/repositories/outbox";
 import type { RequestRow, TaskRow } from "../db/tables";
 import { canView } from "../policies/visibility";
@@ -28,6 +29,7 @@ export async function messageFor(
   const requester = { name: await findUserName(db, request.requesterId) };
   const { cardKey, ...rest } = extra;
   const sensitive = request.classification === "sensitive";
+  to = await withDeputies(db, to, request, new Date((task ?? request).updatedAt));
   if (sensitive) to = await viewersAmong(db, request, to);
   const payload = {
     requestId: request.id,
@@ -62,6 +64,19 @@ export async function messageFor(
     requestId: request.id,
     taskId: task?.id ?? null,
   }));
+}
+
+/**
+ * What reaches a person who delegates (代理) also reaches their deputy in force at the change (`at`, the changed
+ * row's updatedAt on the injectable clock), for a delegation covering the request's category.
+ */
+async function withDeputies(db: Executor, to: To[], request: RequestRow, at: Date): Promise<To[]> {
+  const openIds = to.filter((r) => r.type === "open_id").map((r) => r.id);
+  if (openIds.length === 0) return to;
+  const people = await db.selectFrom("users").select("id").where("openId", "in", openIds).execute();
+  const deputies = await deputiesOf(db, people.map((p) => p.id), at, request.category);
+  const extra = deputies.filter((d) => !to.some((r) => r.type === "open_id" && r.id === d.openId));
+  return [...to, ...[...new Set(extra.map((d) => d.openId))].map((id) => ({ type: "open_id" as const, id }))];
 }
 
 /**

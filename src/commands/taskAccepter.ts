@@ -1,4 +1,6 @@
+import { ASSIGNMENT_MODE_LABELS, pickAssignee, type AssignmentMode } from "../domain/assignment";
 import { DomainError } from "../domain/types";
+import { availableHandlers } from "../db/repositories/assignment";
 import { hasDepartmentRole } from "../policies/actor";
 import { findDepartmentById, loadUserActor, usersWithRole } from "../db/repositories/org";
 import type { Command, CommandContext } from "./context";
@@ -19,16 +21,25 @@ export const taskAccepter: Command<AcceptInput, LockedTask> = async (deps, ctx, 
   const locked = await lockTask(ctx, input.task, "accept");
   const deptId = locked.task.departmentId;
   let assigneeId: number | null = null;
+  let auto: AssignmentMode | null = null;
   if (input.assignee) {
     assigneeId = await handlerOf(ctx, input.assignee, deptId, `/签收 ${locked.request.number} @`);
   } else if (ctx.actor.kind === "user" && hasDepartmentRole(ctx.actor, "handler", deptId)) {
-    // A handler accepting takes the work; a head or dispatcher accepting leaves it to any handler until assigned.
+    // A handler accepting takes the work; a head or dispatcher accepting leaves it to the department's
+    // auto-assignment, or to any handler until assigned.
     assigneeId = ctx.actor.id;
+  } else {
+    const dept = await ctx.trx.selectFrom("departments").select(["assignmentMode", "lastAssignedUserId"]).where("id", "=", deptId).forUpdate().executeTakeFirstOrThrow();
+    assigneeId = pickAssignee(dept.assignmentMode, await availableHandlers(ctx.trx, deptId, deps.now()), dept.lastAssignedUserId);
+    if (assigneeId !== null) {
+      auto = dept.assignmentMode;
+      await ctx.trx.updateTable("departments").set({ lastAssignedUserId: assigneeId }).where("id", "=", deptId).execute();
+    }
   }
   await applyTransition(deps, ctx, locked, {
     action: "accept",
     patch: { assigneeId, acceptedAt: deps.now(), notOursStreak: 0 },
-    data: { assigneeId },
+    data: auto ? { assigneeId, autoAssigned: auto } : { assigneeId },
     messages: async (task, request) => {
       const toRequester = await messageFor(ctx.trx, "task.accepted", [await userRecipient(ctx.trx, request.requesterId)], request, task, {
         text: `您的协同事项已被签收（${ctx.actor.name}），正在办理。`,
@@ -36,7 +47,9 @@ export const taskAccepter: Command<AcceptInput, LockedTask> = async (deps, ctx, 
       const toAssignee =
         assigneeId !== null && assigneeId !== (ctx.actor.kind === "user" ? ctx.actor.id : null)
           ? await messageFor(ctx.trx, "task.assigned", [await userRecipient(ctx.trx, assigneeId)], request, task, {
-              text: `${ctx.actor.name} 将协同事项交给您办理，请在截止时间前办结。`,
+              text: auto
+                ? `协同事项已签收（${ctx.actor.name}），按本部门${ASSIGNMENT_MODE_LABELS[auto]}规则由您办理，请在截止时间前办结。`
+                : `${ctx.actor.name} 将协同事项交给您办理，请在截止时间前办结。`,
             })
           : [];
       return [...toRequester, ...toAssignee];

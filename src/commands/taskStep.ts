@@ -9,7 +9,7 @@ import { acceptDeadline, ruleOf } from "./escalationPolicy";
 import { inboundCardKey, refreshInboundCard } from "./notifications";
 import type { RequestRow, TaskRow, TaskUpdate } from "../db/tables";
 import { actorName, actorUserId } from "../policies/actor";
-import { authorize, can, canView } from "../policies/task";
+import { actingAs, authorize, can, canView } from "../policies/task";
 import type { CommandContext, Deps } from "./context";
 
 /**
@@ -21,6 +21,8 @@ export type TaskRef = { taskId: number } | { requestNumber: string; departmentCo
 export interface LockedTask {
   request: RequestRow;
   task: TaskRow;
+  /** "X（代 Y）" when the actor acted as a deputy (代理) */
+  actedAs?: string;
   /** every task of the request, locked, `task` included */
   tasks: TaskRow[];
 }
@@ -59,6 +61,12 @@ export async function lockTask(ctx: CommandContext, ref: TaskRef, action: TaskAc
 export async function assertMayAct(ctx: CommandContext, locked: LockedTask, action: TaskAction): Promise<void> {
   const { request, task } = locked;
   authorize(ctx.actor, action, { request, task }, request.number);
+  // A deputy allowed only through a delegation acts as the delegator, named "X（代 Y）", from here to commit.
+  const acting = actingAs(ctx.actor, action, { request, task });
+  if (acting) {
+    ctx.actor = acting;
+    locked.actedAs = acting.name;
+  }
   try {
     assertTransition(action, task.state, task);
   } catch (err) {

@@ -26,7 +26,17 @@ export interface DepartmentTable {
   active: Generated<boolean>;
   createdAt: CreatedAt;
   updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** 省/市/县区/乡镇 level of a government (null: an agency under one) */
+  level: ColumnType<DepartmentLevel | null, DepartmentLevel | null | undefined, DepartmentLevel | null>;
+  /** who gets an accepted task when the accepting person names nobody */
+  assignmentMode: ColumnType<AssignmentMode, AssignmentMode | undefined, AssignmentMode>;
+  /** round-robin: the handler assigned last */
+  lastAssignedUserId: ColumnType<number | null, number | null | undefined, number | null>;
 }
+
+export type DepartmentLevel = "province" | "city" | "county" | "township";
+export type { AssignmentMode } from "../domain/assignment";
+import type { AssignmentMode } from "../domain/assignment";
 
 export interface UserTable {
   id: Generated<number>;
@@ -38,6 +48,23 @@ export interface UserTable {
   dailyDigest: Generated<boolean>;
   createdAt: CreatedAt;
   updatedAt: ColumnType<Date, Date | string | undefined, Date | string>;
+  /** on leave: skipped by auto-assignment */
+  onLeave: Generated<boolean>;
+  /** org sync found them gone from the platform directory (their roles were removed; the row stays) */
+  leftAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** 代理: the deputy receives and may act on what the delegator would, for a date range (and maybe one category). */
+export interface DelegationTable {
+  id: Generated<number>;
+  delegatorId: number;
+  deputyId: number;
+  category: string | null;
+  startsAt: Timestamp;
+  endsAt: Timestamp;
+  createdBy: string;
+  createdAt: Timestamp;
+  revokedAt: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface UserRoleTable {
@@ -513,11 +540,13 @@ export interface Database {
   apiTokens: ApiTokenTable;
   chatPreviews: ChatPreviewTable;
   orgVersion: OrgVersionTable;
+  delegations: DelegationTable;
 }
 
 export type Department = Selectable<DepartmentTable>;
 export type InboundEventRow = Selectable<InboundEventTable>;
 export type User = Selectable<UserTable>;
+export type DelegationRow = Selectable<DelegationTable>;
 export type RoutingRuleRow = Selectable<RoutingRuleTable>;
 export type RequestRow = Selectable<RequestTable>;
 export type NewRequest = Insertable<RequestTable>;

@@ -1,4 +1,5 @@
 import type { Role } from "../domain/types";
+import type { Deputyship } from "./delegation";
 
 export interface RoleGrant {
   role: Role;
@@ -14,6 +15,10 @@ export interface UserActor {
   name: string;
   departmentId: number;
   roles: RoleGrant[];
+  /** active 代理: people this person stands in for now */
+  deputyFor?: Deputyship[];
+  /** set on the acting actor of a deputy: who really acts (the rest names the delegator) */
+  deputyId?: number;
 }
 
 /** An API token not bound to a person (integrations, `npm run token`). */

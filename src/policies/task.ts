@@ -1,10 +1,11 @@
 import { actionExample, hasChatCommand, PARTY_LABELS, TRANSITIONS, type Party, type TaskAction, type TaskFlags } from "../domain/taskTransitions";
 import { DomainError, type Classification, type TaskState } from "../domain/types";
-import { hasDepartmentRole, hasGlobalRole, type Actor } from "./actor";
+import { hasDepartmentRole, hasGlobalRole, type Actor, type UserActor } from "./actor";
+import { actingFor } from "./delegation";
 
 /** What the policies need to know of a request and one of its tasks. */
 export interface TaskSubject {
-  request: { requesterId: number; fromDepartmentId: number; classification: Classification };
+  request: { requesterId: number; fromDepartmentId: number; classification: Classification; category?: string | null };
   task: { departmentId: number; assigneeId: number | null };
 }
 
@@ -25,10 +26,23 @@ export function partiesOf(actor: Actor, s: TaskSubject): Set<Party> {
 }
 
 /**
- * May the actor take this action on this task? A handler who is not the assignee may act only while
- * nobody is assigned (the assignee owns the work once named).
+ * May the actor take this action on this task, themselves or as the deputy (代理) of someone who may?
  */
 export function can(actor: Actor, action: TaskAction, s: TaskSubject): boolean {
+  return canItself(actor, action, s) || actingAs(actor, action, s) !== null;
+}
+
+/** The delegator a deputy acts for when only a delegation allows the action (named "X（代 Y）"), else null. */
+export function actingAs(actor: Actor, action: TaskAction, s: TaskSubject): UserActor | null {
+  if (canItself(actor, action, s)) return null;
+  return actingFor(actor, (who) => canItself(who, action, s), s.request.category);
+}
+
+/**
+ * May the actor take this action on this task by their own roles? A handler who is not the assignee may act
+ * only while nobody is assigned (the assignee owns the work once named).
+ */
+function canItself(actor: Actor, action: TaskAction, s: TaskSubject): boolean {
   const mine = partiesOf(actor, s);
   return TRANSITIONS[action].parties.some((party) => {
     if (!mine.has(party)) return false;

@@ -33,6 +33,7 @@ export async function createBotHarness(
   if (opts.config) h.deps.config = { ...h.deps.config, ...opts.config };
   if (opts.org) await h.importOrg(opts.org);
   const bot = createBotRuntime(h.deps, env, { retryDelaysMs: [300, 600, 1200], ...(opts.delivery ? { delivery: opts.delivery } : {}) });
+  h.deps.directory = bot.directory;
   bot.routes.route("/", miniappRoutes({ appId: bot.config.appId, sandbox: true }));
   const app = createApp(h.deps, { routes: bot.routes, signIn: bot.signIn, platformToken: () => bot.platformToken() });
   const server: ServerType = await new Promise((resolve) => {

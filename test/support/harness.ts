@@ -27,7 +27,7 @@ export async function createHarness(startAt = "2026-11-23T10:00:00+08:00"): Prom
   let now = new Date(startAt);
   const deps: Deps = { db, config: loadConfig({}), now: () => new Date(now) };
   const actor = async (openId: string): Promise<Actor> => {
-    const a = await loadUserActor(db.kysely, { openId });
+    const a = await loadUserActor(db.kysely, { openId }, new Date(now));
     if (!a) throw new Error(`test org has no ${openId}`);
     return a;
   };

@@ -4,6 +4,7 @@ import type { DepartmentRef, RoutingRule } from "../../domain/types";
 import type { Actor, UserActor } from "../../policies/actor";
 import type { Executor } from "../client";
 import type { Department, RoutingRuleRow } from "../tables";
+import { deputyshipsOf } from "./delegations";
 import { remembered, snapshotOf } from "./orgCache";
 import { visibleTo } from "./visibility";
 
@@ -31,10 +32,17 @@ export async function findDepartmentById(db: Executor, id: number): Promise<Depa
   return db.selectFrom("departments").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
 }
 
-/** The person behind a platform openId, with every role, or undefined when xietong does not know them. */
-export async function loadUserActor(db: Executor, by: { openId: string } | { id: number }): Promise<UserActor | undefined> {
+/**
+ * The person behind a platform openId, with every role and the delegations (代理) they hold at `at`, or
+ * undefined when xietong does not know them. The person and roles come from this server's org copy when the
+ * transaction has one; delegations are read each time (they start and end by the clock, not by an org change).
+ */
+export async function loadUserActor(db: Executor, by: { openId: string } | { id: number }, at: Date = new Date()): Promise<UserActor | undefined> {
   const key = "openId" in by ? `open:${by.openId}` : `id:${by.id}`;
-  return (await remembered(db, (s) => s.actors, key, async () => (await readUserActor(db, by)) ?? null)) ?? undefined;
+  const base = (await remembered(db, (s) => s.actors, key, async () => (await readUserActor(db, by)) ?? null)) ?? undefined;
+  if (!base) return undefined;
+  const deputyFor = await deputyshipsOf(db, base.id, at);
+  return deputyFor.length ? { ...base, deputyFor } : base;
 }
 
 async function readUserActor(db: Executor, by: { openId: string } | { id: number }): Promise<UserActor | undefined> {

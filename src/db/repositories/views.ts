@@ -208,8 +208,28 @@ export async function myOpenItems(db: Executor, actor: Actor) {
   return { requests: requests as ListedItem[], tasks: tasks as ListedItem[] };
 }
 
-/** /待办: what waits for this person — approvals, tasks to accept, to assign a handler to, to handle, material to supply. */
-export async function pendingWorkFor(db: Executor, actor: Actor, limit = LIST_LIMIT) {
+type PendingWork = Record<
+  "approvals" | "toAccept" | "toAssign" | "toHandle" | "toConfirm" | "toSupply" | "toRectify" | "toConfirmRectification" | "toDecide",
+  ListedItem[]
+>;
+
+/**
+ * /待办: what waits for this person — approvals, tasks to accept, to assign a handler to, to handle, material to
+ * supply — and, for a deputy (代理), what waits for each person they stand in for (within the delegation's category).
+ */
+export async function pendingWorkFor(db: Executor, actor: Actor, limit = LIST_LIMIT): Promise<PendingWork> {
+  const own = await ownPendingWork(db, actor, limit, null);
+  if (actor.kind !== "user" || !actor.deputyFor?.length) return own;
+  for (const d of actor.deputyFor) {
+    const theirs = await ownPendingWork(db, d.delegator, limit, d.category);
+    for (const key of Object.keys(own) as Array<keyof PendingWork>) {
+      own[key] = [...own[key], ...theirs[key].filter((t) => !own[key].some((o) => o.taskId === t.taskId))];
+    }
+  }
+  return own;
+}
+
+async function ownPendingWork(db: Executor, actor: Actor, limit: number, category: string | null): Promise<PendingWork> {
   if (actor.kind !== "user") return { approvals: [], toAccept: [], toAssign: [], toHandle: [], toConfirm: [], toSupply: [], toRectify: [], toConfirmRectification: [], toDecide: [] };
   const depts = departmentsOf(actor);
   const headOf = depts.filter((d) => hasDepartmentRole(actor, "head", d));
@@ -222,6 +242,7 @@ export async function pendingWorkFor(db: Executor, actor: Actor, limit = LIST_LI
       .select(["tasks.id as taskId", "requests.number", "requests.title", "requests.classification", "tasks.state", "tasks.dueAt", "departments.name as departmentName"])
       .select(["tasks.acceptDueAt", "tasks.dueSoonAt", "tasks.everRed", "tasks.pausedAt", "tasks.completedAt", "tasks.result"])
       .where(visibleTo(actor))
+      .$if(category !== null, (q) => q.where("requests.category", "=", category!))
       .orderBy("tasks.dueAt")
       .limit(limit);
   const approvals = headOf.length
@@ -262,6 +283,7 @@ export async function pendingWorkFor(db: Executor, actor: Actor, limit = LIST_LI
       .select((eb) => eb.fn.coalesce("rectifications.dueAt", "tasks.dueAt").as("dueAt"))
       .select(["tasks.acceptDueAt", "tasks.dueSoonAt", "tasks.everRed", "tasks.pausedAt", "tasks.completedAt", "tasks.result"])
       .where(visibleTo(actor))
+      .$if(category !== null, (q) => q.where("requests.category", "=", category!))
       .orderBy("tasks.id")
       .limit(limit);
   const toRectify = officeOf.length ? await followUps().where("rectifications.state", "=", "open").where("tasks.departmentId", "in", officeOf).execute() : [];
@@ -271,10 +293,7 @@ export async function pendingWorkFor(db: Executor, actor: Actor, limit = LIST_LI
         .where((eb) => eb.or([eb("rectifications.state", "=", "disputed"), eb("evaluations.appealState", "=", "pending")]))
         .execute()
     : [];
-  return { approvals: dedupe(approvals), toAccept, toAssign, toHandle, toConfirm, toSupply, toRectify, toConfirmRectification, toDecide } as Record<
-    "approvals" | "toAccept" | "toAssign" | "toHandle" | "toConfirm" | "toSupply" | "toRectify" | "toConfirmRectification" | "toDecide",
-    ListedItem[]
-  >;
+  return { approvals: dedupe(approvals), toAccept, toAssign, toHandle, toConfirm, toSupply, toRectify, toConfirmRectification, toDecide } as PendingWork;
 }
 
 /** The requesting and target departments of listed requests (targets lead first), for lists that name them. */

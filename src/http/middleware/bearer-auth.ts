@@ -61,7 +61,7 @@ export function bearerAuth(options: BearerAuthOptions = {}): MiddlewareHandler<A
     }
     let actor: Actor = { kind: "token", tokenId: token.id, name: token.name, role: token.role };
     if (token.userId !== null) {
-      const person = await loadUserActor(deps.db.kysely, { id: token.userId });
+      const person = await loadUserActor(deps.db.kysely, { id: token.userId }, deps.now());
       if (!person) return c.json(errorBody("unauthorized", "该令牌绑定的人员已停用，令牌不再有效。"), 401);
       actor = { ...person, roles: [...person.roles, ...(token.role === "integration" ? [] : [{ role: token.role, departmentId: null }])] };
     }

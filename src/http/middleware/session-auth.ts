@@ -23,7 +23,7 @@ export function sessionAuth(): MiddlewareHandler<AppEnv> {
     const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
     if (bearer) {
       const token = await findActiveToken(db, bearer);
-      const person = token?.userId ? await loadUserActor(db, { id: token.userId }) : undefined;
+      const person = token?.userId ? await loadUserActor(db, { id: token.userId }, deps.now()) : undefined;
       if (!person) return c.json(errorBody("unauthorized", "访问令牌无效，或未绑定到人员。"), 401);
       c.set("actor", person);
       await next();
@@ -37,7 +37,7 @@ export function sessionAuth(): MiddlewareHandler<AppEnv> {
     if (c.req.method !== "GET" && c.req.method !== "HEAD" && c.req.header(CSRF_HEADER) !== session.csrfToken) {
       return c.json(errorBody("csrf", "请求缺少有效的 x-csrf-token，请刷新页面后重试。"), 403);
     }
-    const person = await loadUserActor(db, { id: session.userId });
+    const person = await loadUserActor(db, { id: session.userId }, deps.now());
     if (!person) return c.json(errorBody("unauthorized", "您的账号已停用，请联系管理员。"), 401);
     c.set("actor", person);
     c.set("csrfToken", session.csrfToken);

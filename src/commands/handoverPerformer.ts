@@ -1,0 +1,87 @@
+import { appendAudit, requestChain } from "../db/repositories/audit";
+import { enqueueMessages } from "../db/repositories/outbox";
+import { OPEN_TASK_STATES, DomainError } from "../domain/types";
+import { actorUserId, hasDepartmentRole, hasGlobalRole } from "../policies/actor";
+import type { Command } from "./context";
+
+export interface HandoverInput {
+  fromUserId: number;
+  toUserId: number;
+  /** also end the leaving person's department roles (离岗); default true */
+  moveRoles?: boolean | undefined;
+}
+
+export interface HandoverReport {
+  tasks: string[];
+  requests: string[];
+  roles: Array<{ role: string; departmentId: number }>;
+}
+
+const EXAMPLE = "交接人：王芳 → 接替人：孙强（同部门经办人）";
+
+/**
+ * 离岗交接: in one step, the leaving person's open tasks (as handler), their open requests and drafts (as
+ * requester: 待审批, 已退回 awaiting revision, in progress) and their department roles (so approvals and
+ * inboxes now reach the successor) move to the successor. One transaction; each request's trail records it.
+ */
+export const handoverPerformer: Command<HandoverInput, HandoverReport> = async (deps, ctx, input) => {
+  const at = deps.now();
+  const from = await ctx.trx.selectFrom("users").selectAll().where("id", "=", input.fromUserId).forUpdate().executeTakeFirst();
+  const to = await ctx.trx.selectFrom("users").selectAll().where("id", "=", input.toUserId).where("active", "=", true).executeTakeFirst();
+  if (!from) throw new DomainError("not_found", "找不到交接人。", { example: EXAMPLE });
+  if (!to) throw new DomainError("not_found", "找不到接替人，或其账号已停用。", { example: EXAMPLE });
+  if (from.id === to.id) throw new DomainError("invalid_successor", "接替人不能是交接人本人。", { example: EXAMPLE });
+  if (!hasGlobalRole(ctx.actor, "admin") && !hasDepartmentRole(ctx.actor, "head", from.departmentId)) {
+    throw new DomainError("forbidden", "只有管理员或交接人所在部门的负责人可以办理离岗交接。", { example: EXAMPLE });
+  }
+  const who = { actorId: actorUserId(ctx.actor), actorName: ctx.actor.name };
+  const tasks = await ctx.trx
+    .selectFrom("tasks")
+    .innerJoin("requests", "requests.id", "tasks.requestId")
+    .select(["tasks.id", "tasks.requestId", "requests.number"])
+    .where("tasks.assigneeId", "=", from.id)
+    .where("tasks.state", "in", [...OPEN_TASK_STATES])
+    .orderBy("tasks.id")
+    .execute();
+  for (const t of tasks) {
+    await ctx.trx.updateTable("tasks").set({ assigneeId: to.id, updatedAt: at }).where("id", "=", t.id).execute();
+    await appendAudit(ctx.trx, { chain: requestChain(t.requestId), requestId: t.requestId, taskId: t.id, ...who, action: "handover", data: { from: from.name, to: to.name, as: "assignee" }, at });
+  }
+  const openRequestStates = ["pending_approval", "pending_accept", "in_progress", "awaiting_info", "returned", "partially_completed"];
+  const requests = await ctx.trx
+    .selectFrom("requests")
+    .select(["id", "number"])
+    .where("requesterId", "=", from.id)
+    .where("status", "in", openRequestStates)
+    .orderBy("id")
+    .execute();
+  for (const r of requests) {
+    await ctx.trx.updateTable("requests").set({ requesterId: to.id, updatedAt: at }).where("id", "=", r.id).execute();
+    await appendAudit(ctx.trx, { chain: requestChain(r.id), requestId: r.id, ...who, action: "handover", data: { from: from.name, to: to.name, as: "requester" }, at });
+  }
+  const roles: HandoverReport["roles"] = [];
+  if (input.moveRoles !== false) {
+    const grants = await ctx.trx.selectFrom("userRoles").select(["id", "role", "departmentId"]).where("userId", "=", from.id).where("departmentId", "is not", null).execute();
+    for (const g of grants) {
+      const has = await ctx.trx.selectFrom("userRoles").select("id").where("userId", "=", to.id).where("role", "=", g.role).where("departmentId", "=", g.departmentId).executeTakeFirst();
+      if (!has) await ctx.trx.insertInto("userRoles").values({ userId: to.id, role: g.role, departmentId: g.departmentId }).execute();
+      await ctx.trx.deleteFrom("userRoles").where("id", "=", g.id).execute();
+      roles.push({ role: g.role, departmentId: g.departmentId! });
+    }
+  }
+  const report = { tasks: tasks.map((t) => t.number), requests: requests.map((r) => r.number), roles };
+  await appendAudit(ctx.trx, { chain: "org", ...who, action: "handover", data: { from: from.openId, to: to.openId, ...report }, at });
+  const list = (items: string[]) => (items.length ? items.join("、") : "无");
+  await enqueueMessages(
+    ctx.trx,
+    [
+      {
+        topic: "org.handover",
+        to: { type: "open_id", id: to.openId },
+        payload: { text: `${from.name} 的工作已交接给您（${ctx.actor.name} 办理）：经办任务 ${list(report.tasks)}；发起的事项 ${list(report.requests)}。发送 /待办 查看。` },
+      },
+    ],
+    at,
+  );
+  return report;
+};

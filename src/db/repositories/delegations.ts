@@ -1,0 +1,105 @@
+import type { Deputyship } from "../../policies/delegation";
+import type { Executor } from "../client";
+
+/** Delegations in force at `at` that the deputy holds, each with the delegator's roles. */
+export async function deputyshipsOf(db: Executor, deputyId: number, at: Date): Promise<Deputyship[]> {
+  const rows = await db
+    .selectFrom("delegations")
+    .innerJoin("users", "users.id", "delegations.delegatorId")
+    .select(["users.id", "users.openId", "users.name", "users.departmentId", "delegations.category"])
+    .where("delegations.deputyId", "=", deputyId)
+    .where("delegations.revokedAt", "is", null)
+    .where("delegations.startsAt", "<=", at)
+    .where("delegations.endsAt", ">", at)
+    .where("users.active", "=", true)
+    .orderBy("delegations.id")
+    .execute();
+  if (rows.length === 0) return [];
+  const roles = await db
+    .selectFrom("userRoles")
+    .select(["userId", "role", "departmentId"])
+    .where("userId", "in", rows.map((r) => r.id))
+    .execute();
+  return rows.map((r) => ({
+    category: r.category,
+    delegator: {
+      kind: "user" as const,
+      id: r.id,
+      openId: r.openId,
+      name: r.name,
+      departmentId: r.departmentId,
+      roles: roles.filter((g) => g.userId === r.id).map((g) => ({ role: g.role, departmentId: g.departmentId })),
+    },
+  }));
+}
+
+export interface DelegationView {
+  id: number;
+  delegatorId: number;
+  delegatorName: string;
+  deputyId: number;
+  deputyName: string;
+  category: string | null;
+  startsAt: Date;
+  endsAt: Date;
+  createdBy: string;
+}
+
+/** Delegations not revoked and not yet over at `at`, given by or to `userId` (every one when null). */
+export async function currentDelegations(db: Executor, at: Date, userId: number | null = null): Promise<DelegationView[]> {
+  return db
+    .selectFrom("delegations")
+    .innerJoin("users as delegator", "delegator.id", "delegations.delegatorId")
+    .innerJoin("users as deputy", "deputy.id", "delegations.deputyId")
+    .select([
+      "delegations.id",
+      "delegations.delegatorId",
+      "delegator.name as delegatorName",
+      "delegations.deputyId",
+      "deputy.name as deputyName",
+      "delegations.category",
+      "delegations.startsAt",
+      "delegations.endsAt",
+      "delegations.createdBy",
+    ])
+    .where("delegations.revokedAt", "is", null)
+    .where("delegations.endsAt", ">", at)
+    .$if(userId !== null, (q) => q.where((eb) => eb.or([eb("delegations.delegatorId", "=", userId!), eb("delegations.deputyId", "=", userId!)])))
+    .orderBy("delegations.startsAt")
+    .execute();
+}
+
+/** People delegating (their work goes to a deputy) at `at`, among `userIds`. */
+export async function delegatingAt(db: Executor, userIds: number[], at: Date): Promise<Set<number>> {
+  if (userIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom("delegations")
+    .select("delegatorId")
+    .where("delegatorId", "in", userIds)
+    .where("revokedAt", "is", null)
+    .where("startsAt", "<=", at)
+    .where("endsAt", ">", at)
+    .execute();
+  return new Set(rows.map((r) => r.delegatorId));
+}
+
+/** Deputies in force at `at` for these people on a request of `category`: who else receives what is sent to them. */
+export async function deputiesOf(
+  db: Executor,
+  delegatorIds: number[],
+  at: Date,
+  category: string | null,
+): Promise<Array<{ delegatorId: number; id: number; openId: string; name: string }>> {
+  if (delegatorIds.length === 0) return [];
+  return db
+    .selectFrom("delegations")
+    .innerJoin("users", "users.id", "delegations.deputyId")
+    .select(["delegations.delegatorId", "users.id", "users.openId", "users.name"])
+    .where("delegations.delegatorId", "in", delegatorIds)
+    .where("delegations.revokedAt", "is", null)
+    .where("delegations.startsAt", "<=", at)
+    .where("delegations.endsAt", ">", at)
+    .where((eb) => (category === null ? eb("delegations.category", "is", null) : eb.or([eb("delegations.category", "is", null), eb("delegations.category", "=", category)])))
+    .where("users.active", "=", true)
+    .execute();
+}
