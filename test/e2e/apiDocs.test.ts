@@ -180,7 +180,7 @@ describe("real answers have the documented shape", () => {
     expect((await notJson.json()).error).toEqual({ code: "invalid_json", message: "请求体不是合法的 JSON。", example: '{"text":"@市监局 核查某公司营业执照 截止:3个工作日"}' });
     const empty = await call(member, "POST", "/api/requests", {});
     expect(empty.status).toBe(400);
-    expect(empty.json.error).toMatchObject({ code: "invalid_input", message: "请求参数有误：text: 无效输入：期望 string，实际接收 undefined" });
+    expect(empty.json.error).toMatchObject({ code: "invalid_input", message: "请求参数有误：text: 请填写 text（与聊天中 /发起 之后的内容相同）或 form（结构化表单）二者之一", example: expect.stringContaining("@市监局") });
     const cursor = await call(member, "GET", "/api/outbox?cursor=not-a-cursor");
     expect(cursor.status).toBe(400);
     expect(cursor.json.error).toMatchObject({ code: "invalid_cursor", message: "翻页参数 cursor 无效：请原样使用上一页返回的 next 值，或去掉 cursor 从第一页开始。" });

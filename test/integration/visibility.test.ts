@@ -79,6 +79,8 @@ const leaked = (answer: string, r: Req) => secretsOf(r).filter((s) => answer.inc
 function valuesFor(name: string, where: "path" | "query"): Array<string | undefined> {
   const requests = [controlAssigned, controlOpen, secretAssigned, secretOpen];
   if (where === "path" && name === "number") return [...requests.map((r) => r.number), MISSING];
+  // Attachment ids: none are made here (test/integration/attachments.test.ts covers their 404s), so every id is unknown.
+  if (where === "path" && name === "id") return ["1", "2", "999999"];
   if (where === "path" && name === "code") return smallOrg.departments.map((d) => d.code);
   if (name === "q") return [undefined, ...requests.flatMap(searchesFor)];
   if (name === "state") return [undefined, TASK_STATES.join(",")];
@@ -89,6 +91,8 @@ function valuesFor(name: string, where: "path" | "query"): Array<string | undefi
   if (name === "due") return [undefined, "overdue", "soon"];
   if (name === "limit") return [undefined, "100"];
   if (name === "cursor") return [undefined];
+  if (name === "figure") return ["volume", "open"];
+  if (name === "month") return ["2026-11", "2026-12"];
   return [];
 }
 

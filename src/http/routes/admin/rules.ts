@@ -15,6 +15,7 @@ import { DomainError } from "../../../domain/types";
 import { presentPlan } from "../../../presenters/plan";
 import type { AppEnv } from "../../env";
 import { errorBody } from "../../errors";
+import { PlanSchema } from "../../schemas";
 import { adminAuth } from "../../middleware/admin-auth";
 import { describe, jsonBody, pathParams } from "../../validation";
 import { dryRunBody, DRY_RUN_EXAMPLE } from "./admin";
@@ -80,6 +81,16 @@ function draftRow(draft: RuleItem, current: RoutingRuleRow | undefined, at: Date
 }
 
 /** The plan (with the 签收时限 too), or the refusal the requester would get, as data. */
+/** One side of the tester's answer: the plan as /发起 would make it, or why it could not route. */
+const TesterOutcomeSchema = z.union([
+  z.strictObject({ ok: z.literal(true), plan: PlanSchema.extend({ acceptDueAt: z.string().meta({ description: "签收时限" }) }) }),
+  z.strictObject({
+    ok: z.literal(false),
+    error: z.strictObject({ code: z.string(), message: z.string(), candidates: z.array(z.strictObject({ code: z.string(), name: z.string() })).optional() }),
+  }),
+]);
+const TesterAnswerSchema = z.strictObject({ saved: TesterOutcomeSchema, edited: TesterOutcomeSchema.nullable() });
+
 async function tryPlan(deps: Deps, input: PlanInput) {
   const db = deps.db.kysely;
   try {
@@ -171,7 +182,7 @@ export const ruleRoutes = new Hono<AppEnv>()
       auth: "admin",
       summary: "调整规则顺序",
       description: "按新顺序列出全部规则的编码；优先级依次改为 10、20、30…，优先级有变的规则各保存为新版本。",
-      responses: { 200: { description: "改了优先级的规则" } },
+      responses: { 200: { description: "改了优先级的规则" }, 422: { description: "所列编码不是全部规则各一次" } },
     }),
     jsonBody(reorderBody, { codes: ["closure", "licence", "tax-proof"] }),
     async (c) => c.json(await runCommand(c.get("deps"), c.get("actor"), routingRuleReorderer, c.req.valid("json"))),
@@ -183,7 +194,7 @@ export const ruleRoutes = new Hono<AppEnv>()
       auth: "admin",
       summary: "规则试算（保存前后对比）",
       description: "与 /发起 相同的路由：按已保存的规则，以及（给出 draft 时）按修改后尚未保存的规则，答复承办部门、命中的规则及版本、办理要求、签收时限与办结时限和说明；不写入任何数据。无法路由时在 saved / edited 中给出原因。",
-      responses: { 200: { description: "两种结果" } },
+      responses: { 200: { description: "两种结果：按已保存的规则（saved）与按修改后的规则（edited，未给 draft 时为 null）", schema: TesterAnswerSchema } },
     }),
     jsonBody(testerBody, { ...DRY_RUN_EXAMPLE, draft: { code: "licence", ...RULE_BODY_EXAMPLE, action: { targets: ["dh-amr"], slaWorkingDays: 3 } } }),
     async (c) => {
