@@ -11,11 +11,10 @@ import * as rectifications from "./2026_12_05_0600_rectifications";
 import * as taskExtensions from "./2026_12_05_0640_task_extensions";
 import * as attachments from "./2026_12_05_0900_attachments";
 import * as dashboardRollups from "./2026_12_05_0910_dashboard_rollups";
-import * as orgVersion from "./2026_12_05_0920_org_version";
-import * as sendSlotsAndListIndexes from "./2026_12_05_0930_send_slots_and_list_indexes";
 import * as calendarNotices from "./2026_12_05_0940_calendar_notices";
 import * as orgAdmin from "./2026_12_05_0950_org_admin";
 import * as parkedDiscard from "./2026_12_05_1000_parked_discard";
+import * as orgVersion from "./2026_12_05_0920_org_version";
 
 /** Every migration, in order. An explicit list (no folder scan) so the Worker bundle has them too. */
 export const migrations: Record<string, Migration> = {
@@ -31,9 +30,8 @@ export const migrations: Record<string, Migration> = {
   "2026_12_05_0640_task_extensions": taskExtensions,
   "2026_12_05_0900_attachments": attachments,
   "2026_12_05_0910_dashboard_rollups": dashboardRollups,
-  "2026_12_05_0920_org_version": orgVersion,
-  "2026_12_05_0930_send_slots_and_list_indexes": sendSlotsAndListIndexes,
   "2026_12_05_0940_calendar_notices": calendarNotices,
   "2026_12_05_0950_org_admin": orgAdmin,
   "2026_12_05_1000_parked_discard": parkedDiscard,
+  "2026_12_05_0920_org_version": orgVersion,
 };

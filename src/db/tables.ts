@@ -119,8 +119,6 @@ export interface TaskTable {
   id: Generated<number>;
   requestId: number;
   departmentId: number;
-  /** the request's requesting department, filled in on insert by a trigger (for the from= lists' index) */
-  fromDepartmentId: ColumnType<number | null, number | null | undefined, never>;
   role: "lead" | "supporting";
   state: TaskState;
   assigneeId: number | null;
@@ -321,11 +319,6 @@ export interface SendQuotaTable {
   /** the worker sending to this recipient now (one at a time keeps the recipient's messages in order) */
   leaseOwner: string | null;
   leaseUntil: Timestamp | null;
-}
-
-/** One taken slot of the app's send quota: slot n starts at n / quota seconds after the epoch (sendQuotas.ts). */
-export interface SendQuotaSlotTable {
-  slot: ColumnType<string, string | number, never>;
 }
 
 /** The inbox: every verified platform event, once per event_id; pending until handled_at is set. */
@@ -533,7 +526,6 @@ export interface Database {
   rectifications: RectificationTable;
   outbox: OutboxTable;
   sendQuotas: SendQuotaTable;
-  sendQuotaSlots: SendQuotaSlotTable;
   inboundEvents: InboundEventTable;
   calendarOverrides: CalendarOverrideTable;
   calendarNotices: CalendarNoticeTable;

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Deps } from "../commands/context";
 import { markDelivered, markFailed, markWaited, queuedFor } from "../db/repositories/outbox";
-import { forgetAppSlots, holdApp, leaseDueRecipients, releaseLease, renewLease, takeAppSlot, type RecipientLease } from "../db/repositories/sendQuotas";
+import { holdApp, leaseDueRecipients, releaseLease, renewLease, takeAppSlot, type RecipientLease } from "../db/repositories/sendQuotas";
 import type { OutboxRow } from "../db/tables";
 
 /** What the delivery job needs from the chat platform (bot/lark implements it with the SDK). */
@@ -27,15 +27,8 @@ export type SendOutcome =
 export interface DeliveryOptions {
   /** this worker's name in the recipient leases; one per loop */
   workerId?: string;
-  /** recipients this worker sends to at once */
+  /** recipients sent to at once */
   concurrency?: number;
-  /**
-   * recipients sent to at once by all workers of all processes together (default: the app's quota over a
-   * recipient's, rounded up, plus one): enough to keep the app at its quota, few enough that the app's slots are
-   * hardly ever all taken, so a busy chat gets a slot whenever its own quota allows and goes at about its own rate
-   * while the other chats share the rest (each held recipient competes for the slots on equal terms)
-   */
-  lanes?: number;
   /** sends per second to one chat or user (the platform allows 5, shared by all bots) */
   perRecipientPerSecond?: number;
   /** sends per second for the whole app, all workers together (the platform allows about 50) */
@@ -69,8 +62,6 @@ export interface DeliveryResult {
 const HORIZON_MS = 1000;
 /** never start a send to a recipient sooner than this after its previous answer (5/s as the platform counts) */
 const GAP_AFTER_ANSWER_MS = 200;
-/** A send starts at most this many slots after its slot began, else it takes a fresh slot (once). */
-const LATE_SLOT_SLOTS = 1.5;
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 type Settings = Required<Omit<DeliveryOptions, "workerId">> & { workerId: string };
@@ -83,16 +74,11 @@ type Settings = Required<Omit<DeliveryOptions, "workerId">> & { workerId: string
  * resend by uuid.
  */
 export async function deliverOutbox(deps: Deps, sender: MessageSender, opts: DeliveryOptions = {}): Promise<DeliveryResult> {
-  // 5/s per chat as the platform counts it (GAP_AFTER_ANSWER_MS keeps every arrival 200 ms after the previous
-  // answer), and a little under the app's 50/s.
-  const perRecipientPerSecond = opts.perRecipientPerSecond ?? 5;
-  const appPerSecond = opts.appPerSecond ?? 48;
   const s: Settings = {
     workerId: opts.workerId ?? randomUUID(),
     concurrency: opts.concurrency ?? 10,
-    perRecipientPerSecond,
-    appPerSecond,
-    lanes: opts.lanes ?? Math.ceil(appPerSecond / perRecipientPerSecond) + 1,
+    perRecipientPerSecond: opts.perRecipientPerSecond ?? 4,
+    appPerSecond: opts.appPerSecond ?? 45,
     parkAfterMs: opts.parkAfterMs ?? deps.config.outboxParkAfterHours * 3600_000,
     leaseMs: opts.leaseMs ?? 60_000,
     perLease: opts.perLease ?? 20,
@@ -102,7 +88,6 @@ export async function deliverOutbox(deps: Deps, sender: MessageSender, opts: Del
   };
   const result: DeliveryResult = { delivered: 0, retried: 0, waited: 0, parked: 0 };
   const lanes = new Map<string, Promise<void>>();
-  await forgetAppSlots(deps.db.kysely, new Date(s.clock() - 60_000), 1000 / s.appPerSecond);
   const fill = async () => {
     if (s.stopping() || lanes.size >= s.concurrency) return;
     const leases = await leaseDueRecipients(deps.db, {
@@ -112,7 +97,6 @@ export async function deliverOutbox(deps: Deps, sender: MessageSender, opts: Del
       horizonMs: HORIZON_MS,
       leaseMs: s.leaseMs,
       limit: s.concurrency - lanes.size,
-      maxLeased: s.lanes,
     });
     for (const lease of leases) {
       const lane = sendToRecipient(deps, sender, s, lease, result)
@@ -133,36 +117,23 @@ export async function deliverOutbox(deps: Deps, sender: MessageSender, opts: Del
 async function sendToRecipient(deps: Deps, sender: MessageSender, s: Settings, lease: RecipientLease, result: DeliveryResult): Promise<void> {
   const db = deps.db.kysely;
   const now = s.clock;
-  const interval = 1000 / s.appPerSecond;
   const waitUntil = async (t: number) => {
     const ms = t - now();
     if (ms > 0) await s.sleep(ms);
   };
   let nextSendAt = lease.nextSendAt.getTime();
-  let leaseUntil = lease.leasedUntil.getTime();
   try {
     for (const message of await queuedFor(db, lease, s.perLease)) {
       if (s.stopping()) break;
       // First in, first out: a message waiting for its retry holds back the ones behind it.
       if (new Date(message.nextAttemptAt) > deps.now()) break;
       if (nextSendAt - now() > HORIZON_MS) break;
-      // Renewed once half of it is gone (not before every send): until it ends no other worker can take it.
-      if (now() > leaseUntil - s.leaseMs / 2) {
-        leaseUntil = now() + s.leaseMs;
-        if (!(await renewLease(db, lease.scope, s.workerId, new Date(leaseUntil)))) return;
-      }
-      // The app's first free slot from when this recipient may next be sent to. A slot missed by more than a
-      // little (this process was busy) would crowd the next second: it is exchanged once for a fresh one, used
-      // however late (a process that stalls that long is slow for everyone; a 429 then holds every worker).
-      let slot: number | null = null;
-      for (let tries = 0; tries < 2 && slot === null; tries++) {
-        const taken = await takeAppSlot(db, new Date(Math.max(nextSendAt, now())), new Date(now()), interval, HORIZON_MS);
-        if (!taken) break;
-        await waitUntil(taken.getTime());
-        if (tries === 1 || now() - taken.getTime() <= LATE_SLOT_SLOTS * interval) slot = taken.getTime();
-      }
-      if (slot === null) break;
-      const startedAt = Math.max(now(), nextSendAt, slot);
+      await waitUntil(nextSendAt);
+      if (!(await renewLease(db, lease.scope, s.workerId, new Date(now() + s.leaseMs)))) return;
+      const slot = await takeAppSlot(db, new Date(now()), 1000 / s.appPerSecond, HORIZON_MS);
+      if (!slot) break;
+      await waitUntil(slot.getTime());
+      const startedAt = Math.max(now(), nextSendAt, slot.getTime());
       const outcome = await sender.send(message).catch((err: Error): SendOutcome => ({ ok: false, retryable: true, error: err.message }));
       const answeredAt = Math.max(now(), startedAt);
       nextSendAt = Math.max(startedAt + 1000 / s.perRecipientPerSecond, answeredAt + GAP_AFTER_ANSWER_MS);

@@ -110,7 +110,6 @@ export async function seedBulk(db: Db, opts: BulkSeedOptions): Promise<BulkSeed>
       from users join departments on departments.id = users.department_id
       where departments.code in ${deptCodes} and users.open_id like ${`ou_${cp}_%`})`;
 
-
   const counts = await db.transaction(async (trx) => {
     await sql`
       insert into departments (code, name, aliases, chat_id)
@@ -231,9 +230,9 @@ export async function seedBulk(db: Db, opts: BulkSeedOptions): Promise<BulkSeed>
       )
       -- The tasks come from the plan too (request ids were drawn from the sequence there), not from the insert above;
       -- the foreign keys are checked at the end of the statement, when both are in.
-      insert into tasks (request_id, department_id, from_department_id, role, state, assignee_id, sla_working_days, outbound_approval, completion_review, due_at, original_due_at,
+      insert into tasks (request_id, department_id, role, state, assignee_id, sla_working_days, outbound_approval, completion_review, due_at, original_due_at,
                          paused_at, result, last_reason, accepted_at, completed_at, created_at, updated_at)
-      select p.request_id, dl.id, fl.id, t.role, t.state, ul.id,
+      select p.request_id, dl.id, t.role, t.state, ul.id,
              p.sla, t.state = 'pending_approval' or p.h_sup % 4 = 0, false, p.due_at, p.due_at,
              case when t.state = 'awaiting_info' then least(${nowIso}::timestamptz, p.created_at + interval '3 hours') end,
              case when t.state = 'completed' then '经核查，情况属实，已办结。' end,
@@ -249,8 +248,6 @@ export async function seedBulk(db: Db, opts: BulkSeedOptions): Promise<BulkSeed>
         select 'supporting', p.sup_i, p.sup_state where p.joint
       ) t
       join dl on dl.i = t.dept_i
-      -- the trigger that copies the request's department cannot see requests inserted by this same statement
-      join dl fl on fl.i = p.from_i
       -- handlers (slots 2 and 3) hold the accepted tasks
       left join ul on t.state in ('in_progress','awaiting_info','completed') and ul.k = t.dept_i * ${U}::int + 2 + p.g % 2
       order by p.request_id, t.role`.execute(trx);

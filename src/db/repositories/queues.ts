@@ -77,8 +77,7 @@ export async function inboundTasks(
     .where("tasks.departmentId", "=", q.departmentId)
     .where("tasks.state", "in", q.states as TaskState[])
     .where(visibleTo(q.viewer))
-    // On the task's own copy, so that tasks_inbound_from_open_idx finds the page without visiting the requests.
-    .$if(q.fromDepartmentId !== undefined, (qb) => qb.where("tasks.fromDepartmentId", "=", q.fromDepartmentId!))
+    .$if(q.fromDepartmentId !== undefined, (qb) => qb.where("requests.fromDepartmentId", "=", q.fromDepartmentId!))
     .$if(q.dueBefore !== undefined, (qb) => qb.where("tasks.dueAt", "<", q.dueBefore!))
     .$if(!!q.runningOnly, (qb) => qb.where("tasks.state", "<>", "awaiting_info"))
     .$if(q.dueAfter !== undefined, (qb) => qb.where("tasks.dueAt", ">=", q.dueAfter!))

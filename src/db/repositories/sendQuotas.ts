@@ -2,10 +2,9 @@ import { sql } from "kysely";
 import type { Db, Executor } from "../client";
 import type { OutboxRow } from "../tables";
 
-// The platform's send quotas, shared by every delivery worker of every process: the app's (about 50 sends/s) as
-// slots in send_quota_slots, each taken once, plus one send_quotas row for the app (the hold after a 429) and one
-// per recipient (5/s per chat or user). A worker leases a recipient before sending to it, so one recipient's
-// messages go out one at a time and in order, spaced by the time stored in its row.
+// The platform's send quotas, shared by every delivery worker of every process: one row for the whole app
+// (about 50 sends/s) and one per recipient (5/s per chat or user). A worker leases a recipient before sending
+// to it, so one recipient's messages go out one at a time and in order, spaced by the time stored in its row.
 
 export const APP_SCOPE = "app";
 
@@ -19,8 +18,6 @@ export interface RecipientLease {
   recipientId: string;
   /** the earliest time the next send to this recipient may start */
   nextSendAt: Date;
-  /** the lease ends then (the quotas' clock) unless renewed */
-  leasedUntil: Date;
 }
 
 export interface LeaseRequest {
@@ -33,12 +30,6 @@ export interface LeaseRequest {
   horizonMs: number;
   leaseMs: number;
   limit: number;
-  /**
-   * Recipients held by all workers of all processes together, at most (unexpired leases). Every held recipient
-   * queues for the app's slots; with more of them than the app's quota divided by a recipient's, a busy chat
-   * waits behind the others for its slot and falls below its own quota. Unlimited when omitted.
-   */
-  maxLeased?: number;
 }
 
 /**
@@ -48,21 +39,8 @@ export interface LeaseRequest {
 export async function leaseDueRecipients(db: Db, r: LeaseRequest): Promise<RecipientLease[]> {
   const horizon = new Date(r.now.getTime() + r.horizonMs);
   return db.transaction(async (trx) => {
-    // The app's row, locked: workers lease one at a time, so the count of held recipients below stays true.
-    const app = await trx.selectFrom("sendQuotas").select("nextSendAt").where("scope", "=", APP_SCOPE).forUpdate().executeTakeFirst();
+    const app = await trx.selectFrom("sendQuotas").select("nextSendAt").where("scope", "=", APP_SCOPE).executeTakeFirst();
     if (app && new Date(app.nextSendAt) > horizon) return [];
-    let limit = r.limit;
-    if (r.maxLeased !== undefined) {
-      const held = await trx
-        .selectFrom("sendQuotas")
-        .select((eb) => eb.fn.countAll<string>().as("n"))
-        .where("scope", "<>", APP_SCOPE)
-        .where("leaseOwner", "is not", null)
-        .where("leaseUntil", ">", r.now)
-        .executeTakeFirstOrThrow();
-      limit = Math.min(limit, r.maxLeased - Number(held.n));
-      if (limit <= 0) return [];
-    }
     const { rows } = await sql<{ scope: string; recipientType: OutboxRow["recipientType"]; recipientId: string }>`
       select h.recipient_type, h.recipient_id, h.scope
       from (
@@ -75,7 +53,7 @@ export async function leaseDueRecipients(db: Db, r: LeaseRequest): Promise<Recip
       where h.next_attempt_at <= ${r.dueAt}
         and (q.scope is null or ((q.lease_owner is null or q.lease_until <= ${r.now}) and q.next_send_at <= ${horizon}))
       order by h.id
-      limit ${limit * 4}`.execute(trx);
+      limit ${r.limit * 4}`.execute(trx);
     if (rows.length === 0) return [];
     // More candidates than wanted: a worker leasing at this very moment takes some of them.
     const oldestFirst = rows.map((x) => x.scope);
@@ -96,7 +74,7 @@ export async function leaseDueRecipients(db: Db, r: LeaseRequest): Promise<Recip
           .where((w) => w.or([w("leaseOwner", "is", null), w("leaseUntil", "<=", r.now)]))
           .where("nextSendAt", "<=", horizon)
           .orderBy(sql`array_position(${oldestFirst}::text[], scope)`)
-          .limit(limit)
+          .limit(r.limit)
           .forUpdate()
           .skipLocked(),
       )
@@ -104,7 +82,7 @@ export async function leaseDueRecipients(db: Db, r: LeaseRequest): Promise<Recip
       .execute();
     const byScope = new Map(rows.map((x) => [x.scope, x]));
     return leased
-      .map((l) => ({ ...byScope.get(l.scope)!, nextSendAt: new Date(l.nextSendAt), leasedUntil: new Date(r.now.getTime() + r.leaseMs) }))
+      .map((l) => ({ ...byScope.get(l.scope)!, nextSendAt: new Date(l.nextSendAt) }))
       .sort((a, b) => oldestFirst.indexOf(a.scope) - oldestFirst.indexOf(b.scope));
   });
 }
@@ -126,37 +104,15 @@ export async function releaseLease(db: Executor, scope: string, owner: string, n
 }
 
 /**
- * Takes the app's earliest free send slot that starts at or after `from` (when the recipient's own quota next
- * allows a send), and not before the hold the platform asked for (`holdApp`). Slots are `intervalMs` long and
- * numbered from the epoch; each is taken once by all workers together (its primary key), so sends keep to the app's
- * quota however many workers and recipients there are, and a busy chat's slot is not pushed back behind sends
- * that other chats queued earlier. Answers when the slot starts (the caller waits until then and sends within the
- * slot), or null when no slot is free within `horizonMs` of `now`.
+ * Takes the app's next send slot, `intervalMs` after the one before (or now): the caller waits until the answer.
+ * null when the next slot is further than `horizonMs` away (the platform asked the app to wait).
  */
-export async function takeAppSlot(db: Executor, from: Date, now: Date, intervalMs: number, horizonMs: number): Promise<Date | null> {
-  const last = Math.floor((now.getTime() + horizonMs) / intervalMs);
-  // Two workers picking the same free slot at once: one gets it, the other looks again.
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const { rows } = await sql<{ slot: string }>`
-      with first as (
-        select ceil(greatest(${Math.max(from.getTime(), now.getTime())}::float8, extract(epoch from next_send_at) * 1000) / ${intervalMs}::float8)::bigint as k
-        from send_quotas where scope = ${APP_SCOPE}
-      )
-      insert into send_quota_slots (slot)
-      select s from first, generate_series(first.k, ${last}::bigint) s
-      where not exists (select 1 from send_quota_slots t where t.slot = s)
-      order by s
-      limit 1
-      on conflict do nothing
-      returning slot::text as slot`.execute(db);
-    if (rows[0]) return new Date(Math.ceil(Number(rows[0].slot) * intervalMs));
-  }
-  return null;
-}
-
-/** Forgets slots that ended before `before` (they can no longer be taken). */
-export async function forgetAppSlots(db: Executor, before: Date, intervalMs: number): Promise<void> {
-  await sql`delete from send_quota_slots where slot < ${Math.floor(before.getTime() / intervalMs)}::bigint`.execute(db);
+export async function takeAppSlot(db: Executor, now: Date, intervalMs: number, horizonMs: number): Promise<Date | null> {
+  const { rows } = await sql<{ slot: Date }>`
+    update send_quotas set next_send_at = greatest(next_send_at, ${now}) + ${intervalMs} * interval '1 millisecond'
+    where scope = ${APP_SCOPE} and next_send_at <= ${new Date(now.getTime() + horizonMs)}
+    returning next_send_at - ${intervalMs} * interval '1 millisecond' as slot`.execute(db);
+  return rows[0] ? new Date(rows[0].slot) : null;
 }
 
 /** The platform said the whole app sends too fast: every worker holds off until `until`. */
