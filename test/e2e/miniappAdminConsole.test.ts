@@ -37,14 +37,15 @@ describe("事项检索", () => {
     await page.getByRole("button", { name: "检索" }).click();
     const row = page.locator("li.item").filter({ hasText: n.licence });
     await row.waitFor();
-    expect(await page.locator("li.item").count()).toBe(1);
+    // The list shows recent requests before the search answers: wait for the answer, not for the first row.
+    await expect.poll(() => page.locator("li.item").count(), { timeout: 10_000 }).toBe(1);
     expect(await row.innerText()).toContain("核查某公司营业执照");
     expect(await row.innerText()).toContain("发往 市市场监督管理局");
 
     await box.fill("参保证明");
     await page.getByRole("button", { name: "检索" }).click();
     await page.locator("li.item").filter({ hasText: "出具张三参保证明" }).waitFor();
-    expect(await page.locator("li.item").count()).toBe(1);
+    await expect.poll(() => page.locator("li.item").count(), { timeout: 10_000 }).toBe(1);
     // A supervisor sees the sensitive one too, marked.
     await box.fill("举报线索");
     await page.getByRole("button", { name: "检索" }).click();
@@ -54,7 +55,7 @@ describe("事项检索", () => {
     await page.getByRole("button", { name: "检索" }).click();
     await page.getByLabel("承办部门").selectOption({ label: "市市场监督管理局" });
     await page.locator("li.item").filter({ hasText: n.licence }).waitFor();
-    expect(await page.locator("li.item").count()).toBe(1);
+    await expect.poll(() => page.locator("li.item").count(), { timeout: 10_000 }).toBe(1);
     await page.screenshot({ path: join(SCREENSHOTS, "miniapp-search.png"), fullPage: true });
     await page.locator("li.item").filter({ hasText: n.licence }).click();
     await page.locator("li.task").filter({ hasText: "市市场监督管理局（" }).waitFor();
@@ -174,7 +175,8 @@ describe("admin screens", () => {
     await row.getByLabel("作废原因").fill("该群已解散");
     await row.getByRole("button", { name: "确认作废" }).click();
     await page.getByText(/已作废消息 #\d+。/).waitFor();
-    expect(await page.locator("li.item").filter({ hasText: "oc_dissolved" }).count()).toBe(0);
+    // The flash comes first, the reloaded list after it.
+    await expect.poll(() => page.locator("li.item").filter({ hasText: "oc_dissolved" }).count(), { timeout: 10_000 }).toBe(0);
     const audit = await h.db.kysely.selectFrom("auditEvents").selectAll().where("action", "=", "outbox.discard").executeTakeFirstOrThrow();
     expect(audit).toMatchObject({ actorName: "邹斌", data: { reason: "该群已解散" } });
     await page.close();
