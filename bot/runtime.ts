@@ -111,7 +111,7 @@ export function createBotRuntime(deps: Deps, env: Record<string, string | undefi
     directory: larkDirectory(() => {
       if (!connection) throw new DomainError("unavailable", "服务正在启动，请稍后再试。");
       return connection.client;
-    }),
+    }, { clearTokens: () => connection?.clearTokens() }),
     async platformToken() {
       if (!connection) throw new Error("尚未连接平台（服务正在启动）");
       await connection.platformToken();

@@ -102,6 +102,11 @@ const schema = z
     .min(1, "ATTACHMENT_MAX_BYTES 须为 1 到 1073741824 的整数（字节），例如 52428800（50 MB）")
     .max(1073741824, "ATTACHMENT_MAX_BYTES 须为 1 到 1073741824 的整数（字节），例如 52428800（50 MB）")
     .default(50 * 1024 * 1024),
+  ORG_SYNC_WINDOW: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "通讯录夜间同步时段格式为 HH:mm-HH:mm，例如 ORG_SYNC_WINDOW=02:00-06:00")
+    .refine((v) => v.slice(0, 5) < v.slice(6), "通讯录夜间同步时段的结束须晚于开始，例如 ORG_SYNC_WINDOW=02:00-06:00")
+    .default("02:00-06:00"),
   RECTIFY_WORKING_DAYS: z.coerce.number({ message: "整改时限须为整数个工作日，例如 RECTIFY_WORKING_DAYS=5" }).int("整改时限须为整数个工作日，例如 5").min(1, "整改时限至少 1 个工作日，例如 5").max(60, "整改时限最多 60 个工作日，例如 5").default(5),
   })
   .superRefine((e, ctx) => {
@@ -153,6 +158,8 @@ export interface AppConfig {
   storage: { kind: "local" } | { kind: "s3"; s3: { endpoint: string; bucket: string; accessKeyId: string; secretAccessKey: string; region: string } };
   /** the largest attachment accepted, in bytes */
   attachmentMaxBytes: number;
+  /** ORG_SYNC_WINDOW: the nightly org sync runs once within these local hours (retried until the end on failure) */
+  orgSyncWindow: { from: string; until: string };
 }
 
 /** Reads configuration from the environment; a bad value stops start-up with a message naming the variable. */
@@ -188,6 +195,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? { kind: "s3", s3: { endpoint: e.S3_ENDPOINT!, bucket: e.S3_BUCKET!, accessKeyId: e.S3_ACCESS_KEY_ID!, secretAccessKey: e.S3_SECRET_ACCESS_KEY!, region: e.S3_REGION } }
         : { kind: "local" },
     attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
+    orgSyncWindow: { from: e.ORG_SYNC_WINDOW.slice(0, 5), until: e.ORG_SYNC_WINDOW.slice(6) },
   };
 }
 

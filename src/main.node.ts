@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { loadLarkConfig } from "../bot/lark/config";
 import { createBotRuntime } from "../bot/runtime";
 import { bootstrap } from "./bootstrap";
+import type { Deps } from "./commands/context";
 import { listenHost, loadConfig } from "./config";
 import { createApp } from "./http/app";
 import { miniappRoutes } from "./http/routes/miniappStatic";
@@ -18,8 +19,9 @@ async function main() {
   // Decided before the database is opened: a sandbox that may not run must not touch it either.
   const hostname = listenHost(config, loadLarkConfig() === null);
   const log = createPinoLogger(config.logLevel);
-  const deps = { ...(await bootstrap(config)), obs: { log, metrics: createPrometheusMetrics() } };
+  const deps: Deps = { ...(await bootstrap(config)), obs: { log, metrics: createPrometheusMetrics() } };
   const bot = createBotRuntime(deps);
+  deps.directory = bot.directory; // org sync (the nightly job and the admin console) reads the platform's contact directory
   bot.routes.route("/", miniappRoutes({ appId: bot.config.appId, sandbox: bot.sandbox !== null }));
   const app = createApp(deps, { routes: bot.routes, signIn: bot.signIn, platformToken: () => bot.platformToken() });
   const scheduler = createScheduler(deps, jobs);

@@ -2,7 +2,11 @@ import type * as lark from "@larksuiteoapi/node-sdk";
 import type { Directory, DirectoryDepartment, DirectoryPerson, DirectoryReader } from "../../src/domain/orgSync";
 import { platformFailure } from "./platformError";
 
-const PAGE = 50;
+const PAGE_SIZE = 50;
+/** Token errors: the SDK never refreshes after them, so the cached token is dropped before the retry. */
+const TOKEN_CODES = new Set([99991663, 99991664, 99991661]);
+/** A page the platform failed to give (5xx, network, a stale token) is asked again after these pauses. */
+const RETRY_DELAYS_MS = [200, 1000, 3000];
 
 /**
  * The platform's contact directory (contact.v3) as a platform-neutral Directory: every department under the
@@ -10,7 +14,12 @@ const PAGE = 50;
  * `user.findByDepartment`, both paged (page_token / has_more). Department ids are the custom `department_id`
  * (xietong's department codes); a person's primary department is the first the platform lists.
  */
-export function larkDirectory(client: () => lark.Client): DirectoryReader {
+export function larkDirectory(
+  client: () => lark.Client,
+  opts: { clearTokens?: () => void; pageSize?: number; retryDelaysMs?: number[] } = {},
+): DirectoryReader {
+  const PAGE = opts.pageSize ?? PAGE_SIZE;
+  const pages = (call: (pageToken: string | undefined) => Promise<PageAnswer>) => pagesOf(call, opts.clearTokens ?? (() => undefined), opts.retryDelaysMs ?? RETRY_DELAYS_MS);
   return {
     async read(): Promise<Directory> {
       const c = client();
@@ -50,13 +59,42 @@ export function larkDirectory(client: () => lark.Client): DirectoryReader {
 
 type PageAnswer = { code?: number; msg?: string; data?: { has_more?: boolean; page_token?: string; items?: any[] } };
 
-/** Every item of a paged contact call, page after page; a platform error stops the whole read. */
-async function* pages(call: (pageToken: string | undefined) => Promise<PageAnswer>): AsyncGenerator<any> {
+/** Is a failed call worth asking again: a 5xx or 429, the network, or a token the platform no longer takes. */
+function transient(err: unknown, clearTokens: () => void): boolean {
+  const e = err as { isAxiosError?: boolean; response?: { status?: number; data?: { code?: number } }; message?: string };
+  const code = e?.response?.data?.code;
+  if (code !== undefined && TOKEN_CODES.has(code)) {
+    clearTokens();
+    return true;
+  }
+  const status = e?.response?.status;
+  if (status) return status >= 500 || status === 429;
+  return Boolean(e?.isAxiosError) || /tenant_access_token/.test(e?.message ?? "");
+}
+
+/** One page, asked again after a transient failure; a page answered with a token error code is asked again too. */
+async function onePage(call: () => Promise<PageAnswer>, clearTokens: () => void, delays: number[]): Promise<PageAnswer> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const answer = await call();
+      if (answer.code !== undefined && TOKEN_CODES.has(answer.code) && attempt < delays.length) {
+        clearTokens();
+        await new Promise((r) => setTimeout(r, delays[attempt]));
+        continue;
+      }
+      return answer;
+    } catch (err) {
+      if (attempt >= delays.length || !transient(err, clearTokens)) throw platformFailure(err, "读取通讯录");
+      await new Promise((r) => setTimeout(r, delays[attempt]));
+    }
+  }
+}
+
+/** Every item of a paged contact call, page after page; a platform error (after the retries) stops the whole read. */
+async function* pagesOf(call: (pageToken: string | undefined) => Promise<PageAnswer>, clearTokens: () => void, delays: number[]): AsyncGenerator<any> {
   let token: string | undefined;
   for (let guard = 0; guard < 10_000; guard++) {
-    const answer = await call(token).catch((err) => {
-      throw platformFailure(err, "读取通讯录");
-    });
+    const answer = await onePage(() => call(token), clearTokens, delays);
     if (answer.code !== undefined && answer.code !== 0) throw new Error(`读取通讯录失败：${answer.msg ?? ""}（${answer.code}）`);
     yield* answer.data?.items ?? [];
     if (!answer.data?.has_more || !answer.data.page_token) return;

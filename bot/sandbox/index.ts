@@ -59,6 +59,10 @@ export interface Sandbox {
   refuseUrgent(spec: { code: number; msg: string; count: number }): void;
   issueAuthCode(openId: string, validForMs?: number): string;
   setDepartments(list: Array<{ id: string; name: string; parentId: string | null; leaderOpenId?: string }>): void;
+  /** the organisation renames a department in the contact directory (its id stays) */
+  renameDepartment(id: string, name: string): void;
+  /** the person moves to another department in the contact directory (it becomes their primary one) */
+  moveUser(openId: string, departmentId: string): void;
   users(): SandboxUser[];
   chatsOf(openId: string): SandboxChat[];
   close(): void;
@@ -237,6 +241,17 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     },
     setDepartments: (list) => {
       departments = () => list;
+    },
+    renameDepartment: (deptId, name) => {
+      const list = departments();
+      if (!list.some((d) => d.id === deptId)) throw new Error(`沙箱通讯录中没有部门 ${deptId}`);
+      const renamed = list.map((d) => (d.id === deptId ? { ...d, name } : d));
+      departments = () => renamed;
+    },
+    moveUser: (openId, departmentId) => {
+      const u = store.users.get(openId);
+      if (!u) throw new Error(`沙箱通讯录中没有人员 ${openId}`);
+      store.users.set(openId, { ...u, departmentIds: [departmentId, ...(u.departmentIds ?? []).filter((d) => d !== departmentId)] });
     },
     users: () => [...store.users.values()],
     chatsOf: (openId) => [store.p2pChatFor(openId), ...[...store.chats.values()].filter((c) => c.type === "group" && c.members.includes(openId))],

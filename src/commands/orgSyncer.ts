@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import { appendAudit } from "../db/repositories/audit";
 import { usersWithRole } from "../db/repositories/org";
@@ -10,8 +11,15 @@ import type { Command, Deps } from "./context";
 
 export interface OrgSyncReport extends OrgChanges {
   applied: boolean;
+  /** the previewed changes' digest: apply with it refuses (409) when the directory or the org changed since */
+  fingerprint: string;
   /** people who left, each with the open work to hand over (离岗交接) */
-  handover: Array<{ openId: string; name: string; tasks: string[]; requests: string[] }>;
+  handover: Array<{ openId: string; name: string; tasks: string[]; requests: string[]; link: string }>;
+}
+
+/** A digest of exactly what would change. */
+export function changesFingerprint(c: OrgChanges): string {
+  return createHash("sha256").update(JSON.stringify(c)).digest("hex");
 }
 
 /** Reads the platform's directory (outside any transaction: it is a network call). */
@@ -30,14 +38,18 @@ export async function readDirectory(deps: Deps): Promise<Directory> {
  * roles removed, their open work listed for handover). Nothing is deleted; requests, tasks and the trail keep
  * pointing at the same rows. Audited on the org chain; admins are told what changed.
  */
-export const orgSyncer: Command<{ directory: Directory; apply: boolean }, OrgSyncReport> = async (deps, ctx, input) => {
+export const orgSyncer: Command<{ directory: Directory; apply: boolean; expectedFingerprint?: string | undefined }, OrgSyncReport> = async (deps, ctx, input) => {
   if (!hasGlobalRole(ctx.actor, "admin") && ctx.actor.kind !== "system") throw new DomainError("forbidden", "只有管理员可以同步组织架构。");
   const { trx } = ctx;
   // Two syncs (two servers' nightly jobs, an admin pressing twice) apply one after the other.
   if (input.apply) await sql`select pg_advisory_xact_lock(7424, 9501)`.execute(trx);
   const changes = diffOrg(await knownOrg(trx), input.directory);
+  const fingerprint = changesFingerprint(changes);
+  if (input.apply && input.expectedFingerprint !== undefined && input.expectedFingerprint !== fingerprint) {
+    throw new DomainError("directory_changed", "预览之后通讯录或组织架构又有变动，本次未做任何改动。请重新点「同步预览」，核对后再应用。");
+  }
   const handover = await openWorkOf(trx, changes.people.left.map((p) => p.openId));
-  if (!input.apply) return { ...changes, applied: false, handover };
+  if (!input.apply) return { ...changes, applied: false, fingerprint, handover };
   const at = deps.now();
   const deptId = async (code: string | null) =>
     code === null ? null : ((await trx.selectFrom("departments").select("id").where("code", "=", code).executeTakeFirst())?.id ?? null);
@@ -75,7 +87,7 @@ export const orgSyncer: Command<{ directory: Directory; apply: boolean }, OrgSyn
     await trx.updateTable("users").set({ active: false, leftAt: at, updatedAt: at }).where("id", "=", user.id).execute();
     await trx.deleteFrom("userRoles").where("userId", "=", user.id).execute();
   }
-  const report = { ...changes, applied: true, handover };
+  const report = { ...changes, applied: true, fingerprint, handover };
   // Recorded even when nothing changed: the trail shows each sync ran (and the nightly job finds tonight's).
   await appendAudit(trx, { chain: "org", actorId: actorUserId(ctx.actor), actorName: ctx.actor.name, action: "sync", data: { ...changes, handover }, at });
   if (changeCount(changes) === 0) return report;
@@ -131,7 +143,7 @@ async function openWorkOf(db: Executor, openIds: string[]): Promise<OrgSyncRepor
       .where("status", "in", ["pending_approval", "pending_accept", "in_progress", "awaiting_info", "returned", "partially_completed"])
       .orderBy("id")
       .execute();
-    out.push({ openId, name: u.name, tasks: tasks.map((t) => t.number), requests: requests.map((r) => r.number) });
+    out.push({ openId, name: u.name, tasks: tasks.map((t) => t.number), requests: requests.map((r) => r.number), link: `#handover/${openId}` });
   }
   return out;
 }

@@ -24,6 +24,7 @@ import { outboxRoutes } from "./routes/admin/outbox";
 import { policyRoutes } from "./routes/admin/policies";
 import { ruleRoutes } from "./routes/admin/rules";
 import { calendarRoutes } from "./routes/admin/calendar";
+import { orgRoutes } from "./routes/admin/org";
 import { tokenRoutes } from "./routes/admin/tokens";
 
 /**
@@ -61,6 +62,7 @@ export function createApp(deps: Deps, extra?: { routes: Hono<AppEnv>; signIn?: S
   app.route("/api/admin/escalation-policies", policyRoutes);
   app.route("/api/admin/rules", ruleRoutes);
   app.route("/api/admin/calendar", calendarRoutes);
+  app.route("/api/admin/org", orgRoutes);
   app.route("/api/admin", adminRoutes);
   app.route("/api/auth", authRoutes(extra?.signIn));
   app.route("/api", requestRoutes);

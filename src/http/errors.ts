@@ -17,6 +17,7 @@ const STATUS: Record<string, ContentfulStatusCode> = {
   already_done: 409,
   invalid_state: 409,
   not_allowed: 409,
+  directory_changed: 409,
   rate_limited: 429,
   too_large: 413,
   unsupported_type: 415,

@@ -4,12 +4,8 @@ import { changeCount } from "../domain/orgSync";
 import { localDate, localInstant } from "../domain/calendar";
 import type { Job } from "./job";
 
-/** The nightly window (offices' time): the first run after its start syncs; a failing platform is retried until its end. */
-export const NIGHTLY_SYNC_FROM = "02:00";
-export const NIGHTLY_SYNC_UNTIL = "06:00";
-
 /**
- * Nightly org sync from the platform's contact directory: once a night (the first minute after 02:00 without a
+ * Nightly org sync from the platform's contact directory: once a night (the first minute of ORG_SYNC_WINDOW without a
  * sync recorded since), applied as the system. Servers without the platform's directory (Workers today) skip it.
  */
 export const orgSync: Job = {
@@ -18,8 +14,10 @@ export const orgSync: Job = {
     if (!deps.directory) return { synced: 0, changes: 0 };
     const now = deps.now();
     const today = localDate(now, deps.config.deadline);
-    const from = localInstant(today, NIGHTLY_SYNC_FROM, deps.config.deadline);
-    if (now < from || now >= localInstant(today, NIGHTLY_SYNC_UNTIL, deps.config.deadline)) return { synced: 0, changes: 0 };
+    // The nightly window (ORG_SYNC_WINDOW, offices' time): the first run after its start syncs; a failing platform is retried until its end.
+    const window = deps.config.orgSyncWindow;
+    const from = localInstant(today, window.from, deps.config.deadline);
+    if (now < from || now >= localInstant(today, window.until, deps.config.deadline)) return { synced: 0, changes: 0 };
     const done = await deps.db.kysely
       .selectFrom("auditEvents")
       .select("id")
