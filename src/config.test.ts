@@ -37,6 +37,8 @@ describe("loadConfig: every variable checked at start-up, a wrong one named with
     [{ TIME_ZONE: "Asia/Beijing" }, "TIME_ZONE: TIME_ZONE 须是 IANA 时区名，例如 TIME_ZONE=Asia/Shanghai"],
     [{ END_OF_WORKDAY: "5:30pm" }, "END_OF_WORKDAY: 下班时间格式为 HH:mm，例如 17:30"],
     [{ WORKING_HOURS: "18:00-09:00" }, "WORKING_HOURS: 工作时间的结束须晚于开始，例如 09:00-18:00"],
+    [{ ORG_SYNC_WINDOW: "2-6" }, "ORG_SYNC_WINDOW: 通讯录夜间同步时段格式为 HH:mm-HH:mm，例如 ORG_SYNC_WINDOW=02:00-06:00"],
+    [{ ORG_SYNC_WINDOW: "06:00-02:00" }, "ORG_SYNC_WINDOW: 通讯录夜间同步时段的结束须晚于开始，例如 ORG_SYNC_WINDOW=02:00-06:00"],
     [{ PORT: "99999" }, "PORT: 端口须为 0 到 65535 的整数，例如 PORT=8787"],
     [{ PORT: "http" }, "PORT: 端口须为 0 到 65535 的整数，例如 PORT=8787"],
     [{ DATABASE_URL: "mysql://db/xt" }, "DATABASE_URL: DATABASE_URL 是 PostgreSQL 连接串，例如 postgres://"],
