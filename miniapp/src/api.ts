@@ -11,6 +11,7 @@ import type { policyRoutes } from "../../src/http/routes/admin/policies";
 import type { ruleRoutes } from "../../src/http/routes/admin/rules";
 import type { outboxRoutes } from "../../src/http/routes/admin/outbox";
 import type { tokenRoutes } from "../../src/http/routes/admin/tokens";
+import type { orgRoutes } from "../../src/http/routes/admin/org";
 
 // Typed calls to the server (Hono RPC): the route definitions are the contract, so a changed route or body
 // breaks `tsc -p miniapp/tsconfig.json` instead of the page.
@@ -34,6 +35,7 @@ export const api = {
   policies: hc<typeof policyRoutes>("/api/admin/escalation-policies", options),
   tokens: hc<typeof tokenRoutes>("/api/admin/tokens", options),
   parked: hc<typeof outboxRoutes>("/api/admin/outbox", options),
+  org: hc<typeof orgRoutes>("/api/admin/org", options),
 };
 
 export class ApiError extends Error {

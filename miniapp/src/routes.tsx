@@ -2,6 +2,7 @@ import type { ComponentChildren } from "preact";
 import type { Me } from "./api";
 import { DashboardPage } from "./pages/supervision/DashboardPage";
 import { CalendarPage } from "./pages/admin/CalendarPage";
+import { OrgPage } from "./pages/admin/OrgPage";
 import { PoliciesPage } from "./pages/admin/PoliciesPage";
 import { RulesPage } from "./pages/admin/RulesPage";
 import { ParkedMessagesPage } from "./pages/admin/ParkedMessagesPage";
@@ -52,6 +53,7 @@ export const ROUTES: readonly Route[] = [
   { key: "calendar", tab: "节假日", area: "admin", allowed: (me) => hasGlobalRole(me, "admin"), render: () => <CalendarPage /> },
   { key: "policies", tab: "督办策略", area: "admin", allowed: (me) => hasGlobalRole(me, "admin"), render: () => <PoliciesPage /> },
   { key: "search", tab: "检索", area: "supervision", allowed: (me) => hasGlobalRole(me, "supervisor", "admin"), render: () => <SearchPage /> },
+  { key: "org", tab: "组织机构", area: "admin", allowed: (me) => hasGlobalRole(me, "admin"), render: () => <OrgPage /> },
   { key: "tokens", tab: "访问令牌", area: "admin", allowed: (me) => hasGlobalRole(me, "admin"), render: () => <TokensPage /> },
   { key: "parked", tab: "搁置消息", area: "admin", allowed: (me) => hasGlobalRole(me, "admin"), render: () => <ParkedMessagesPage /> },
   { key: "new", area: "requests", render: () => <RaisePage /> },

@@ -24,7 +24,7 @@ export function changesFingerprint(c: OrgChanges): string {
 
 /** Reads the platform's directory (outside any transaction: it is a network call). */
 export async function readDirectory(deps: Deps): Promise<Directory> {
-  if (!deps.directory) throw new DomainError("unavailable", "未连接飞书通讯录，无法同步组织架构。");
+  if (!deps.directory) throw new DomainError("no_directory", "本服务未连接飞书通讯录，无法同步组织架构。");
   const dir = await deps.directory.read();
   // An empty answer (no permission on the directory, a misconfigured scope) would read as "everyone left".
   if (dir.people.length === 0) throw new DomainError("empty_directory", "通讯录未返回任何人员，未做任何改动。请检查应用的通讯录权限范围。");

@@ -125,10 +125,10 @@ describe("/api/admin/org", () => {
     expect((await orgAudit()).at(-1)).toMatchObject({ action: "person.update", data: { openId: "ou_member2", department: { to: "tax" } } });
   });
 
-  it("sync without the platform's directory is refused with 503 in Chinese", async () => {
+  it("sync without the platform's directory is refused with 422 in Chinese", async () => {
     const r = await call("POST", "/api/admin/org/sync/preview");
-    expect(r.status).toBe(503);
-    expect(r.body.error.message).toBe("未连接飞书通讯录，无法同步组织架构。");
+    expect(r.status).toBe(422);
+    expect(r.body.error.message).toBe("本服务未连接飞书通讯录，无法同步组织架构。");
     const bad = await call("POST", "/api/admin/org/sync/apply", {});
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain("请填写 fingerprint：同步预览答复中的 fingerprint");

@@ -89,7 +89,7 @@ export const orgRoutes = new Hono<AppEnv>()
       description: "按部门名称或简称、人员姓名搜索（包含即命中）。",
       responses: { 200: { description: "命中的部门与人员", schema: SearchSchema } },
     }),
-    queryParams(orgSearchQuery, "q=市监局"),
+    queryParams(orgSearchQuery, "?q=市监局"),
     async (c) => {
       const q = c.req.valid("query").q;
       const tree = presentOrgTree(await loadOrgTree(c.get("deps").db.kysely));
@@ -133,7 +133,7 @@ export const orgRoutes = new Hono<AppEnv>()
       auth: "admin",
       summary: "通讯录同步预览",
       description: "读取飞书通讯录（contact.v3，分页），答复应用后会有的改动：新增、更名、调整上级的部门，新增、更名、调动、离职的人员，以及离职人员待交接的在办工作。不做任何改动。",
-      responses: { 200: { description: "将要做的改动", schema: SyncSchema }, 502: { description: "飞书开放平台返回错误" }, 503: { description: "未连接飞书通讯录或无法连接" }, 422: { description: "通讯录未返回任何人员" } },
+      responses: { 200: { description: "将要做的改动", schema: SyncSchema }, 502: { description: "飞书开放平台返回错误" }, 503: { description: "无法连接飞书开放平台" }, 422: { description: "本服务未连接飞书通讯录，或通讯录未返回任何人员" } },
     }),
     async (c) => {
       const deps = c.get("deps");
@@ -148,7 +148,7 @@ export const orgRoutes = new Hono<AppEnv>()
       auth: "admin",
       summary: "应用通讯录同步",
       description: "再读一次通讯录，改动与预览（fingerprint）一致才在一个事务中应用并记入组织留痕：离职人员失去全部角色但不删除，其在办工作列出待交接；不一致则 409，不做任何改动。",
-      responses: { 200: { description: "已应用的改动", schema: SyncSchema }, 409: { description: "预览之后通讯录有变动，请重新预览" }, 502: { description: "飞书开放平台返回错误" }, 503: { description: "未连接飞书通讯录或无法连接" }, 422: { description: "通讯录未返回任何人员" } },
+      responses: { 200: { description: "已应用的改动", schema: SyncSchema }, 409: { description: "预览之后通讯录有变动，请重新预览" }, 502: { description: "飞书开放平台返回错误" }, 503: { description: "无法连接飞书开放平台" }, 422: { description: "本服务未连接飞书通讯录，或通讯录未返回任何人员" } },
     }),
     jsonBody(syncApplyBody, { fingerprint: "0".repeat(64) }),
     async (c) => {
