@@ -3,7 +3,9 @@ import type { Deps } from "../src/commands/context";
 import type { AppEnv, SignInExchanger } from "../src/http/env";
 import { perform as handleInbox } from "../src/jobs/inboxWorker";
 import { deliverOutbox } from "../src/jobs/outboxDelivery";
+import type { DirectoryReader } from "../src/domain/orgSync";
 import { connectLark, larkDomain } from "./lark/client";
+import { larkDirectory } from "./lark/directory";
 import { loadLarkConfig } from "./lark/config";
 import { createInboxHandler } from "./lark/inbound";
 import { createLarkSender } from "./lark/sender";
@@ -18,6 +20,8 @@ export interface WorkerBot {
   drain(): Promise<void>;
   /** resolves when the work kicked during this request is done (the entry point hands it to ctx.waitUntil) */
   settled(): Promise<void>;
+  /** the platform's contact directory (org sync: the nightly job and the admin console) */
+  directory: DirectoryReader;
 }
 
 /** Passes per drain: a Worker's waitUntil has a time limit; what is left waits for the next trigger. */
@@ -59,5 +63,6 @@ export function createWorkerBot(deps: Deps, env: Record<string, string | undefin
     platformToken: () => connection.platformToken(),
     drain,
     settled: () => kicked,
+    directory: larkDirectory(() => connection.client, { clearTokens: () => connection.clearTokens() }),
   };
 }

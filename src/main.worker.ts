@@ -1,5 +1,6 @@
 import { createWorkerBot, type WorkerBot } from "../bot/workerRuntime";
 import { loadConfig } from "./config";
+import type { Deps } from "./commands/context";
 import { createDb } from "./db/client";
 import { createApp } from "./http/app";
 import { jobs } from "./jobs";
@@ -36,7 +37,17 @@ export default {
     const db = await createDb({ databaseUrl, poolSize: 1 });
     const run = (async () => {
       try {
-        const deps = { db, config, now: () => new Date() };
+        const deps: Deps = { db, config, now: () => new Date() };
+        // The bot is built first so that the nightly org sync can read the contact directory; a misconfigured bot
+        // stops no job and is reported after them, as before.
+        let bot: WorkerBot | null = null;
+        let botError: unknown = null;
+        try {
+          bot = createWorkerBot(deps, vars);
+          if (bot) deps.directory = bot.directory;
+        } catch (err) {
+          botError = err;
+        }
         for (const job of jobs) {
           try {
             await job.perform(deps);
@@ -44,7 +55,8 @@ export default {
             console.error(JSON.stringify({ level: 50, job: job.name, err: (err as Error).message, msg: "job failed" }));
           }
         }
-        await createWorkerBot(deps, vars)?.drain();
+        if (botError) throw botError;
+        await bot?.drain();
       } finally {
         await db.close();
       }
@@ -65,10 +77,11 @@ export default {
     }
     // Connections do not outlive a Worker request: build the deps per request (no module globals).
     const db = await createDb({ databaseUrl, poolSize: 1 });
-    const deps = { db, config, now: () => new Date() };
+    const deps: Deps = { db, config, now: () => new Date() };
     let bot: WorkerBot | null;
     try {
       bot = createWorkerBot(deps, vars);
+      if (bot) deps.directory = bot.directory;
     } catch (err) {
       await db.close();
       return Response.json({ error: { code: "misconfigured", message: (err as Error).message } }, { status: 500 });

@@ -6,7 +6,7 @@ import type { Job } from "./job";
 
 /**
  * Nightly org sync from the platform's contact directory: once a night (the first minute of ORG_SYNC_WINDOW without a
- * sync recorded since), applied as the system. Servers without the platform's directory (Workers today) skip it.
+ * sync recorded since), applied as the system. Servers without the platform's directory (no Lark app configured) skip it.
  */
 export const orgSync: Job = {
   name: "orgSync",
