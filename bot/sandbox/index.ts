@@ -49,6 +49,8 @@ export interface Sandbox {
   failSends(spec: FailureSpec): void;
   /** makes the next sign-in code exchanges fail as the platform can (500, 429, or an answer too late) */
   failSignIns(spec: FailureSpec): void;
+  /** makes the next contact directory list calls (departments' children, users by department) fail with 500 or 429 */
+  failContact(spec: FailureSpec): void;
   /** fails every send and patch with 429 or 500 while the platform's clock is in [from, until) */
   failDuring(span: FaultSpan): void;
   /** every send, reply and patch that reached the platform, with its time and answer */
@@ -225,6 +227,9 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     },
     failSignIns: (spec) => {
       store.signInFailures = { ...spec };
+    },
+    failContact: (spec) => {
+      store.contactFailures = { ...spec };
     },
     failDuring: (span) => {
       store.faultSpans.push({ ...span });

@@ -178,7 +178,17 @@ export function openApiRoutes(store: SandboxStore, opts: OpenApiOptions) {
   });
 
   // Before /users/:userId, which would otherwise take "find_by_department" for a user id.
+  // An injected failure of a contact list call, as the platform gives one (org sync retries it).
+  const contactFailure = (c: Context) => {
+    const failure = store.takeFailure("contactFailures");
+    if (failure?.status === 429) return larkError(c, 429, 99991400, "request trigger frequency limit");
+    if (failure) return larkError(c, 500, 1, "internal error");
+    return null;
+  };
+
   app.get("/contact/v3/users/find_by_department", (c) => {
+    const failed = contactFailure(c);
+    if (failed) return failed;
     const dept = c.req.query("department_id") ?? "0";
     const all = [...store.users.values()].filter((u) => (dept === "0" ? !u.departmentIds?.length : (u.departmentIds ?? []).includes(dept)));
     const size = Math.min(Number(c.req.query("page_size") ?? 10) || 10, 50);
@@ -195,6 +205,8 @@ export function openApiRoutes(store: SandboxStore, opts: OpenApiOptions) {
   });
 
   app.get("/contact/v3/departments/:departmentId/children", (c) => {
+    const failed = contactFailure(c);
+    if (failed) return failed;
     const parent = c.req.param("departmentId");
     const all = opts.departments().filter((d) => (d.parentId ?? "0") === parent);
     const size = Math.min(Number(c.req.query("page_size") ?? 10) || 10, 50);

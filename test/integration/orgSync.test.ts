@@ -175,4 +175,20 @@ describe("org sync through the SDK against the sandbox's contact directory", () 
     h.setNow("2026-11-24T02:02:00+08:00");
     expect(await orgSync.perform(h.deps)).toEqual({ synced: 0, changes: 0 });
   });
+  it("a page the platform fails (500, 429) is asked again; a platform that keeps failing is answered 502 in Chinese", async () => {
+    h.sandbox.failContact({ status: 500, count: 2 });
+    const asked = pagesAsked;
+    const ok = await call("POST", "/api/admin/org/sync/preview");
+    expect(ok.status).toBe(200);
+    expect(ok.body.people.left).toEqual([]);
+    expect(pagesAsked - asked).toBeGreaterThan(10);
+    h.sandbox.failContact({ status: 429, count: 1 });
+    expect((await call("POST", "/api/admin/org/sync/preview")).status).toBe(200);
+
+    h.sandbox.failContact({ status: 500, count: 4 }); // the first try and all three retries
+    const failed = await call("POST", "/api/admin/org/sync/preview");
+    expect(failed.status).toBe(502);
+    expect(failed.body.error.message).toBe("读取通讯录失败：飞书开放平台返回错误（HTTP 500，错误码 1），请稍后重试；如果问题持续，请联系管理员。");
+    expect(await h.db.kysely.selectFrom("auditEvents").select("id").where("chain", "=", "org").where("action", "=", "sync").execute()).toHaveLength(2);
+  });
 });
