@@ -67,6 +67,8 @@ const requestTrail = (number: string) =>
 
 describe("org sync through the SDK against the sandbox's contact directory", () => {
   let number = "";
+  let taxNumber = "";
+  let taxTrailBefore: Awaited<ReturnType<typeof requestTrail>> = [];
   let fingerprint = "";
   let trailBefore: Awaited<ReturnType<typeof requestTrail>> = [];
   let peopleBefore: Awaited<ReturnType<typeof people>> = [];
@@ -84,6 +86,9 @@ describe("org sync through the SDK against the sandbox's contact directory", () 
     number = r.number;
     await h.as("ou_amrdisp", taskAccepter, { task: { requestNumber: number }, assignee: { name: "王芳" } });
     trailBefore = await requestTrail(number);
+    taxNumber = (await h.as("ou_member", requestCreator, { text: "@税务局 核查某企业发票开具情况", source: "chat" })).request.number;
+    taxTrailBefore = await requestTrail(taxNumber);
+    expect(taxTrailBefore.map((e) => [e.action, (e.data as any).targets])).toEqual([["create", ["tax"]]]);
     peopleBefore = await people();
 
     h.sandbox.renameDepartment("tax", "国家税务总局临江市税务局");
@@ -131,6 +136,8 @@ describe("org sync through the SDK against the sandbox's contact directory", () 
 
     // The request's trail is untouched, and its task is still 王芳's, in 市监局, under that name.
     expect(await requestTrail(number)).toEqual(trailBefore);
+    // The request sent to the renamed department keeps its trail (it names the department by its code, which stays).
+    expect(await requestTrail(taxNumber)).toEqual(taxTrailBefore);
     const task = await h.db.kysely
       .selectFrom("tasks")
       .innerJoin("requests", "requests.id", "tasks.requestId")
