@@ -243,8 +243,9 @@ export const BoardSchema = z.strictObject({
   ),
 });
 
-export const TaskResultSchema = z.strictObject({ taskId: z.number().int(), state });
-export const RequestResultSchema = z.strictObject({ number: z.string(), status: state });
+const actedAs = z.string().optional().meta({ description: "代理人代为操作时，记为「X（代 Y）」；本人操作时没有此项" });
+export const TaskResultSchema = z.strictObject({ taskId: z.number().int(), state, actedAs });
+export const RequestResultSchema = z.strictObject({ number: z.string(), status: state, actedAs });
 export const OkSchema = z.strictObject({ ok: z.literal(true) });
 export const UrgedSchema = z.strictObject({ ok: z.literal(true), urged: z.number().int().meta({ description: "催办了几个部门的任务" }) });
 export const CommentedSchema = z.strictObject({ ok: z.literal(true), commentId: z.number().int() });

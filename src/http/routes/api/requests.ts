@@ -285,7 +285,7 @@ export const requestRoutes = new Hono<AppEnv>()
         decision: c.req.param("decision") as "approve" | "reject",
         comment: c.req.valid("json").comment,
       });
-      return c.json({ number: r.request.number, status: r.request.status as TaskState });
+      return c.json({ number: r.request.number, status: r.request.status as TaskState, ...(r.actedAs ? { actedAs: r.actedAs } : {}) });
     },
   )
   .post(
@@ -307,6 +307,6 @@ export const requestRoutes = new Hono<AppEnv>()
         task: { taskId: Number(c.req.param("id")) },
         assignee: b.assigneeOpenId ? { openId: b.assigneeOpenId } : undefined,
       });
-      return c.json({ taskId: r.task.id, state: r.task.state });
+      return c.json({ taskId: r.task.id, state: r.task.state, ...(r.actedAs ? { actedAs: r.actedAs } : {}) });
     },
   );
