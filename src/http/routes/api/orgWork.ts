@@ -51,7 +51,7 @@ export const handoverBody = z.object({
 });
 const personRef = z.strictObject({ openId: z.string(), name: z.string() });
 const HandoverPreviewSchema = z.strictObject({
-  person: personRef.extend({ department: z.string() }),
+  person: personRef.extend({ department: z.string(), departmentCode: z.string() }),
   tasks: z.array(z.strictObject({ number: z.string(), title: z.string(), state: z.string(), department: z.string() })).meta({ description: "由其经办、未办结的任务" }),
   requests: z.array(z.strictObject({ number: z.string(), title: z.string(), status: z.string() })).meta({ description: "其发起、尚未办结的事项（含退回待修改的草稿与待审批的）" }),
   approvals: z.array(z.strictObject({ number: z.string(), title: z.string() })).meta({ description: "其作为负责人待审批的事项（角色移交后由接替人审批）" }),
@@ -195,8 +195,8 @@ export const orgWorkRoutes = new Hono<AppEnv>()
       const db = c.get("deps").db.kysely;
       const from = await userByOpenId(c, c.req.valid("param").openId, "交接人");
       mayHandOver(c.get("actor"), from.departmentId);
-      const dept = await db.selectFrom("departments").select("name").where("id", "=", from.departmentId).executeTakeFirstOrThrow();
-      return c.json({ person: { openId: from.openId, name: from.name, department: dept.name }, ...(await handoverPreview(db, from.id)) });
+      const dept = await db.selectFrom("departments").select(["name", "code"]).where("id", "=", from.departmentId).executeTakeFirstOrThrow();
+      return c.json({ person: { openId: from.openId, name: from.name, department: dept.name, departmentCode: dept.code }, ...(await handoverPreview(db, from.id)) });
     },
   )
   .post(
