@@ -82,7 +82,11 @@ describe("代理 (delegation) from the mini-app to chat", () => {
     const banner = page.getByRole("status", { name: "代理提示" });
     await expect.poll(() => banner.innerText()).toContain("您正代理 赵敏 处理全部事项，至 11月25日");
     await page.goto(`${h.base}/app/#r/${number}`);
-    await page.locator(".timeline, li").filter({ hasText: "陈静（代 赵敏） 同意" }).first().waitFor();
+    const approvals = page.locator("ol.timeline > li").filter({ hasText: "陈静（代 赵敏）" });
+    await approvals.first().waitFor();
+    // One approval per target department (the joint closure request goes to three), each in the deputy's name.
+    expect((await approvals.allInnerTexts()).length).toBeGreaterThanOrEqual(1);
+    expect(await page.locator("ol.timeline > li").filter({ hasText: "赵敏" }).filter({ hasNotText: "陈静（代 赵敏）" }).count()).toBe(0);
     await shot(page, "miniapp-delegation-timeline");
     await page.close();
   });
@@ -100,7 +104,7 @@ describe("离岗交接 and auto-assignment by the head of 市监局", () => {
     const tasks = page.getByRole("region", { name: "经办的任务" });
     await tasks.locator("li").filter({ hasText: r.number }).waitFor();
     await page.getByRole("button", { name: "交接给接替人" }).click();
-    await page.getByLabel("接替人").selectOption({ label: "孙强" });
+    await page.getByLabel("接替人", { exact: true }).selectOption({ label: "孙强" });
     await page.getByRole("button", { name: "确认交接" }).click();
     await page.getByRole("status").filter({ hasText: "已交接给 孙强：任务 1 项" }).waitFor();
     await expect.poll(() => tasks.locator("li").count()).toBe(0);
