@@ -77,6 +77,14 @@ describe("代理 (delegation) from the mini-app to chat", () => {
     await h.flush();
     await expect.poll(() => lastText("ou_chenjing")).toBe(`陈静（代 赵敏） 已同意 ${number}，已发送至承办部门。`);
     expect(shown(h.sandbox, { receiveId: "ou_liuyang" }).join("\n")).toContain("陈静（代 赵敏）");
+    // The approval card 赵敏 was asked with now shows who decided, in the deputy's name.
+    const cards = h.sandbox
+      .messages({ receiveId: "ou_zhaomin" })
+      .filter((m) => m.msg_type === "interactive")
+      .map((m) => JSON.parse(m.content))
+      .filter((c) => String(c.header?.title?.content ?? "").startsWith(number));
+    const approvalText = (cards.at(-1).body.elements as any[]).flatMap((e) => (e.tag === "form" ? e.elements : [e])).filter((e) => e.tag === "markdown").map((e) => e.content).join("\n");
+    expect(approvalText).toContain("**审批结果**：已同意（陈静（代 赵敏））");
 
     const page = await signInToMiniapp(browser, h.base, "陈静");
     const banner = page.getByRole("status", { name: "代理提示" });

@@ -146,5 +146,12 @@ describe("/api/handover/:openId", () => {
     expect(task.name).toBe("黄磊");
     expect((await orgAudit("handover")).at(-1)).toMatchObject({ actorName: "张伟" });
     expect((await head("GET", "/api/handover/ou_amrhandler")).body.tasks).toEqual([]);
+    // Someone who has left (deactivated by org sync) can still be handed over.
+    const r2 = (await h.as("ou_member", requestCreator, { text: "@市监局 核查某药店的营业执照", source: "chat" })).request;
+    await h.as("ou_amrdisp", taskAccepter, { task: { requestNumber: r2.number }, assignee: { name: "孙强" } });
+    await h.db.kysely.updateTable("users").set({ active: false }).where("openId", "=", "ou_amrhandler2").execute();
+    expect((await head("GET", "/api/handover/ou_amrhandler2")).body.tasks.map((t: any) => t.number)).toEqual([r2.number]);
+    expect((await head("POST", "/api/handover/ou_amrhandler2", { successor: "ou_amrhandler3" })).body.tasks).toEqual([r2.number]);
+    expect((await head("GET", "/api/handover/ou_nobody")).status).toBe(404);
   });
 });

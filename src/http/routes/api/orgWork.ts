@@ -68,9 +68,16 @@ const HandoverReportSchema = z.strictObject({
 const codeParam = pathParams(z.object({ code: z.string().trim().min(1, "请在路径中填写部门编码") }), "/api/departments/city-amr/assignment");
 const openIdParam = pathParams(z.object({ openId: z.string().trim().min(1, "请在路径中填写交接人的 openId") }), "/api/handover/ou_wangfang");
 
-async function userByOpenId(c: { get: (k: "deps") => AppEnv["Variables"]["deps"] }, openId: string, what: string) {
-  const u = await c.get("deps").db.kysely.selectFrom("users").select(["id", "openId", "name", "departmentId"]).where("openId", "=", openId).where("active", "=", true).executeTakeFirst();
-  if (!u) throw new DomainError("not_found", `找不到${what} ${openId}，或其账号已停用。`);
+/** A person by openId; `leftToo` also finds people who have left (a 交接人 after org sync has deactivated them). */
+async function userByOpenId(c: { get: (k: "deps") => AppEnv["Variables"]["deps"] }, openId: string, what: string, leftToo = false) {
+  const u = await c
+    .get("deps")
+    .db.kysely.selectFrom("users")
+    .select(["id", "openId", "name", "departmentId"])
+    .where("openId", "=", openId)
+    .$if(!leftToo, (q) => q.where("active", "=", true))
+    .executeTakeFirst();
+  if (!u) throw new DomainError("not_found", leftToo ? `找不到${what} ${openId}。` : `找不到${what} ${openId}，或其账号已停用。`);
   return u;
 }
 
@@ -193,7 +200,7 @@ export const orgWorkRoutes = new Hono<AppEnv>()
     openIdParam,
     async (c) => {
       const db = c.get("deps").db.kysely;
-      const from = await userByOpenId(c, c.req.valid("param").openId, "交接人");
+      const from = await userByOpenId(c, c.req.valid("param").openId, "交接人", true);
       mayHandOver(c.get("actor"), from.departmentId);
       const dept = await db.selectFrom("departments").select(["name", "code"]).where("id", "=", from.departmentId).executeTakeFirstOrThrow();
       return c.json({ person: { openId: from.openId, name: from.name, department: dept.name, departmentCode: dept.code }, ...(await handoverPreview(db, from.id)) });
@@ -215,7 +222,7 @@ export const orgWorkRoutes = new Hono<AppEnv>()
     async (c) => {
       const deps = c.get("deps");
       const body = c.req.valid("json");
-      const from = await userByOpenId(c, c.req.valid("param").openId, "交接人");
+      const from = await userByOpenId(c, c.req.valid("param").openId, "交接人", true);
       const to = await userByOpenId(c, body.successor, "接替人");
       const r = await runCommand(deps, c.get("actor"), handoverPerformer, { fromUserId: from.id, toUserId: to.id, moveRoles: body.moveRoles });
       const names = new Map((await deps.db.kysely.selectFrom("departments").select(["id", "name"]).execute()).map((d) => [d.id, d.name]));
