@@ -79,10 +79,11 @@ describe("代理 (delegation) from the mini-app to chat", () => {
     expect(shown(h.sandbox, { receiveId: "ou_liuyang" }).join("\n")).toContain("陈静（代 赵敏）");
     // The approval card 赵敏 was asked with now shows who decided, in the deputy's name.
     const cards = h.sandbox
-      .messages({ receiveId: "ou_zhaomin" })
+      .messages({ chatId: h.sandbox.p2pChatFor("ou_zhaomin").chatId })
       .filter((m) => m.msg_type === "interactive")
       .map((m) => JSON.parse(m.content))
-      .filter((c) => String(c.header?.title?.content ?? "").startsWith(number));
+      .filter((c) => String(c.header?.title?.content ?? "").includes(number));
+    expect(cards.at(-1).header.title.content).toMatch(new RegExp(`^已同意 ${number} `));
     const approvalText = (cards.at(-1).body.elements as any[]).flatMap((e) => (e.tag === "form" ? e.elements : [e])).filter((e) => e.tag === "markdown").map((e) => e.content).join("\n");
     expect(approvalText).toContain("**审批结果**：已同意（陈静（代 赵敏））");
 
