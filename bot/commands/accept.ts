@@ -1,4 +1,6 @@
 import { runCommand } from "../../src/commands/context";
+import { findUserName } from "../../src/db/repositories/org";
+import { actedPrefix } from "../../src/policies/delegation";
 import { taskAccepter, type Assignee } from "../../src/commands/taskAccepter";
 import type { ChatCommand } from "../core/types";
 import { takeDepartment, takeNumber } from "./args";
@@ -18,8 +20,12 @@ export const acceptCommand: ChatCommand = {
     const typed = person ? null : takeDepartment(rest).department;
     const dept = typed ? await departmentCodeIfAny(deps, typed) : undefined;
     const assignee: Assignee | undefined = person ? { openId: person.openId } : typed && !dept ? { name: typed } : undefined;
-    const { task } = await runCommand(deps, actor, taskAccepter, { task: { requestNumber: number, departmentCode: dept }, assignee });
+    const done = await runCommand(deps, actor, taskAccepter, { task: { requestNumber: number, departmentCode: dept }, assignee });
     const named = person?.name ?? (assignee && "name" in assignee ? assignee.name : null);
-    return { text: `已签收 ${number}${named ? `，交由 ${named} 办理` : task.assigneeId === actor.id ? "，由您办理" : ""}。发起人已收到通知。` };
+    const task = done.task;
+    // Named by the department's auto-assignment (轮流 / 按在办量) when nobody was named by hand.
+    const auto = !named && task.assigneeId !== null && task.assigneeId !== actor.id ? await findUserName(deps.db.kysely, task.assigneeId) : null;
+    if (auto) return { text: `${actedPrefix(done)}已签收 ${number}，按本部门自动分配交由 ${auto} 办理。发起人已收到通知。` };
+    return { text: `${actedPrefix(done)}已签收 ${number}${named ? `，交由 ${named} 办理` : task.assigneeId === actor.id ? "，由您办理" : ""}。发起人已收到通知。` };
   },
 };

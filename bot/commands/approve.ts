@@ -1,4 +1,5 @@
 import { runCommand } from "../../src/commands/context";
+import { actedPrefix } from "../../src/policies/delegation";
 import { requestApprover } from "../../src/commands/requestApprover";
 import type { ChatCommand } from "../core/types";
 import { takeNumber } from "./args";
@@ -11,7 +12,7 @@ export const approveCommand: ChatCommand = {
   async run({ deps, actor }, args) {
     const { number, rest } = takeNumber(args, this.examples[0]!);
     const done = await runCommand(deps, actor, requestApprover, { request: { requestNumber: number }, decision: "approve", comment: rest });
-    return { text: `${done.actedAs ? `${done.actedAs} ` : ""}已同意 ${number}，已发送至承办部门。` };
+    return { text: `${actedPrefix(done)}已同意 ${number}，已发送至承办部门。` };
   },
 };
 
@@ -23,6 +24,6 @@ export const rejectCommand: ChatCommand = {
   async run({ deps, actor }, args) {
     const { number, rest } = takeNumber(args, this.examples[0]!);
     const done = await runCommand(deps, actor, requestApprover, { request: { requestNumber: number }, decision: "reject", comment: rest });
-    return { text: `${done.actedAs ? `${done.actedAs} ` : ""}已驳回 ${number}，发起人已收到通知。` };
+    return { text: `${actedPrefix(done)}已驳回 ${number}，发起人已收到通知。` };
   },
 };

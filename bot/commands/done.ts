@@ -1,4 +1,5 @@
 import { runCommand } from "../../src/commands/context";
+import { actedPrefix } from "../../src/policies/delegation";
 import { taskCompleter } from "../../src/commands/taskCompleter";
 import type { ChatCommand } from "../core/types";
 import { takeNumber } from "./args";
@@ -10,9 +11,9 @@ export const doneCommand: ChatCommand = {
   examples: ["/办结 XT-2026-000001 经核查，该公司营业执照真实有效"],
   async run({ deps, actor }, args) {
     const { number, rest } = takeNumber(args, this.examples[0]!);
-    const { task } = await runCommand(deps, actor, taskCompleter, { task: { requestNumber: number }, result: rest });
+    const done = await runCommand(deps, actor, taskCompleter, { task: { requestNumber: number }, result: rest });
     return {
-      text: task.reviewPending ? `已提交 ${number} 的办结结果，等待本部门负责人确认。` : `已办结 ${number}，发起人已收到办理结果。`,
+      text: actedPrefix(done) + (done.task.reviewPending ? `已提交 ${number} 的办结结果，等待本部门负责人确认。` : `已办结 ${number}，发起人已收到办理结果。`),
     };
   },
 };

@@ -1,4 +1,5 @@
 import { runCommand } from "../../src/commands/context";
+import { actedPrefix } from "../../src/policies/delegation";
 import { taskReturner } from "../../src/commands/taskReturner";
 import type { ChatCommand } from "../core/types";
 import { takeNumber } from "./args";
@@ -10,11 +11,11 @@ export const returnCommand: ChatCommand = {
   examples: ["/退回 XT-2026-000001 该事项属税务部门职责"],
   async run({ deps, actor }, args) {
     const { number, rest } = takeNumber(args, this.examples[0]!);
-    const { task } = await runCommand(deps, actor, taskReturner, { task: { requestNumber: number }, reason: rest });
+    const done = await runCommand(deps, actor, taskReturner, { task: { requestNumber: number }, reason: rest });
     return {
-      text: task.arbitrationPending
+      text: actedPrefix(done) + (done.task.arbitrationPending
         ? `已退回 ${number}。该任务已连续被两个部门退回，已提交督查指定责任部门。`
-        : `已退回 ${number}，发起人已收到通知。`,
+        : `已退回 ${number}，发起人已收到通知。`),
     };
   },
 };

@@ -1,4 +1,5 @@
 import { runCommand } from "../../src/commands/context";
+import { actedPrefix } from "../../src/policies/delegation";
 import { completionReviewer } from "../../src/commands/completionReviewer";
 import type { ChatCommand } from "../core/types";
 import { takeNumber } from "./args";
@@ -11,8 +12,8 @@ export const confirmCompletionCommand: ChatCommand = {
   examples: ["/确认办结 XT-2026-000001", "/确认办结 XT-2026-000001 结论清楚"],
   async run({ deps, actor }, args) {
     const { number, rest } = takeNumber(args, this.examples[0]!);
-    await runCommand(deps, actor, completionReviewer, { task: { requestNumber: number }, decision: "confirm", comment: rest });
-    return { text: `已确认办结 ${number}。` };
+    const done = await runCommand(deps, actor, completionReviewer, { task: { requestNumber: number }, decision: "confirm", comment: rest });
+    return { text: `${actedPrefix(done)}已确认办结 ${number}。` };
   },
 };
 
@@ -24,7 +25,7 @@ export const sendBackCommand: ChatCommand = {
   examples: ["/退回重办 XT-2026-000001 核查结论缺少依据，请补充执照查询截图"],
   async run({ deps, actor }, args) {
     const { number, rest } = takeNumber(args, this.examples[0]!);
-    await runCommand(deps, actor, completionReviewer, { task: { requestNumber: number }, decision: "sendBack", comment: rest });
-    return { text: `已退回重办 ${number}，经办人已收到理由。` };
+    const done = await runCommand(deps, actor, completionReviewer, { task: { requestNumber: number }, decision: "sendBack", comment: rest });
+    return { text: `${actedPrefix(done)}已退回重办 ${number}，经办人已收到理由。` };
   },
 };

@@ -1,4 +1,5 @@
 import { runCommand } from "../../src/commands/context";
+import { actedPrefix } from "../../src/policies/delegation";
 import { taskTransferrer } from "../../src/commands/taskTransferrer";
 import { DomainError } from "../../src/domain/types";
 import type { ChatCommand } from "../core/types";
@@ -15,7 +16,7 @@ export const transferCommand: ChatCommand = {
     const { department, rest: reason } = takeDepartment(rest);
     if (!department) throw new DomainError("missing_department", "请用 @部门 写明转给哪个部门。", { example });
     // The command resolves the name after checking the person may transfer at all.
-    await runCommand(deps, actor, taskTransferrer, { task: { requestNumber: number }, toDepartment: department, reason });
-    return { text: `已将 ${number} 转办至 ${department}，对方部门和发起人已收到通知。` };
+    const done = await runCommand(deps, actor, taskTransferrer, { task: { requestNumber: number }, toDepartment: department, reason });
+    return { text: `${actedPrefix(done)}已将 ${number} 转办至 ${department}，对方部门和发起人已收到通知。` };
   },
 };

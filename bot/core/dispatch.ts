@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Deps } from "../../src/commands/context";
+import { actedPrefix } from "../../src/policies/delegation";
 import { runCommand } from "../../src/commands/context";
 import { requestApprover } from "../../src/commands/requestApprover";
 import { previewCanceller } from "../../src/commands/previewCanceller";
@@ -93,17 +94,17 @@ export async function handleCardAction(deps: Deps, event: BotCardActionEvent, re
     switch (v.a) {
       case "accept": {
         const r = await runCommand(deps, actor, taskAccepter, { task: taskRef });
-        return { toast: { type: "success", content: "已签收" }, card: await render.task(r.task.id) };
+        return { toast: { type: "success", content: `${actedPrefix(r)}已签收` }, card: await render.task(r.task.id) };
       }
       case "return": {
         const r = await runCommand(deps, actor, taskReturner, { task: taskRef, reason: str(form.reason) });
-        return { toast: { type: "success", content: "已退回" }, card: await render.task(r.task.id) };
+        return { toast: { type: "success", content: `${actedPrefix(r)}已退回` }, card: await render.task(r.task.id) };
       }
       case "transfer": {
         if (!str(form.department).trim()) throw new DomainError("missing_department", "请在「转办时填写部门」中写明转给哪个部门，例如 市税务局。");
         // The command resolves the name after its permission check, so a person who may not transfer is told that.
         const r = await runCommand(deps, actor, taskTransferrer, { task: taskRef, toDepartment: str(form.department).trim(), reason: str(form.reason) });
-        return { toast: { type: "success", content: "已转办" }, card: await render.task(r.task.id, { readOnly: true }) };
+        return { toast: { type: "success", content: `${actedPrefix(r)}已转办` }, card: await render.task(r.task.id, { readOnly: true }) };
       }
       case "approve":
       case "reject": {
@@ -112,22 +113,22 @@ export async function handleCardAction(deps: Deps, event: BotCardActionEvent, re
           decision: v.a,
           comment: str(form.comment),
         });
-        return { toast: { type: "success", content: v.a === "approve" ? "已同意" : "已驳回" }, card: await render.approval(r.request.id) };
+        return { toast: { type: "success", content: `${actedPrefix(r)}${v.a === "approve" ? "已同意" : "已驳回"}` }, card: await render.approval(r.request.id) };
       }
       case "complete": {
         const r = await runCommand(deps, actor, taskCompleter, { task: taskRef, result: str(form.result) });
         const toast = r.task.reviewPending ? "已提交办结结果，等待本部门负责人确认" : "已办结，发起人已收到办理结果";
-        return { toast: { type: "success", content: toast }, card: await render.handler(r.task.id) };
+        return { toast: { type: "success", content: actedPrefix(r) + toast }, card: await render.handler(r.task.id) };
       }
       case "request_info": {
         const r = await runCommand(deps, actor, infoRequester, { task: taskRef, question: str(form.question) });
-        return { toast: { type: "success", content: "已请发起人补正，补正期间暂停计时" }, card: await render.handler(r.task.id) };
+        return { toast: { type: "success", content: `${actedPrefix(r)}已请发起人补正，补正期间暂停计时` }, card: await render.handler(r.task.id) };
       }
       case "confirm":
       case "send_back": {
         const decision = v.a === "confirm" ? "confirm" : "sendBack";
         const r = await runCommand(deps, actor, completionReviewer, { task: taskRef, decision, comment: str(form.comment) });
-        return { toast: { type: "success", content: decision === "confirm" ? "已确认办结" : "已退回重办" }, card: await render.review(r.task.id) };
+        return { toast: { type: "success", content: `${actedPrefix(r)}${decision === "confirm" ? "已确认办结" : "已退回重办"}` }, card: await render.review(r.task.id) };
       }
       case "rate": {
         const r = await runCommand(deps, actor, taskEvaluator, { task: taskRef, score: Number(v.score), comment: str(form.comment) });

@@ -12,6 +12,7 @@ import type { ruleRoutes } from "../../src/http/routes/admin/rules";
 import type { outboxRoutes } from "../../src/http/routes/admin/outbox";
 import type { tokenRoutes } from "../../src/http/routes/admin/tokens";
 import type { orgRoutes } from "../../src/http/routes/admin/org";
+import type { orgWorkRoutes } from "../../src/http/routes/api/orgWork";
 
 // Typed calls to the server (Hono RPC): the route definitions are the contract, so a changed route or body
 // breaks `tsc -p miniapp/tsconfig.json` instead of the page.
@@ -36,6 +37,7 @@ export const api = {
   tokens: hc<typeof tokenRoutes>("/api/admin/tokens", options),
   parked: hc<typeof outboxRoutes>("/api/admin/outbox", options),
   org: hc<typeof orgRoutes>("/api/admin/org", options),
+  orgWork: hc<typeof orgWorkRoutes>("/api", options),
 };
 
 export class ApiError extends Error {
@@ -74,6 +76,8 @@ export type SupervisionItem = InferResponseType<typeof api.supervision.supervisi
 export type SearchItem = InferResponseType<typeof api.supervision.supervision.search.$get, 200>["items"][number];
 export type ApiToken = InferResponseType<typeof api.tokens.index.$get, 200>["items"][number];
 export type ParkedMessage = InferResponseType<typeof api.parked.parked.$get, 200>["items"][number];
+export type Delegation = InferResponseType<typeof api.orgWork.delegations.$get, 200>["given"][number];
+export type HandoverPreview = InferResponseType<(typeof api.orgWork.handover)[":openId"]["$get"], 200>;
 export type Plan = InferResponseType<typeof api.requests.requests.preview.$post, 200>;
 /** The 晾晒 answers: figures per department, the ranking, the weekly trends and the tasks behind a figure. */
 export interface Dashboard {

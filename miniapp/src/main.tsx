@@ -2,6 +2,7 @@ import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api, read, setCsrf, type Me } from "./api";
 import { SignInPage } from "./pages/SignInPage";
+import { DelegationBanner } from "./components/DelegationBanner";
 import { DEFAULT_ROUTE, ROUTES, routeFor } from "./routes";
 import { css } from "./style";
 
@@ -63,6 +64,7 @@ function Shell({ me }: { me: Me }) {
           </a>
         ))}
       </nav>
+      <DelegationBanner me={me} />
       <main>{route.render(arg, me)}</main>
     </div>
   );

@@ -17,6 +17,9 @@ import { RaiseFormPage } from "./pages/requests/RaiseFormPage";
 import { RaisePage } from "./pages/requests/RaisePage";
 import { RequestPage } from "./pages/requests/RequestPage";
 import { PendingWorkPage } from "./pages/work/PendingWorkPage";
+import { DelegationsPage } from "./pages/org/DelegationsPage";
+import { DepartmentSettingsPage } from "./pages/org/DepartmentSettingsPage";
+import { HandoverPage } from "./pages/org/HandoverPage";
 
 // The one route table: every screen of the mini-app, its hash path (#key or #key/arg), the tab it shows as
 // (if any), its area, and who may open it. The shell renders the nav and picks the page from here only.
@@ -56,6 +59,9 @@ export const ROUTES: readonly Route[] = [
   { key: "org", tab: "组织机构", area: "admin", allowed: (me) => hasGlobalRole(me, "admin"), render: () => <OrgPage /> },
   { key: "tokens", tab: "访问令牌", area: "admin", allowed: (me) => hasGlobalRole(me, "admin"), render: () => <TokensPage /> },
   { key: "parked", tab: "搁置消息", area: "admin", allowed: (me) => hasGlobalRole(me, "admin"), render: () => <ParkedMessagesPage /> },
+  { key: "delegations", tab: "我的代理", area: "work", allowed: (me) => hasRole(me, "head", "handler") || hasGlobalRole(me, "admin"), render: (_arg, me) => <DelegationsPage me={me} /> },
+  { key: "dept-settings", tab: "部门设置", area: "admin", allowed: (me) => hasRole(me, "head"), render: (_arg, me) => <DepartmentSettingsPage me={me} /> },
+  { key: "handover", area: "admin", under: "dept-settings", allowed: (me) => hasRole(me, "head") || hasGlobalRole(me, "admin"), render: (arg, me) => <HandoverPage me={me} openId={arg} /> },
   { key: "new", area: "requests", render: () => <RaisePage /> },
   { key: "raise-form", area: "requests", render: () => <RaiseFormPage /> },
   { key: "r", area: "requests", render: (arg) => (arg ? <RequestPage number={arg} /> : <MinePage />) },

@@ -78,4 +78,5 @@ a.chip{font-size:13px;color:#646a73;text-decoration:none;border:1px solid #dee0e
 .rule-editor .field input,.calendar .field input,.policies .field input,.tester .field input{width:100%;box-sizing:border-box;padding:6px}
 .meta.warning,p.warning{color:#de7802}.notice{color:#2ea121}.history .version{margin:6px 0}.history ul{margin:2px 0;padding-left:18px;font-size:13px}
 .compare .result dt{color:#646a73;font-size:13px}.compare .result dd{margin:0 0 6px}
+.delegation-banner{background:#fff4e5;border-left:4px solid #de7802;padding:6px 10px;margin:0}.delegation-banner p{margin:2px 0;font-size:13px}
 `;

@@ -30,14 +30,20 @@ export const delegationSetter: Command<DelegationInput, { id: number; startsAt: 
   const admin = hasGlobalRole(ctx.actor, "admin");
   if (delegatorId === null) throw new DomainError("forbidden", "请指定委托人（delegatorId）。", { example: EXAMPLE });
   if (delegatorId !== self && !admin) throw new DomainError("forbidden", "只能为自己设置代理人；为他人设置须由管理员操作。", { example: EXAMPLE });
-  const delegator = await ctx.trx.selectFrom("users").select(["id", "name", "openId"]).where("id", "=", delegatorId).where("active", "=", true).executeTakeFirst();
-  const deputy = await ctx.trx.selectFrom("users").select(["id", "name", "openId"]).where("id", "=", input.deputyId).where("active", "=", true).executeTakeFirst();
+  const delegator = await ctx.trx.selectFrom("users").select(["id", "name", "openId", "departmentId"]).where("id", "=", delegatorId).where("active", "=", true).executeTakeFirst();
+  const deputy = await ctx.trx.selectFrom("users").select(["id", "name", "openId", "departmentId"]).where("id", "=", input.deputyId).where("active", "=", true).executeTakeFirst();
   if (!delegator) throw new DomainError("not_found", "找不到委托人，或其账号已停用。", { example: EXAMPLE });
   if (!deputy) throw new DomainError("not_found", "找不到代理人，或其账号已停用。请从人员列表中选择。", { example: EXAMPLE });
   if (deputy.id === delegator.id) throw new DomainError("invalid_deputy", "代理人不能是本人，请选择另一位同事。", { example: EXAMPLE });
-  const roles = await ctx.trx.selectFrom("userRoles").select("role").where("userId", "=", delegator.id).execute();
+  const roles = await ctx.trx.selectFrom("userRoles").select(["role", "departmentId"]).where("userId", "=", delegator.id).execute();
   if (!admin && !roles.some((r) => r.role === "head" || r.role === "handler")) {
     throw new DomainError("forbidden", "只有部门负责人或经办人可以设置代理人。", { example: EXAMPLE });
+  }
+  // The deputy must be able to act where the delegator works: a member (or role holder) of one of their departments.
+  const deputyRoles = await ctx.trx.selectFrom("userRoles").select("departmentId").where("userId", "=", deputy.id).execute();
+  const delegatorDepts = new Set([delegator.departmentId, ...roles.map((r) => r.departmentId).filter((d): d is number => d !== null)]);
+  if (![deputy.departmentId, ...deputyRoles.map((r) => r.departmentId)].some((d) => d !== null && delegatorDepts.has(d))) {
+    throw new DomainError("invalid_deputy", `${deputy.name}不在${delegator.name}所在的部门，无法代为处理本部门的事项；请选择本部门的同事。`, { example: EXAMPLE });
   }
   for (const [d, what] of [
     [input.startsOn, "开始日期"],

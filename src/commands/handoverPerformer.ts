@@ -2,6 +2,8 @@ import { appendAudit, requestChain } from "../db/repositories/audit";
 import { enqueueMessages } from "../db/repositories/outbox";
 import { OPEN_TASK_STATES, DomainError } from "../domain/types";
 import { actorUserId, hasDepartmentRole, hasGlobalRole } from "../policies/actor";
+import type { Executor } from "../db/client";
+import type { Actor } from "../policies/actor";
 import type { Command } from "./context";
 
 export interface HandoverInput {
@@ -24,6 +26,50 @@ const EXAMPLE = "交接人：王芳 → 接替人：孙强（同部门经办人�
  * requester: 待审批, 已退回 awaiting revision, in progress) and their department roles (so approvals and
  * inboxes now reach the successor) move to the successor. One transaction; each request's trail records it.
  */
+const openRequestStates = ["pending_approval", "pending_accept", "in_progress", "awaiting_info", "returned", "partially_completed"];
+
+/** Only an admin, or the head of the leaving person's department, hands their work over (and may see the preview). */
+export function mayHandOver(actor: Actor, departmentId: number): void {
+  if (!hasGlobalRole(actor, "admin") && !hasDepartmentRole(actor, "head", departmentId)) {
+    throw new DomainError("forbidden", "只有管理员或交接人所在部门的负责人可以办理离岗交接。", { example: EXAMPLE });
+  }
+}
+
+export interface HandoverPreview {
+  tasks: Array<{ number: string; title: string; state: string; department: string }>;
+  /** their open requests: drafts returned for revision, waiting for approval, in progress */
+  requests: Array<{ number: string; title: string; status: string }>;
+  /** requests of their departments waiting for approval, which they (as head) would approve */
+  approvals: Array<{ number: string; title: string }>;
+  roles: Array<{ role: string; department: string }>;
+}
+
+/** What a handover of this person would move, read without changing anything (the same selection as below). */
+export async function handoverPreview(db: Executor, userId: number): Promise<HandoverPreview> {
+  const tasks = await db
+    .selectFrom("tasks")
+    .innerJoin("requests", "requests.id", "tasks.requestId")
+    .innerJoin("departments", "departments.id", "tasks.departmentId")
+    .select(["requests.number", "requests.title", "tasks.state", "departments.name as department"])
+    .where("tasks.assigneeId", "=", userId)
+    .where("tasks.state", "in", [...OPEN_TASK_STATES])
+    .orderBy("tasks.id")
+    .execute();
+  const requests = await db.selectFrom("requests").select(["number", "title", "status"]).where("requesterId", "=", userId).where("status", "in", openRequestStates).orderBy("id").execute();
+  const roles = await db
+    .selectFrom("userRoles")
+    .innerJoin("departments", "departments.id", "userRoles.departmentId")
+    .select(["userRoles.role", "departments.name as department", "departments.id"])
+    .where("userRoles.userId", "=", userId)
+    .orderBy("userRoles.id")
+    .execute();
+  const headOf = roles.filter((r) => r.role === "head").map((r) => r.id);
+  const approvals = headOf.length
+    ? await db.selectFrom("requests").select(["number", "title"]).where("fromDepartmentId", "in", headOf).where("status", "=", "pending_approval").orderBy("id").execute()
+    : [];
+  return { tasks, requests, approvals, roles: roles.map((r) => ({ role: r.role, department: r.department })) };
+}
+
 export const handoverPerformer: Command<HandoverInput, HandoverReport> = async (deps, ctx, input) => {
   const at = deps.now();
   const from = await ctx.trx.selectFrom("users").selectAll().where("id", "=", input.fromUserId).forUpdate().executeTakeFirst();
@@ -31,9 +77,7 @@ export const handoverPerformer: Command<HandoverInput, HandoverReport> = async (
   if (!from) throw new DomainError("not_found", "找不到交接人。", { example: EXAMPLE });
   if (!to) throw new DomainError("not_found", "找不到接替人，或其账号已停用。", { example: EXAMPLE });
   if (from.id === to.id) throw new DomainError("invalid_successor", "接替人不能是交接人本人。", { example: EXAMPLE });
-  if (!hasGlobalRole(ctx.actor, "admin") && !hasDepartmentRole(ctx.actor, "head", from.departmentId)) {
-    throw new DomainError("forbidden", "只有管理员或交接人所在部门的负责人可以办理离岗交接。", { example: EXAMPLE });
-  }
+  mayHandOver(ctx.actor, from.departmentId);
   const who = { actorId: actorUserId(ctx.actor), actorName: ctx.actor.name };
   const tasks = await ctx.trx
     .selectFrom("tasks")
@@ -47,7 +91,6 @@ export const handoverPerformer: Command<HandoverInput, HandoverReport> = async (
     await ctx.trx.updateTable("tasks").set({ assigneeId: to.id, updatedAt: at }).where("id", "=", t.id).execute();
     await appendAudit(ctx.trx, { chain: requestChain(t.requestId), requestId: t.requestId, taskId: t.id, ...who, action: "handover", data: { from: from.name, to: to.name, as: "assignee" }, at });
   }
-  const openRequestStates = ["pending_approval", "pending_accept", "in_progress", "awaiting_info", "returned", "partially_completed"];
   const requests = await ctx.trx
     .selectFrom("requests")
     .select(["id", "number"])

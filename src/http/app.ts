@@ -9,6 +9,7 @@ import { requestRoutes } from "./routes/api/requests";
 import { viewRoutes } from "./routes/api/views";
 import { dashboardRoutes } from "./routes/api/dashboard";
 import { supervisionRoutes } from "./routes/api/supervision";
+import { orgWorkRoutes } from "./routes/api/orgWork";
 import { authRoutes } from "./routes/auth";
 import { errorBody, handleError } from "./errors";
 import { openApiDocument, renderDocsPage, type OpenApiDocument } from "./openapi";
@@ -72,6 +73,7 @@ export function createApp(deps: Deps, extra?: { routes: Hono<AppEnv>; signIn?: S
   app.route("/api", dashboardRoutes);
   app.route("/api", supervisionRoutes);
   app.route("/api", attachmentRoutes);
+  app.route("/api", orgWorkRoutes);
   // The chat side (webhook, and the sandbox platform offline) is mounted by the entry point.
   if (extra) app.route("/", extra.routes);
 

@@ -15,12 +15,27 @@ export const SettingsSchema = z.strictObject({
   dailyDigest: z.boolean().meta({ description: "每日待办提醒：每个工作日早上发来临期、超期的任务清单；false 为不接收" }),
 });
 
+const personRef = z.strictObject({ openId: z.string(), name: z.string() });
+export const DelegationSchema = z.strictObject({
+  id: z.number().int(),
+  delegator: personRef.meta({ description: "委托人" }),
+  deputy: personRef.meta({ description: "代理人" }),
+  category: z.string().nullable().meta({ description: "只代理这一类别的事项；null 为全部事项" }),
+  startsAt: iso.meta({ description: "开始（首日 0 时）" }),
+  endsAt: iso.meta({ description: "结束（末日次日 0 时，不含），到期自动结束" }),
+  createdBy: z.string(),
+});
+
 export const MeSchema = z.strictObject({
   openId: z.string(),
   name: z.string(),
   department: dept,
   roles: z.array(z.strictObject({ role: z.string(), department: z.string().nullable().meta({ description: "部门编码；全局角色（admin、supervisor）为 null" }) })),
   settings: SettingsSchema,
+  delegations: z.strictObject({
+    given: z.array(DelegationSchema).meta({ description: "我委托他人代理、正在生效的" }),
+    received: z.array(DelegationSchema).meta({ description: "我正在代理他人的" }),
+  }),
 });
 
 export const SignedInSchema = z.strictObject({ me: MeSchema, csrfToken: z.string(), expiresAt: iso });
@@ -228,8 +243,9 @@ export const BoardSchema = z.strictObject({
   ),
 });
 
-export const TaskResultSchema = z.strictObject({ taskId: z.number().int(), state });
-export const RequestResultSchema = z.strictObject({ number: z.string(), status: state });
+const actedAs = z.string().optional().meta({ description: "代理人代为操作时，记为「X（代 Y）」；本人操作时没有此项" });
+export const TaskResultSchema = z.strictObject({ taskId: z.number().int(), state, actedAs });
+export const RequestResultSchema = z.strictObject({ number: z.string(), status: state, actedAs });
 export const OkSchema = z.strictObject({ ok: z.literal(true) });
 export const UrgedSchema = z.strictObject({ ok: z.literal(true), urged: z.number().int().meta({ description: "催办了几个部门的任务" }) });
 export const CommentedSchema = z.strictObject({ ok: z.literal(true), commentId: z.number().int() });

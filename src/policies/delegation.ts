@@ -28,3 +28,8 @@ export function actingFor(actor: Actor, allowed: (who: Actor) => boolean, catego
   }
   return null;
 }
+
+/** The "X（代 Y） " a reply or toast starts with when a deputy acted; empty otherwise. */
+export function actedPrefix(result: { actedAs?: string | undefined }): string {
+  return result.actedAs ? `${result.actedAs} ` : "";
+}

@@ -58,3 +58,6 @@ export function Text(props: { label: string; placeholder: string; value: string;
 
 /** A refusal decided on the page (a chooser left empty), shown like the server's. */
 export const refuse = (message: string) => new ApiError(0, message);
+
+/** "X（代 Y） " before a success message when the signed-in person acted as someone's deputy (代理). */
+export const actedPrefix = (r: { actedAs?: string | undefined }) => (r.actedAs ? `${r.actedAs} ` : "");

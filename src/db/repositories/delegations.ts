@@ -37,8 +37,10 @@ export interface DelegationView {
   id: number;
   delegatorId: number;
   delegatorName: string;
+  delegatorOpenId: string;
   deputyId: number;
   deputyName: string;
+  deputyOpenId: string;
   category: string | null;
   startsAt: Date;
   endsAt: Date;
@@ -55,8 +57,10 @@ export async function currentDelegations(db: Executor, at: Date, userId: number 
       "delegations.id",
       "delegations.delegatorId",
       "delegator.name as delegatorName",
+      "delegator.openId as delegatorOpenId",
       "delegations.deputyId",
       "deputy.name as deputyName",
+      "deputy.openId as deputyOpenId",
       "delegations.category",
       "delegations.startsAt",
       "delegations.endsAt",

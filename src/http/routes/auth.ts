@@ -46,7 +46,7 @@ export function authRoutes(signIn: SignInExchanger | undefined) {
           secure: c.get("secure"),
           maxAge: SESSION_HOURS * 3600,
         });
-        return c.json({ me: await presentMe(deps.db.kysely, person), csrfToken: s.csrfToken, expiresAt: s.expiresAt.toISOString() });
+        return c.json({ me: await presentMe(deps.db.kysely, person, deps.now()), csrfToken: s.csrfToken, expiresAt: s.expiresAt.toISOString() });
       },
     )
     .post("/logout", describe({ tag: "登录", auth: "public", summary: "退出登录", description: "结束会话并清除 Cookie。", responses: { 200: { description: "已退出", schema: OkSchema } } }), async (c) => {

@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { api, read, type Action, type DetailTask } from "../../api";
-import { Panel, Text, type Run } from "../../components/forms";
+import { actedPrefix, Panel, Text, type Run } from "../../components/forms";
 
 
 export function RequestActionForm({ number, urgeable, action, run, onCancel }: { number: string; urgeable: DetailTask[]; action: Action; run: Run; onCancel: () => void }) {
@@ -17,8 +17,8 @@ export function RequestActionForm({ number, urgeable, action, run, onCancel }: {
           title="同意"
           submit="确认同意"
           call={async () => {
-            await read(api.requests.requests[":number"][":decision{approve|reject}"].$post({ param: { number, decision: "approve" }, json: text.trim() ? { comment: text } : {} }));
-            return "已同意，已发往承办部门";
+            const r = await read(api.requests.requests[":number"][":decision{approve|reject}"].$post({ param: { number, decision: "approve" }, json: text.trim() ? { comment: text } : {} }));
+            return `${actedPrefix(r)}已同意，已发往承办部门`;
           }}
         >
           <Text label="审批意见" optional placeholder="如：同意，请各部门抓紧办理" value={text} onInput={setText} />
@@ -32,8 +32,8 @@ export function RequestActionForm({ number, urgeable, action, run, onCancel }: {
           submit="确认驳回"
           danger
           call={async () => {
-            await read(api.requests.requests[":number"][":decision{approve|reject}"].$post({ param: { number, decision: "reject" }, json: { comment: text } }));
-            return "已驳回，发起人已收到理由";
+            const r = await read(api.requests.requests[":number"][":decision{approve|reject}"].$post({ param: { number, decision: "reject" }, json: { comment: text } }));
+            return `${actedPrefix(r)}已驳回，发起人已收到理由`;
           }}
         >
           <Text label="驳回理由" placeholder="如：请补充企业统一社会信用代码后再发起" value={text} onInput={setText} />

@@ -1,7 +1,7 @@
 import { EVALUATION_LABELS } from "../../../../src/domain/types";
 import { useState } from "preact/hooks";
 import { api, read, type Action, type Department, type DetailTask } from "../../api";
-import { Panel, refuse, Text, type Run } from "../../components/forms";
+import { actedPrefix, Panel, refuse, Text, type Run } from "../../components/forms";
 import { ACTION_LABELS } from "../../components/labels";
 import { DepartmentPicker, HandlerPicker } from "../../components/pickers";
 import { RectificationForm } from "./RectificationForms";
@@ -29,8 +29,8 @@ export function TaskActionForm({ task: t, action, question, run, onCancel }: { t
           title="签收"
           submit="确认签收"
           call={async () => {
-            await read(api.requests.tasks[":id{[0-9]+}"].accept.$post({ ...p, json: assignee ? { assigneeOpenId: assignee } : {} }));
-            return "已签收";
+            const r = await read(api.requests.tasks[":id{[0-9]+}"].accept.$post({ ...p, json: assignee ? { assigneeOpenId: assignee } : {} }));
+            return `${actedPrefix(r)}已签收`;
           }}
         >
           <HandlerPicker department={t.departmentCode} value={assignee} onChange={setAssignee} />
@@ -197,7 +197,7 @@ export function TaskActionForm({ task: t, action, question, run, onCancel }: { t
           submit="提交办结"
           call={async () => {
             const r = await read(task.complete.$post({ ...p, json: { result: text } }));
-            return r.state === "completed" ? "已办结，发起人已收到办理结果" : "已提交办理结果，待本部门负责人确认";
+            return actedPrefix(r) + (r.state === "completed" ? "已办结，发起人已收到办理结果" : "已提交办理结果，待本部门负责人确认");
           }}
         >
           <Text label="办理结果" placeholder="如：经核查，该公司营业执照真实有效" value={text} onInput={setText} rows={4} />

@@ -44,9 +44,9 @@ const taskId = (c: Context<AppEnv>) => ({ taskId: Number(c.req.param("id")) });
 const numberOf = (c: Context<AppEnv>) => c.req.param("number") ?? "";
 
 /** Runs a command as the signed-in person and answers with the task's new state. */
-async function onTask<I>(c: Context<AppEnv>, command: Command<I, { task: { id: number; state: TaskState } }>, input: I) {
+async function onTask<I>(c: Context<AppEnv>, command: Command<I, { task: { id: number; state: TaskState }; actedAs?: string }>, input: I) {
   const r = await runCommand(c.get("deps"), c.get("actor"), command, input);
-  return c.json({ taskId: r.task.id, state: r.task.state });
+  return c.json({ taskId: r.task.id, state: r.task.state, ...(r.actedAs ? { actedAs: r.actedAs } : {}) });
 }
 
 const TASK = "/tasks/:id{[0-9]+}";

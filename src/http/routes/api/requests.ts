@@ -112,9 +112,9 @@ export const requestRoutes = new Hono<AppEnv>()
   // The CSRF token is readable only by same-origin pages (no CORS), so a reloaded mini-app can get it back.
   .get(
     "/me",
-    describe({ tag: "视图", auth: "session", summary: "当前登录人", description: "姓名、所属部门与角色；用会话登录时还返回 csrfToken。", responses: { 200: { description: "当前登录人", schema: MeWithCsrfSchema } } }),
+    describe({ tag: "视图", auth: "session", summary: "当前登录人", description: "姓名、所属部门与角色、正在生效的代理（我委托的与我代理的，用于提示横幅）；用会话登录时还返回 csrfToken。", responses: { 200: { description: "当前登录人", schema: MeWithCsrfSchema } } }),
     auth,
-    async (c) => c.json({ ...(await presentMe(c.get("deps").db.kysely, c.get("actor") as UserActor)), csrfToken: c.get("csrfToken") ?? null }),
+    async (c) => c.json({ ...(await presentMe(c.get("deps").db.kysely, c.get("actor") as UserActor, c.get("deps").now())), csrfToken: c.get("csrfToken") ?? null }),
   )
   .put(
     "/me/settings",
@@ -285,7 +285,7 @@ export const requestRoutes = new Hono<AppEnv>()
         decision: c.req.param("decision") as "approve" | "reject",
         comment: c.req.valid("json").comment,
       });
-      return c.json({ number: r.request.number, status: r.request.status as TaskState });
+      return c.json({ number: r.request.number, status: r.request.status as TaskState, ...(r.actedAs ? { actedAs: r.actedAs } : {}) });
     },
   )
   .post(
@@ -307,6 +307,6 @@ export const requestRoutes = new Hono<AppEnv>()
         task: { taskId: Number(c.req.param("id")) },
         assignee: b.assigneeOpenId ? { openId: b.assigneeOpenId } : undefined,
       });
-      return c.json({ taskId: r.task.id, state: r.task.state });
+      return c.json({ taskId: r.task.id, state: r.task.state, ...(r.actedAs ? { actedAs: r.actedAs } : {}) });
     },
   );
