@@ -4,8 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requestApprover } from "../../src/commands/requestApprover";
 import { requestCreator } from "../../src/commands/requestCreator";
+import { uploadAttachment } from "../../src/commands/attachmentUploader";
 import { taskAccepter } from "../../src/commands/taskAccepter";
+import { taskCompleter } from "../../src/commands/taskCompleter";
 import { launchBrowser, SCREENSHOTS, signInToMiniapp } from "../support/browser";
 import { createBotHarness, shown, type BotHarness } from "../support/botHarness";
 import { buildMiniapp } from "../support/miniappBuild";
@@ -36,6 +39,8 @@ beforeAll(async () => {
   await buildMiniapp();
   dir = await mkdtemp(join(tmpdir(), "xietong-e2e-att-"));
   h = await createBotHarness("2026-11-23T10:00:00+08:00", {}, { config: { dataDir: dir, attachmentMaxBytes: LIMIT } });
+  // The address people use: cards link to the request's page under it.
+  h.deps.config = { ...h.deps.config, publicUrl: h.base };
   browser = await launchBrowser();
 }, 120_000);
 afterAll(async () => {
@@ -53,6 +58,19 @@ const attachmentsOf = (n: string) =>
     .orderBy("attachments.id")
     .execute();
 
+/** The card a chat shows for a request, as it is now (cards are patched in place). */
+function chatCard(chatId: string, n: string) {
+  const c = h.sandbox
+    .messages({ chatId })
+    .filter((m) => m.msg_type === "interactive")
+    .map((m) => JSON.parse(m.content))
+    .filter((x) => String(x.header?.title?.content ?? "").includes(n))
+    .at(-1);
+  if (!c) throw new Error(`${chatId} 没有 ${n} 的卡片`);
+  const elements = (c.body.elements as any[]).flatMap((e) => (e.tag === "form" ? e.elements : [e]));
+  return { title: String(c.header.title.content), text: elements.filter((e) => e.tag === "markdown").map((e) => e.content).join("\n") };
+}
+
 const section = (page: Page) => page.locator("section.attachments");
 const listed = async (page: Page) => (await section(page).locator("li.attachment .title").allInnerTexts()).map((t) => t.trim());
 
@@ -63,9 +81,7 @@ describe("a file sent in chat reaches the handler's mini-app", () => {
     number = /XT-\d{4}-\d{6}/.exec(shown(h.sandbox, { receiveId: "ou_liuyang" }).at(-1)!)![0];
     const card = h.sandbox.messages({ chatId: "oc_city_amr" }).filter((m) => m.msg_type === "interactive").at(-1)!;
     expect(JSON.parse(card.content).header.title.content).toContain(number);
-    const task = await h.db.kysely.selectFrom("tasks").innerJoin("requests", "requests.id", "tasks.requestId").select("tasks.id").where("requests.number", "=", number).executeTakeFirstOrThrow();
-    await h.as("ou_zhangwei", taskAccepter, { task: { taskId: task.id }, assignee: { openId: "ou_wangfang" } });
-    await h.flush();
+    expect(chatCard("oc_city_amr", number).text).toContain(`**详情**：[在小程序中查看](${h.base}/app/#r/${number})`);
 
     const { delivery } = await h.sandbox.sendUserFile({ openId: "ou_lina", chatId: "oc_city_amr", name: "营业执照.pdf", bytes: PDF, parentId: card.message_id });
     expect(delivery.status).toBe(200);
@@ -73,9 +89,20 @@ describe("a file sent in chat reaches the handler's mini-app", () => {
     await expect.poll(async () => (await attachmentsOf(number)).map((a) => [a.name, a.sha256.trim(), a.size])).toEqual([["营业执照.pdf", sha(PDF), PDF.length]]);
   });
 
+  it("once accepted, the group's card and the handler's card count the file and link to the request's page", async () => {
+    const task = await h.db.kysely.selectFrom("tasks").innerJoin("requests", "requests.id", "tasks.requestId").select("tasks.id").where("requests.number", "=", number).executeTakeFirstOrThrow();
+    await h.as("ou_zhangwei", taskAccepter, { task: { taskId: task.id }, assignee: { openId: "ou_wangfang" } });
+    await h.flush();
+    const line = `**附件**：1 个　[在小程序中查看](${h.base}/app/#r/${number})`;
+    await expect.poll(() => chatCard("oc_city_amr", number).text).toContain(line);
+    await expect.poll(() => chatCard(h.sandbox.p2pChatFor("ou_wangfang").chatId, number).text).toContain(line);
+  });
+
   it("the target department's handler sees it on the request's page and downloads the same bytes", async () => {
     const page = await signInToMiniapp(browser, h.base, "王芳");
-    await page.goto(`${h.base}/app/#r/${number}`);
+    // She follows the link on her card.
+    const link = /\[在小程序中查看\]\(([^)]+)\)/.exec(chatCard(h.sandbox.p2pChatFor("ou_wangfang").chatId, number).text)![1]!;
+    await page.goto(link);
     await section(page).locator("li.attachment").first().waitFor();
     expect(await listed(page)).toEqual(["营业执照.pdf"]);
     const meta = await section(page).locator("li.attachment .meta").first().innerText();
@@ -152,5 +179,62 @@ describe("uploading and previewing in the mini-app", () => {
     expect(trail.map((e) => `${e.actorName}:${(e.data as { name: string }).name}`)).toEqual(
       expect.arrayContaining(["王芳:营业执照.pdf", "王芳:现场照片.png", "王芳:核查记录.txt"]),
     );
+  });
+});
+
+describe("the completion card", () => {
+  it("办结 with a file in the mini-app: the requester's completion card names the result's file", async () => {
+    const page = await signInToMiniapp(browser, h.base, "王芳");
+    await page.goto(`${h.base}/app/#r/${number}`);
+    const amr = page.locator("li.task").filter({ hasText: "市市场监督管理局（" });
+    await amr.getByRole("button", { name: "办结" }).click();
+    const form = page.getByRole("form", { name: "办结" });
+    await form.getByLabel("办理结果").fill("经核查，该公司营业执照真实有效");
+    await form.getByLabel(/附件/).setInputFiles([{ name: "核查结论.pdf", mimeType: "application/pdf", buffer: Buffer.from(PDF) }]);
+    await form.getByRole("button", { name: "提交办结" }).click();
+    await page.getByText("已办结，发起人已收到办理结果").waitFor();
+    await expect.poll(() => listed(page)).toContain("核查结论.pdf");
+    expect(await section(page).locator("li.attachment").filter({ hasText: "核查结论.pdf" }).locator(".meta").innerText()).toContain("附于办结（市市场监督管理局）");
+    await page.close();
+    await h.flush();
+    const p2p = h.sandbox.p2pChatFor("ou_liuyang").chatId;
+    await expect.poll(() => chatCard(p2p, `已办结 ${number}`).text).toContain("**结果附件**：「核查结论.pdf」");
+    expect(chatCard(p2p, `已办结 ${number}`).text).toContain(`**附件**：4 个　[在小程序中查看](${h.base}/app/#r/${number})`);
+  });
+
+  it("a sensitive request's files are counted and linked in chat, never named", async () => {
+    const created = await h.as("ou_liuyang", requestCreator, { text: "@市监局 匿名举报某作坊无照经营", classification: "sensitive", source: "chat" });
+    const secret = created.request.number;
+    const taskId = created.tasks[0]!.id;
+    if (created.request.status === "pending_approval") await h.as("ou_zhaomin", requestApprover, { request: { requestNumber: secret }, decision: "approve" });
+    await h.flush();
+    // A sensitive request's card goes to the department's people one by one, not to its group; the head replies to his.
+    const headChat = h.sandbox.p2pChatFor("ou_zhangwei").chatId;
+    expect(h.sandbox.messages({ chatId: "oc_city_amr" }).filter((m) => m.content.includes(secret))).toEqual([]);
+    const headCard = h.sandbox.messages({ chatId: headChat }).filter((m) => m.msg_type === "interactive" && m.content.includes(secret)).at(-1)!;
+    await h.sandbox.sendUserFile({ openId: "ou_zhangwei", chatId: headChat, name: "举报材料.pdf", bytes: PDF, parentId: headCard.message_id });
+    await h.flush();
+    await expect.poll(async () => (await attachmentsOf(secret)).map((a) => a.name)).toEqual(["举报材料.pdf"]);
+    await h.as("ou_zhangwei", taskAccepter, { task: { taskId }, assignee: { openId: "ou_wangfang" } });
+    const body = new ReadableStream<Uint8Array>({ start: (ctl) => (ctl.enqueue(PDF), ctl.close()) });
+    await uploadAttachment(h.deps, await h.actor("ou_wangfang"), {
+      requestNumber: secret,
+      taskId,
+      attachedTo: "completion",
+      name: "现场核查笔录.pdf",
+      body,
+      declaredSize: PDF.length,
+      source: "miniapp",
+    });
+    await h.as("ou_wangfang", taskCompleter, { task: { taskId }, result: "已现场核查，责令停业" });
+    await h.flush();
+    const p2p = h.sandbox.p2pChatFor("ou_liuyang").chatId;
+    await expect.poll(() => chatCard(p2p, `已办结 ${secret}`).text).toContain(`**附件**：2 个　[在小程序中查看](${h.base}/app/#r/${secret})`);
+    expect(chatCard(p2p, `已办结 ${secret}`).text).not.toContain("结果附件");
+    expect(chatCard(h.sandbox.p2pChatFor("ou_wangfang").chatId, secret).text).toContain("**附件**：");
+    // Nothing the bot sent anywhere names either file (the only mention is the file message the person sent).
+    const sent = h.sandbox.messages().filter((m) => m.msg_type !== "file");
+    expect(sent.filter((m) => m.content.includes(secret)).length).toBeGreaterThan(2);
+    expect(sent.filter((m) => m.content.includes("举报材料") || m.content.includes("现场核查笔录"))).toEqual([]);
   });
 });

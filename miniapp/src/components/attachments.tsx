@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, api, authHeaders, messageOf, read, type Attachment } from "../api";
+import { refuse } from "./forms";
 import { when } from "./labels";
 
 // 附件 on a request's page and in the forms: the list (name, size, type, who, when, what it is attached to),
@@ -62,13 +63,13 @@ export function uploadFile(number: string, file: File, target: UploadTarget, onP
 
 type Progress = { name: string; share: number; error?: string; done?: boolean };
 
-/** Uploads the files one after another, showing each one's progress or refusal; resolves with those accepted. */
-export async function uploadAll(number: string, files: File[], target: UploadTarget, show: (p: Progress[]) => void): Promise<{ ok: Attachment[]; failed: number }> {
+/** Uploads the files one after another, showing each one's progress or refusal; resolves with those accepted and those refused. */
+export async function uploadAll(number: string, files: File[], target: UploadTarget, show: (p: Progress[]) => void): Promise<{ ok: Attachment[]; failed: File[] }> {
   const rows: Progress[] = files.map((f) => ({ name: f.name, share: 0 }));
   const update = () => show(rows.map((r) => ({ ...r })));
   update();
   const ok: Attachment[] = [];
-  let failed = 0;
+  const failed: File[] = [];
   for (const [i, f] of files.entries()) {
     try {
       ok.push(
@@ -80,7 +81,7 @@ export async function uploadAll(number: string, files: File[], target: UploadTar
       rows[i]!.done = true;
     } catch (e) {
       rows[i]!.error = messageOf(e, `「${f.name}」上传失败，请重试。`);
-      failed++;
+      failed.push(f);
     }
     update();
   }
@@ -121,6 +122,36 @@ export function FilePicker(props: { files: File[]; onChange: (files: File[]) => 
       {props.files.length > 0 && <small class="hint">已选 {props.files.map((f) => `${f.name}（${humanSize(f.size)}）`).join("、")}</small>}
     </label>
   );
+}
+
+/**
+ * Files taken by an action's form (补充, 补正, 办结, 整改, 发起): `field` is the chooser with each file's progress;
+ * `upload` sends them, attached to what the form is about, and throws the refusal (the form keeps its text and
+ * only the refused files, so the person replaces them and submits again). A form that acts on an existing request
+ * uploads before it acts, so the card its action sends already counts (and, for 办结, names) the files.
+ */
+export function useFormFiles(target: UploadTarget) {
+  const [files, setFiles] = useState<File[]>([]);
+  const [rows, setRows] = useState<Progress[]>([]);
+  /** Sends the chosen files; resolves with how many were accepted and refused (the refused stay chosen). */
+  const send = async (number: string) => {
+    if (!files.length) return { ok: 0, failed: 0 };
+    const { ok, failed } = await uploadAll(number, files, target, setRows);
+    setFiles(failed);
+    return { ok: ok.length, failed: failed.length, refused: failed };
+  };
+  const upload = async (number: string, what: string) => {
+    const { ok, refused: failed = [] } = await send(number);
+    if (failed.length) throw refuse(`${failed.map((f) => `「${f.name}」`).join("、")}未能上传（原因见上），${what}尚未提交。请更换文件后重新提交。`);
+    return ok;
+  };
+  const field = (
+    <>
+      <FilePicker files={files} onChange={setFiles} />
+      <UploadProgress rows={rows} />
+    </>
+  );
+  return { upload, send, field };
 }
 
 /** The request's files, with upload for those who may see it. `refresh` changes when the page reloads. */

@@ -158,6 +158,7 @@ export function RequestPage({ number }: { number: string }) {
             {buttons(t.id, t.actions, t)}
             {open?.at === t.id && (
               <TaskActionForm
+                number={d.number}
                 key={`${t.id}:${open.action}`}
                 task={t}
                 action={open.action}
