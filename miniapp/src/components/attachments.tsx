@@ -211,7 +211,13 @@ export function Attachments({ number, tasks, refresh }: { number: string; tasks:
                 (a.mime.startsWith("image/") ? (
                   <img class="preview" src={`${a.url}?inline=1`} alt={`${a.name} 预览`} style="max-width:100%" />
                 ) : (
-                  <iframe class="preview" src={`${a.url}?inline=1`} title={`${a.name} 预览`} sandbox="" style="width:100%;height:60vh;border:0" />
+                  <div class="preview">
+                    {/* The server's CSP already sandboxes the document; the link is for viewers without an in-page PDF reader. */}
+                    <iframe src={`${a.url}?inline=1`} title={`${a.name} 预览`} style="width:100%;height:60vh;border:0" />
+                    <a href={`${a.url}?inline=1`} target="_blank" rel="noopener">
+                      在新窗口中打开
+                    </a>
+                  </div>
                 ))}
             </li>
           ))}
