@@ -180,6 +180,17 @@ describe("uploading and previewing in the mini-app", () => {
       expect.arrayContaining(["王芳:营业执照.pdf", "王芳:现场照片.png", "王芳:核查记录.txt"]),
     );
   });
+
+  it("补充说明 takes a file: it is uploaded with the comment and listed as attached to 补充", async () => {
+    await page.locator(".request-actions").getByRole("button", { name: "补充说明" }).click();
+    const form = page.getByRole("form", { name: "补充说明" });
+    await form.getByLabel("补充说明").fill("企业联系人：李先生，电话见附件");
+    await form.getByLabel(/附件/).setInputFiles([{ name: "联系人.txt", mimeType: "text/plain", buffer: Buffer.from("李先生 13800000000\n") }]);
+    await form.getByRole("button", { name: "提交" }).click();
+    await page.getByText("已补充说明").waitFor();
+    await expect.poll(() => listed(page)).toContain("联系人.txt");
+    expect(await section(page).locator("li.attachment").filter({ hasText: "联系人.txt" }).locator(".meta").innerText()).toContain("附于补充");
+  });
 });
 
 describe("the completion card", () => {
@@ -199,7 +210,7 @@ describe("the completion card", () => {
     await h.flush();
     const p2p = h.sandbox.p2pChatFor("ou_liuyang").chatId;
     await expect.poll(() => chatCard(p2p, `已办结 ${number}`).text).toContain("**结果附件**：「核查结论.pdf」");
-    expect(chatCard(p2p, `已办结 ${number}`).text).toContain(`**附件**：4 个　[在小程序中查看](${h.base}/app/#r/${number})`);
+    expect(chatCard(p2p, `已办结 ${number}`).text).toContain(`**附件**：5 个　[在小程序中查看](${h.base}/app/#r/${number})`);
   });
 
   it("a sensitive request's files are counted and linked in chat, never named", async () => {
