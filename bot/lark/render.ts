@@ -1,4 +1,5 @@
 import type { Deps } from "../../src/commands/context";
+import type { Executor } from "../../src/db/client";
 import { EVALUATION_LABELS, TASK_STATE_LABELS, PRIORITY_LABELS, type TaskState } from "../../src/domain/types";
 import type { OutboxRow } from "../../src/db/tables";
 import { loadLightClock } from "../../src/commands/escalationPolicy";
@@ -6,7 +7,7 @@ import { presentLight } from "../../src/presenters/light";
 import { departmentResults } from "../../src/commands/taskCompleter";
 import type { CardRenderer } from "../core/dispatch";
 import type { BotReply } from "../core/types";
-import { approvalCard, completionCard, deadlineNoticeCard, extensionCard, handlerCard, rectificationCard, reviewCard, supervisionCard, taskCard, type RectificationView, type TaskView } from "../presenters/cards";
+import { approvalCard, completionCard, deadlineNoticeCard, extensionCard, handlerCard, rectificationCard, reviewCard, supervisionCard, taskCard, type CardFiles, type RectificationView, type TaskView } from "../presenters/cards";
 import { rectificationCardKey, rectificationPayload } from "../../src/commands/rectificationNotices";
 
 export interface RenderedMessage {
@@ -20,9 +21,23 @@ export interface RenderedMessage {
 const asCard = (card: Record<string, unknown>) => ({ msgType: "interactive" as const, content: JSON.stringify(card), replyTo: null });
 const asText = (text: string) => ({ msgType: "text" as const, content: JSON.stringify({ text }), replyTo: null });
 
+/** Topics whose card shows the request's 附件 (count, link, the result's names): read when the card is sent. */
+export const CARD_FILE_TOPICS: ReadonlySet<string> = new Set(["task.announced", "task.card", "task.completed", "task.completion_card", "task.assigned", "task.sent_back", "task.review_requested"]);
+
+/** A request's files as a card shows them, as they are now; a sensitive request's names never leave the database. */
+export async function cardFilesOf(db: Executor, requestId: number, publicUrl: string | undefined): Promise<CardFiles> {
+  const request = await db.selectFrom("requests").select(["number", "classification"]).where("id", "=", requestId).executeTakeFirstOrThrow();
+  const files = await db.selectFrom("attachments").select(["name", "attachedTo"]).where("requestId", "=", requestId).orderBy("id").execute();
+  return {
+    count: files.length,
+    resultNames: request.classification === "sensitive" ? [] : files.filter((f) => f.attachedTo === "completion").map((f) => f.name),
+    pageUrl: publicUrl ? `${publicUrl}/app/#r/${request.number}` : null,
+  };
+}
+
 /** An outbox row as the platform message it becomes. Payloads were shaped by src/commands/notifications.ts. */
-export function renderOutboxMessage(row: OutboxRow): RenderedMessage {
-  const p = row.payload as Record<string, any>;
+export function renderOutboxMessage(row: OutboxRow, files?: CardFiles): RenderedMessage {
+  const p: Record<string, any> = { ...(row.payload as Record<string, any>), ...(files ? { files } : {}) };
   switch (row.topic) {
     case "bot.reply": {
       const reply = p.reply as BotReply;
@@ -136,6 +151,7 @@ function taskViewOf(p: Record<string, any>, topic: string): TaskView {
     readOnly: Boolean(p.readOnly),
     originalDueAt: p.originalDueAt ?? null,
     extensionCount: p.extensionCount ?? 0,
+    ...(p.files ? { files: p.files as CardFiles } : {}),
   };
 }
 
@@ -194,6 +210,7 @@ export function createCardRenderer(deps: Deps): CardRenderer {
       requesterName: t.requesterName,
       originalDueAt: new Date(t.originalDueAt).toISOString(),
       extensionCount: t.extensionCount,
+      files: await cardFilesOf(db, t.requestId, deps.config.publicUrl),
     };
     return { v, result: t.result, reviewPending: t.reviewPending };
   }

@@ -2,7 +2,7 @@ import type * as lark from "@larksuiteoapi/node-sdk";
 import type { Deps } from "../../src/commands/context";
 import type { OutboxRow } from "../../src/db/tables";
 import type { MessageSender, SendOutcome } from "../../src/jobs/outboxDelivery";
-import { renderOutboxMessage } from "./render";
+import { CARD_FILE_TOPICS, cardFilesOf, renderOutboxMessage } from "./render";
 
 /** Errors the platform will give again however often we ask: park the message for an admin. */
 const PERMANENT_CODES = new Set([230001, 230002, 230006, 230013, 230025, 230099, 99991672]);
@@ -24,7 +24,9 @@ export function createLarkSender(deps: Deps, client: lark.Client, tokenCache: { 
   const db = deps.db.kysely;
   return {
     async send(row: OutboxRow): Promise<SendOutcome> {
-      const msg = renderOutboxMessage(row);
+      // A card about a request shows its files as they are when it is sent (a form's files follow its action).
+      const files = row.requestId !== null && CARD_FILE_TOPICS.has(row.topic) ? await cardFilesOf(db, row.requestId, deps.config.publicUrl) : undefined;
+      const msg = renderOutboxMessage(row, files);
       try {
         if (row.cardKey) {
           const original = await db

@@ -31,6 +31,24 @@ export interface TaskView {
   /** 延期: the first deadline and the number of granted extensions (shown when > 0) */
   originalDueAt?: string | null;
   extensionCount?: number;
+  /** 附件: how many, the 办结 result's file names, and the request's page in the mini-app */
+  files?: CardFiles;
+}
+
+export interface CardFiles {
+  count: number;
+  /** names of the files attached to the 办结 result; never filled for a sensitive request */
+  resultNames: string[];
+  /** the request's page in the mini-app (PUBLIC_URL/app/#r/编号), when the address people use is known */
+  pageUrl: string | null;
+}
+
+/** "**附件**：2 个　[在小程序中查看](…)": counted and linked, never named (a sensitive request's files stay out of chat). */
+function filesLine(v: TaskView): string | null {
+  const f = v.files;
+  if (!f || (!f.count && !f.pageUrl)) return null;
+  const link = f.pageUrl ? `[在小程序中查看](${f.pageUrl})` : "";
+  return f.count ? `**附件**：${f.count} 个${link ? `　${link}` : "，请在小程序中查看"}` : `**详情**：${link}`;
 }
 
 /** "原时限 12月1日 17:30，已延期 1 次" once a task's deadline was extended, else null. */
@@ -91,6 +109,7 @@ function facts(v: TaskView): string {
     v.acceptDueAt && v.state === "pending_accept" ? `**签收时限**：${formatLocalTime(v.acceptDueAt)}` : null,
     `**状态**：${v.stateLabel}`,
     v.light && v.lightText ? `**时限**：${lightMark(v.light, v.lightText)}` : null,
+    filesLine(v),
   ];
   return lines.filter(Boolean).join("\n");
 }
@@ -204,7 +223,8 @@ export interface CompletionView extends TaskView {
 export function completionCard(v: CompletionView): Card {
   const parts = [`**办结结果**（${v.departmentName}）：${v.sensitive ? "涉密事项，请在小程序中查看。" : v.result}`];
   for (const s of v.supportingResults ?? []) parts.push(`**${s.department}**：${v.sensitive ? "（涉密）" : (s.result ?? "")}`);
-  const elements: unknown[] = [md(`**编号**：${v.number}`), md(parts.join("\n"))];
+  if (!v.sensitive && v.files?.resultNames.length) parts.push(`**结果附件**：${v.files.resultNames.map((n) => `「${n}」`).join("、")}`);
+  const elements: unknown[] = [md([`**编号**：${v.number}`, filesLine(v)].filter(Boolean).join("\n")), md(parts.join("\n"))];
   if (v.rating) {
     elements.push(md(`**您的评价**：${v.rating.label}${v.rating.comment ? `，${v.rating.comment}` : ""}`));
   } else {

@@ -1,5 +1,6 @@
 import { hc, type ClientResponse, type InferResponseType } from "hono/client";
 import type { actionRoutes } from "../../src/http/routes/api/actions";
+import type { attachmentRoutes } from "../../src/http/routes/api/attachments";
 import type { dashboardRoutes } from "../../src/http/routes/api/dashboard";
 import type { rectificationRoutes } from "../../src/http/routes/api/rectifications";
 import type { requestRoutes } from "../../src/http/routes/api/requests";
@@ -23,10 +24,14 @@ export const setCsrf = (token: string | null) => {
 };
 const options = { headers: (): Record<string, string> => (csrf ? { "x-csrf-token": csrf } : {}) };
 
+/** The headers every call carries (the CSRF token), for calls made without the typed client (uploads with progress). */
+export const authHeaders = options.headers;
+
 export const api = {
   auth: hc<ReturnType<typeof authRoutes>>("/api/auth", options),
   requests: hc<typeof requestRoutes>("/api", options),
   actions: hc<typeof actionRoutes>("/api", options),
+  attachments: hc<typeof attachmentRoutes>("/api", options),
   rectifications: hc<typeof rectificationRoutes>("/api", options),
   views: hc<typeof viewRoutes>("/api", options),
   supervision: hc<typeof supervisionRoutes>("/api", options),
@@ -78,6 +83,7 @@ export type ApiToken = InferResponseType<typeof api.tokens.index.$get, 200>["ite
 export type ParkedMessage = InferResponseType<typeof api.parked.parked.$get, 200>["items"][number];
 export type Delegation = InferResponseType<typeof api.orgWork.delegations.$get, 200>["given"][number];
 export type HandoverPreview = InferResponseType<(typeof api.orgWork.handover)[":openId"]["$get"], 200>;
+export type Attachment = InferResponseType<(typeof api.attachments.requests)[":number"]["attachments"]["$get"], 200>["items"][number];
 export type Plan = InferResponseType<typeof api.requests.requests.preview.$post, 200>;
 /** The 晾晒 answers: figures per department, the ranking, the weekly trends and the tasks behind a figure. */
 export interface Dashboard {

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { allCategories, api, ApiError, messageOf, read, type Department, type Plan } from "../../api";
+import { useFormFiles } from "../../components/attachments";
 import { flash } from "../../components/flash";
 import { PRIORITY_LABELS } from "../../components/labels";
 import { PlanView } from "../../components/PlanView";
@@ -26,6 +27,7 @@ export function RaiseFormPage() {
   const [plan, setPlan] = useState<{ key: string; plan: Plan; latest: string } | null>(null);
   const [error, setError] = useState<{ message: string; example?: string | undefined } | null>(null);
   const [busy, setBusy] = useState(false);
+  const files = useFormFiles({ attachedTo: "request" });
   useEffect(() => void allCategories().then(setCategories, () => setCategories([])), []);
 
   const form = {
@@ -74,7 +76,10 @@ export function RaiseFormPage() {
     setError(null);
     try {
       const r = await read(api.requests.requests.$post({ json: { form, classification } }));
-      flash(r.status === "pending_approval" ? `已发起 ${r.number}，已提交本部门负责人审批` : `已发起 ${r.number}，已发往 ${r.targets.map((t) => t.name).join("、")}`);
+      const raised = r.status === "pending_approval" ? `已发起 ${r.number}，已提交本部门负责人审批` : `已发起 ${r.number}，已发往 ${r.targets.map((t) => t.name).join("、")}`;
+      // The request exists now: its files follow; a refused one is named on the request's page, where it can be replaced.
+      const sent = await files.send(r.number);
+      flash(raised + (sent.ok ? `，附件 ${sent.ok} 个` : "") + (sent.failed ? `；有 ${sent.failed} 个文件未能上传（类型或大小不符），请在事项页面重新上传` : ""));
       location.hash = `#r/${encodeURIComponent(r.number)}`;
     } catch (e) {
       setError({ message: messageOf(e), example: e instanceof ApiError ? e.example : undefined });
@@ -149,6 +154,7 @@ export function RaiseFormPage() {
             ))}
           </select>
         </label>
+        {files.field}
         {error && (
           <p class="error" role="alert">
             {error.message}

@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import { api, ApiError, read, type Action, type DetailTask } from "../../api";
+import { useFormFiles } from "../../components/attachments";
 import { Panel, Text } from "../../components/forms";
 import { when } from "../../components/labels";
 
@@ -35,8 +36,9 @@ export function RectificationInfo({ task: t }: { task: DetailTask }) {
 type Run = (call: () => Promise<string>) => Promise<void>;
 
 /** The forms of the 整改 and 申诉 actions (null for any other action). */
-export function RectificationForm({ task: t, action, run, onCancel }: { task: DetailTask; action: Action; run: Run; onCancel: () => void }) {
+export function RectificationForm({ number, task: t, action, run, onCancel }: { number: string; task: DetailTask; action: Action; run: Run; onCancel: () => void }) {
   const [text, setText] = useState("");
+  const files = useFormFiles({ attachedTo: "rectification", taskId: t.id });
   const p = { param: { id: String(t.id) } };
   const task = api.rectifications.tasks[":id{[0-9]+}"];
   const common = { run, onCancel };
@@ -48,11 +50,13 @@ export function RectificationForm({ task: t, action, run, onCancel }: { task: De
           title="整改答复"
           submit="提交整改情况"
           call={async () => {
+            await files.upload(number, "整改答复");
             await read(task.rectification.$post({ ...p, json: { answer: text } }));
             return "已答复整改情况，等待发起人确认";
           }}
         >
           <Text label="整改情况" placeholder="如：已约谈经办人，建立答复前复核制度" value={text} onInput={setText} rows={4} />
+          {files.field}
         </Panel>
       );
     case "confirmRectification":

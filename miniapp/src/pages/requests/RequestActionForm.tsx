@@ -1,11 +1,13 @@
 import { useState } from "preact/hooks";
 import { api, read, type Action, type DetailTask } from "../../api";
 import { actedPrefix, Panel, Text, type Run } from "../../components/forms";
+import { useFormFiles } from "../../components/attachments";
 
 
 export function RequestActionForm({ number, urgeable, action, run, onCancel }: { number: string; urgeable: DetailTask[]; action: Action; run: Run; onCancel: () => void }) {
   const [text, setText] = useState("");
   const [department, setDepartment] = useState("");
+  const files = useFormFiles({ attachedTo: "comment" });
   const n = { param: { number } };
   const request = api.actions.requests[":number"];
   const common = { run, onCancel };
@@ -85,11 +87,13 @@ export function RequestActionForm({ number, urgeable, action, run, onCancel }: {
           title="补充说明"
           submit="提交"
           call={async () => {
+            await files.upload(number, "补充说明");
             await read(request.comments.$post({ ...n, json: { body: text } }));
             return "已补充说明";
           }}
         >
           <Text label="补充说明" placeholder="如：企业联系人：李先生 138xxxx0000" value={text} onInput={setText} />
+          {files.field}
         </Panel>
       );
     default:

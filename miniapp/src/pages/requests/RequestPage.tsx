@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, messageOf, read, type Action, type DetailTask, type RequestDetail } from "../../api";
+import { Attachments } from "../../components/attachments";
 import { takeFlash } from "../../components/flash";
 import { ACTION_LABELS, dueClass, PRIORITY_LABELS, STATE_LABELS, when } from "../../components/labels";
 import { LightBadge } from "../../components/LightBadge";
@@ -157,6 +158,7 @@ export function RequestPage({ number }: { number: string }) {
             {buttons(t.id, t.actions, t)}
             {open?.at === t.id && (
               <TaskActionForm
+                number={d.number}
                 key={`${t.id}:${open.action}`}
                 task={t}
                 action={open.action}
@@ -179,6 +181,7 @@ export function RequestPage({ number }: { number: string }) {
           {noticeAt("request")}
         </section>
       )}
+      <Attachments number={d.number} tasks={d.tasks} refresh={d} />
       <h2>办理过程</h2>
       <ol class="timeline">
         {d.timeline.map((e) => (

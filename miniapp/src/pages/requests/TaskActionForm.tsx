@@ -2,12 +2,14 @@ import { EVALUATION_LABELS } from "../../../../src/domain/types";
 import { useState } from "preact/hooks";
 import { api, read, type Action, type Department, type DetailTask } from "../../api";
 import { actedPrefix, Panel, refuse, Text, type Run } from "../../components/forms";
+import { useFormFiles } from "../../components/attachments";
 import { ACTION_LABELS } from "../../components/labels";
 import { DepartmentPicker, HandlerPicker } from "../../components/pickers";
 import { RectificationForm } from "./RectificationForms";
 
 
-export function TaskActionForm({ task: t, action, question, run, onCancel }: { task: DetailTask; action: Action; question: string | undefined; run: Run; onCancel: () => void }) {
+export function TaskActionForm({ number, task: t, action, question, run, onCancel }: { number: string; task: DetailTask; action: Action; question: string | undefined; run: Run; onCancel: () => void }) {
+  const files = useFormFiles({ attachedTo: action === "supplyInfo" ? "info_supply" : "completion", taskId: t.id });
   const [text, setText] = useState("");
   const [dept, setDept] = useState<Department | null>(null);
   const [assignee, setAssignee] = useState("");
@@ -181,12 +183,14 @@ export function TaskActionForm({ task: t, action, question, run, onCancel }: { t
           title="补正"
           submit="提交补正"
           call={async () => {
+            await files.upload(number, "补正");
             await read(task["supply-info"].$post({ ...p, json: { content: text } }));
             return "已提交补正，承办部门继续办理";
           }}
         >
           {question && <p class="quote">承办部门要求：{question}</p>}
           <Text label="补正内容" placeholder="如：统一社会信用代码：91330100MA2XXXXXX" value={text} onInput={setText} />
+          {files.field}
         </Panel>
       );
     case "complete":
@@ -196,11 +200,13 @@ export function TaskActionForm({ task: t, action, question, run, onCancel }: { t
           title="办结"
           submit="提交办结"
           call={async () => {
+            await files.upload(number, "办结");
             const r = await read(task.complete.$post({ ...p, json: { result: text } }));
             return actedPrefix(r) + (r.state === "completed" ? "已办结，发起人已收到办理结果" : "已提交办理结果，待本部门负责人确认");
           }}
         >
           <Text label="办理结果" placeholder="如：经核查，该公司营业执照真实有效" value={text} onInput={setText} rows={4} />
+          {files.field}
         </Panel>
       );
     case "sendBack":
@@ -273,6 +279,6 @@ export function TaskActionForm({ task: t, action, question, run, onCancel }: { t
         </Panel>
       );
     default:
-      return <RectificationForm task={t} action={action} run={run} onCancel={onCancel} />;
+      return <RectificationForm number={number} task={t} action={action} run={run} onCancel={onCancel} />;
   }
 }
