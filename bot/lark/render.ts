@@ -1,3 +1,4 @@
+import { whichRequestCard } from "../presenters/chatFileCard";
 import type { Deps } from "../../src/commands/context";
 import { EVALUATION_LABELS, TASK_STATE_LABELS, PRIORITY_LABELS, type TaskState } from "../../src/domain/types";
 import type { OutboxRow } from "../../src/db/tables";
@@ -84,6 +85,8 @@ export function renderOutboxMessage(row: OutboxRow): RenderedMessage {
     case "org.handover":
     case "org.sync":
       return asText(p.text);
+    case "chatfile.which_request":
+      return { ...asCard(whichRequestCard({ file: p.file, choices: p.choices ?? [], owner: p.owner })), replyTo: (p.replyTo as string | undefined) ?? null };
     case "deadline.notice":
     case "bulletin.monthly":
       return asCard(deadlineNoticeCard({ title: p.title, supervise: Boolean(p.supervise), lines: (p.items as Array<{ line: string }>).map((i) => i.line) }));

@@ -81,6 +81,8 @@ export class SandboxStore {
   failures: FailureSpec | null = null;
   /** failures injected into sign-in (the code exchange), apart from those of sends */
   signInFailures: FailureSpec | null = null;
+  /** failures injected into chat file downloads (GET …/resources/:file_key), apart from those of sends */
+  resourceFailures: FailureSpec | null = null;
   faultSpans: FaultSpan[] = [];
   readonly sendLog: SendRecord[] = [];
   readonly urgentNotices: UrgentNotice[] = [];
@@ -113,7 +115,7 @@ export class SandboxStore {
   }
 
   /** Takes one injected failure, if any is left. */
-  takeFailure(kind: "failures" | "signInFailures" = "failures"): FailureSpec | null {
+  takeFailure(kind: "failures" | "signInFailures" | "resourceFailures" = "failures"): FailureSpec | null {
     const f = this[kind];
     if (!f || f.count <= 0) return null;
     f.count--;
