@@ -1,3 +1,4 @@
+import { downloadNextChatFile } from "../src/commands/chatFileDownloads";
 import { randomBytes } from "node:crypto";
 import * as lark from "@larksuiteoapi/node-sdk";
 import { Hono } from "hono";
@@ -62,11 +63,18 @@ export function createBotRuntime(deps: Deps, env: Record<string, string | undefi
   const send = () => (loop ? loop.kick() : Promise.resolve());
   // Stored chat messages are handled by the inbox worker (here, and on any other server of the same database).
   let connection: LarkConnection | null = null;
-  const inboxHandler = createInboxHandler(config.botName, {
+  const inboxHandler = createInboxHandler(config.botName);
+  // Files sent in chat: queued by the inbox, downloaded by this loop (and by the chatFileDownloads job on any server).
+  deps.chatFiles = {
     download: (messageId, file) => {
-      if (!connection) throw new DomainError("unavailable", "服务正在启动，请稍后再发送文件。");
+      if (!connection) throw new Error("尚未连接平台（服务正在启动）");
       return connection.files.download(messageId, file);
     },
+  };
+  const chatFiles = createJobLoop("下载聊天中的文件", async () => {
+    if (!(await downloadNextChatFile(deps))) return false;
+    void send();
+    return true;
   });
   const inbox = createJobLoop("处理收到的消息", async () => {
     const r = await handleInbox(deps, inboxHandler, { lanes: deps.db.kind === "postgres" ? INBOX_LANES : 1 });
@@ -76,6 +84,7 @@ export function createBotRuntime(deps: Deps, env: Record<string, string | undefi
   });
   const kick = async () => {
     await inbox.kick();
+    await chatFiles.kick();
     await send();
   };
   const handlerOpts = { botName: config.botName, kick: () => void kick() };
@@ -118,13 +127,15 @@ export function createBotRuntime(deps: Deps, env: Record<string, string | undefi
     },
     async start(baseUrl) {
       const domain = larkDomain(sandbox ? baseUrl : config.domain);
-      connection = connectLark(config, domain);
+      const fileTimeoutMs = Number(env.LARK_FILE_TIMEOUT_MS) || undefined;
+      connection = connectLark(config, domain, fileTimeoutMs ? { fileTimeoutMs } : {});
       // The SDK never times out on its own; a send that hangs must fail and be retried.
       lark.defaultHttpInstance.defaults.timeout = 3000;
       const c = connection;
       loop = createDeliveryLoop(deps, createLarkSender(deps, c.client, { clear: () => c.clearTokens() }), opts.delivery);
       loop.start();
       inbox.start();
+      chatFiles.start();
       void inbox.kick(); // events stored before a restart
       if (sandbox) {
         if (config.mode === "webhook") sandbox.setEventUrl(`${baseUrl}/lark/events`);
@@ -157,6 +168,7 @@ export function createBotRuntime(deps: Deps, env: Record<string, string | undefi
       ws?.close?.({ force: true } as never);
       sandbox?.close();
       await inbox.stop();
+      await chatFiles.stop();
       await loop?.stop();
     },
   };

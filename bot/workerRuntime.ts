@@ -1,3 +1,4 @@
+import { downloadNextChatFile } from "../src/commands/chatFileDownloads";
 import { Hono } from "hono";
 import type { Deps } from "../src/commands/context";
 import type { AppEnv, SignInExchanger } from "../src/http/env";
@@ -41,12 +42,14 @@ export function createWorkerBot(deps: Deps, env: Record<string, string | undefin
   }
   const connection = connectLark(config, larkDomain(config.domain));
   const sender = createLarkSender(deps, connection.client, { clear: () => connection.clearTokens() });
-  const inboxHandler = createInboxHandler(config.botName, connection.files);
+  const inboxHandler = createInboxHandler(config.botName);
+  deps.chatFiles = connection.files;
   const drain = async () => {
     for (let i = 0; i < MAX_PASSES; i++) {
       const inbox = await handleInbox(deps, inboxHandler);
+      const file = await downloadNextChatFile(deps);
       const sent = await deliverOutbox(deps, sender);
-      if (inbox.handled + inbox.failed + sent.delivered + sent.retried + sent.parked === 0) return;
+      if (Number(file) + inbox.handled + inbox.failed + sent.delivered + sent.retried + sent.parked === 0) return;
     }
   };
   let kicked: Promise<void> = Promise.resolve();

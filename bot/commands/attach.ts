@@ -1,4 +1,4 @@
-import { chatFilesAttacher } from "../../src/commands/chatFilesAttacher";
+import { chatFilesAttacher, KEPT_FILE_TTL_MS } from "../../src/commands/chatFilesAttacher";
 import { runCommand } from "../../src/commands/context";
 import { attachmentsOfRequest } from "../../src/db/repositories/attachments";
 import { requestDetail } from "../../src/db/repositories/views";
@@ -15,12 +15,13 @@ export const attachCommand: ChatCommand = {
     const { number } = takeNumber(args, this.examples[0]!);
     const detail = await requestDetail(deps.db.kysely, actor, number);
     if (!detail) throw new DomainError("not_found", `找不到编号为 ${number} 的协同事项，或您无权查看。`, { example: "/附件 XT-2026-000001" });
-    const { names } = await runCommand(deps, actor, chatFilesAttacher, { requestId: detail.id, notify: true });
+    const { names, downloading } = await runCommand(deps, actor, chatFilesAttacher, { requestId: detail.id, notify: true, withinMs: KEPT_FILE_TTL_MS });
     const all = await attachmentsOfRequest(deps.db.kysely, detail.id);
     const sensitive = detail.classification === "sensitive";
     if (names.length) {
       return { text: `已将${sensitive ? `${names.length} 个文件` : names.map((n) => `「${n}」`).join("、")}附到协同事项 ${number}（现有附件 ${all.length} 个），相关人员已收到通知。` };
     }
+    if (downloading) return { text: `正在接收您发来的 ${downloading} 个文件，收到后将附到协同事项 ${number} 并通知您。` };
     if (!all.length) return { text: `协同事项 ${number} 还没有附件。把文件发给我后回复 /附件 ${number}，或在小程序的事项页面上传。` };
     // A sensitive request's files are never listed in chat.
     if (sensitive) return { text: `协同事项 ${number} 有附件 ${all.length} 个，请在小程序中查看。` };

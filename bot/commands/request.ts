@@ -21,6 +21,7 @@ export const requestCommand: ChatCommand = {
       `状态：${stateLabel(tasks[0]!.state)}${tasks[0]!.state === "pending_approval" ? "，已提交本部门负责人审批" : ""}`,
     ];
     if (plan.missingYears.length) lines.push(`注意：${plan.missingYears.join("、")} 年节假日尚无数据，截止时间按仅周末休息计算。`);
+    if (joined.downloading) lines.push(`附件：正在接收的 ${joined.downloading} 个文件收到后将一并附上`);
     if (joined.names.length) lines.push(`附件：${request.classification === "sensitive" ? `${joined.names.length} 个文件` : joined.names.map((n) => `「${n}」`).join("、")}已一并附上`);
     lines.push(`查询进度：/查询 ${request.number}`);
     return { text: lines.join("\n") };

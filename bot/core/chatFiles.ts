@@ -1,71 +1,39 @@
 import { sql } from "kysely";
-import { storageOf, tooLarge, uploadAttachment } from "../../src/commands/attachmentUploader";
-import { chatFileStager } from "../../src/commands/chatFileStager";
+import { queueChatFiles } from "../../src/commands/chatFileDownloads";
 import { CHAT_FILE_WINDOW_MS } from "../../src/commands/chatFilesAttacher";
-import { runCommand, type Deps } from "../../src/commands/context";
-import { countAttachments } from "../../src/db/repositories/attachments";
-import { myOpenItems } from "../../src/db/repositories/views";
+import type { Deps } from "../../src/commands/context";
+import { requestDetail } from "../../src/db/repositories/views";
+import { DomainError } from "../../src/domain/types";
 import type { UserActor } from "../../src/policies/actor";
-import { checkFileKind, formatBytes, HEAD_BYTES } from "../../src/storage/fileKind";
-import { peekHead } from "../../src/storage/storage";
-import { TooLarge } from "../../src/storage";
-import type { BotMessageEvent, BotReply, ChatFileRef, ChatFileSource } from "./types";
+import type { BotMessageEvent, BotReply, ChatFileRef } from "./types";
 
 // 附件 from chat: a file, an image, or a post with images sent to the bot. It joins the request the message is
 // about: the bot's card it replies to, a number in the post's text, or (in private chat) the number named in the
 // person's message just before. Otherwise it is kept and the bot asks which request it is for.
+// Handling the message only queues the files (in the event's transaction, within the platform's 3 s): the
+// download job (src/commands/chatFileDownloads.ts) fetches them, checks and stores them, and answers.
 
 const NUMBER_IN_TEXT = /\b[A-Z][A-Z0-9]{0,9}-\d{4}-\d{6,}\b/i;
 
-export async function handleChatFiles(deps: Deps, actor: UserActor, event: BotMessageEvent, files: ChatFileRef[], source: ChatFileSource | undefined): Promise<BotReply> {
-  if (!source) return { text: "暂时无法接收聊天中的文件，请在小程序的事项页面上传附件。" };
+export async function handleChatFiles(deps: Deps, actor: UserActor, event: BotMessageEvent, files: ChatFileRef[]): Promise<BotReply | null> {
   const number = await targetOf(deps, event);
-  const fileName = (f: ChatFileRef, i: number) => f.name ?? `图片${files.length > 1 ? i + 1 : ""}`;
+  let requestId: number | null = null;
   if (number) {
-    const names: string[] = [];
-    let sensitive = false;
-    let requestId = 0;
-    for (const [i, f] of files.entries()) {
-      const got = await source.download(event.messageId, f);
-      const r = await uploadAttachment(deps, actor, { requestNumber: number, attachedTo: "request", name: fileName(f, i), body: got.body, declaredSize: got.size, source: "chat", notify: true });
-      names.push(r.attachment.name);
-      const req = await deps.db.kysely.selectFrom("requests").select(["id", "classification"]).where("id", "=", r.attachment.requestId).executeTakeFirstOrThrow();
-      sensitive = req.classification === "sensitive";
-      requestId = req.id;
-    }
-    const total = await countAttachments(deps.db.kysely, requestId);
-    // A sensitive request's files are not named back into chat.
-    const what = sensitive ? `${names.length} 个文件` : names.map((n) => `「${n}」`).join("、");
-    return { text: `已将${what}附到协同事项 ${number}（现有附件 ${total} 个），相关人员已收到通知。可在小程序中查看或下载。` };
+    // A request the person may not see is refused as if it did not exist, before anything is downloaded.
+    const visible = await requestDetail(deps.db.kysely, actor, number);
+    if (!visible) throw new DomainError("not_found", `找不到编号为 ${number} 的协同事项，或您无权查看，文件没有附上。`, { example: "回复事项卡片发送文件，或先发送 /附件 XT-2026-000001 再发文件" });
+    requestId = visible.id;
   }
-  // No request in sight: keep the files for the person and ask.
-  const kept: string[] = [];
-  for (const [i, f] of files.entries()) {
-    const got = await source.download(event.messageId, f);
-    const max = deps.config.attachmentMaxBytes;
-    if (got.size !== null && got.size > max) throw tooLarge(fileName(f, i), max);
-    const { head, body } = await peekHead(got.body, HEAD_BYTES);
-    const checked = await checkFileKind(fileName(f, i), head).catch(async (err) => {
-      await body.cancel().catch(() => undefined);
-      throw err;
-    });
-    const stored = await storageOf(deps)
-      .put(body, { maxBytes: max })
-      .catch((err) => {
-        throw err instanceof TooLarge ? tooLarge(checked.name, max) : err;
-      });
-    await runCommand(deps, actor, chatFileStager, { chatId: event.chatId, file: { name: checked.name, mime: checked.mime, ...stored } });
-    kept.push(`「${checked.name}」（${formatBytes(stored.size)}）`);
-  }
-  const { requests, tasks } = await myOpenItems(deps.db.kysely, actor);
-  const open = [...new Map([...requests, ...tasks].map((r) => [r.number, r])).values()].slice(0, 8);
-  const minutes = CHAT_FILE_WINDOW_MS / 60_000;
-  const lines = [
-    `已收到${kept.join("、")}，请告诉我附到哪个协同事项：回复 /附件 编号（${minutes} 分钟内有效）；如要发起新事项，直接发送 /发起，文件会一并附上。`,
-    ...(open.length ? ["您未办结的事项：", ...open.map((r) => `· ${r.number} ${r.classification === "sensitive" ? "（涉密事项）" : r.title}`)] : []),
-    `例如：/附件 ${open[0]?.number ?? "XT-2026-000001"}`,
-  ];
-  return { text: lines.join("\n") };
+  const images = files.filter((f) => f.kind === "image").length;
+  let image = 0;
+  await queueChatFiles(deps.db.kysely, deps.now(), {
+    actor,
+    chatId: event.chatId,
+    messageId: event.messageId,
+    requestId,
+    files: files.map((f) => ({ key: f.key, kind: f.kind, name: f.name ?? `图片${images > 1 ? ++image : ""}` })),
+  });
+  return null; // the download job confirms, refuses or asks
 }
 
 /**
@@ -98,9 +66,10 @@ async function targetOf(deps: Deps, event: BotMessageEvent): Promise<string | nu
     .limit(5)
     .execute();
   for (const e of earlier) {
-    const p = e.payload as { sender?: { sender_id?: { open_id?: string } }; message?: { message_type?: string; content?: string } };
-    if (p.sender?.sender_id?.open_id !== event.senderOpenId) continue;
-    if (p.message?.message_type !== "text") continue;
+    // Read back through the CamelCasePlugin, the stored event's keys come camelCased (senderId, messageType).
+    const p = e.payload as { sender?: { senderId?: { openId?: string } }; message?: { messageType?: string; content?: string } };
+    if (p.sender?.senderId?.openId !== event.senderOpenId) continue;
+    if (p.message?.messageType !== "text") continue;
     try {
       const found = NUMBER_IN_TEXT.exec(String(JSON.parse(p.message.content ?? "{}").text ?? ""))?.[0];
       if (found) return found.toUpperCase();

@@ -21,12 +21,15 @@ import type { UserActor } from "../../src/policies/actor";
 import { findCommand } from "../commands";
 import { previewCard } from "../presenters/cards";
 import { handleChatFiles } from "./chatFiles";
-import type { BotCardActionEvent, BotMessageEvent, BotReply, CardActionAnswer, ChatFileSource } from "./types";
+import { chatFilesAttacher, KEPT_FILE_TTL_MS } from "../../src/commands/chatFilesAttacher";
+import { requestDetail } from "../../src/db/repositories/views";
+import { whichRequestCard } from "../presenters/chatFileCard";
+import type { BotCardActionEvent, BotMessageEvent, BotReply, CardActionAnswer } from "./types";
 
 export const NOT_REGISTERED = "您还没有登记在协同系统中，暂时不能使用。请联系本单位管理员把您加入组织架构后再试。";
 
 /** What the bot says to a message, or null when the message is not for it (a group message without @). */
-export async function handleMessage(deps: Deps, event: BotMessageEvent, files?: ChatFileSource): Promise<BotReply | null> {
+export async function handleMessage(deps: Deps, event: BotMessageEvent): Promise<BotReply | null> {
   // A file in a group is for the bot when it replies to one of the bot's cards (a file message cannot @ anyone).
   if (event.chatType === "group" && !event.mentionedBot && !(event.files?.length && event.parentId)) return null;
   // Chat commands never change the organisation: the event's transaction reads it from this server's copy.
@@ -35,7 +38,7 @@ export async function handleMessage(deps: Deps, event: BotMessageEvent, files?: 
   if (!actor) return { text: NOT_REGISTERED };
   if (event.files?.length) {
     try {
-      return await handleChatFiles(deps, actor, event, event.files, files);
+      return await handleChatFiles(deps, actor, event, event.files);
     } catch (err) {
       return { text: explain(err) };
     }
@@ -170,6 +173,18 @@ export async function handleCardAction(deps: Deps, event: BotCardActionEvent, re
           toast: r.created ? { type: "success", content: `已发起 ${r.number}` } : { type: "info", content: `该预览已发起为 ${r.number}，未重复发起。` },
           card: previewCard({ text: decision.text, ...r.summary, status: "confirmed", number: r.number }),
         };
+      }
+      case "chatfile_attach": {
+        // Only the person the files are kept for; a request they may not see is "not found" (no hint it exists).
+        if (str(v.o) !== actor.openId) return { toast: { type: "error", content: "这是发给其他人的选择卡片，您不能操作。" } };
+        const number = str(v.number);
+        const detail = await requestDetail(deps.db.kysely, actor, number);
+        if (!detail) throw new DomainError("not_found", `找不到编号为 ${number} 的协同事项，或您无权查看。`);
+        const r = await runCommand(deps, actor, chatFilesAttacher, { requestId: detail.id, notify: true, withinMs: KEPT_FILE_TTL_MS });
+        const count = r.names.length + r.downloading;
+        if (!count) return { toast: { type: "info", content: `没有待附的文件（保留 ${KEPT_FILE_TTL_MS / 3600_000} 小时，可能已附上或已过期）。请重新发送文件。` } };
+        const what = detail.classification === "sensitive" || !r.names.length ? `${count} 个文件` : r.names.map((n) => `「${n}」`).join("、");
+        return { toast: { type: "success", content: `已附到 ${number}` }, card: whichRequestCard({ file: what, choices: [], owner: actor.openId, attachedTo: number }) };
       }
       case "preview_edit":
         return { toast: { type: "info", content: `请修改后重新发送，例如：/发起 @部门 ${str(v.text)}` } };

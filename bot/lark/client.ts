@@ -24,7 +24,10 @@ export function larkDomain(domain: string): lark.Domain | string {
   return domain === "lark" ? lark.Domain.Lark : domain === "feishu" ? lark.Domain.Feishu : domain;
 }
 
-export function connectLark(config: LarkConfig, domain: lark.Domain | string): LarkConnection {
+/** How long a chat file's download may wait for the platform's answer (LARK_FILE_TIMEOUT_MS overrides). */
+export const FILE_DOWNLOAD_TIMEOUT_MS = 120_000;
+
+export function connectLark(config: LarkConfig, domain: lark.Domain | string, opts: { fileTimeoutMs?: number } = {}): LarkConnection {
   const cache = new lark.DefaultCache();
   const client = new lark.Client({ appId: config.appId, appSecret: config.appSecret, domain, cache, loggerLevel: lark.LoggerLevel.error });
   const clearTokens = () => (cache as unknown as { values?: Map<unknown, unknown> }).values?.clear();
@@ -59,7 +62,7 @@ export function connectLark(config: LarkConfig, domain: lark.Domain | string): L
     files: {
       async download(messageId, file) {
         const res = await withFreshToken(() =>
-          client.im.v1.messageResource.get({ path: { message_id: messageId, file_key: file.key }, params: { type: file.kind } }, { timeout: 120_000 } as never),
+          client.im.v1.messageResource.get({ path: { message_id: messageId, file_key: file.key }, params: { type: file.kind } }, { timeout: opts.fileTimeoutMs ?? FILE_DOWNLOAD_TIMEOUT_MS } as never),
         ).catch((err) => {
           throw platformFailure(err, "下载聊天中的文件");
         });

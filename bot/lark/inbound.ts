@@ -4,7 +4,7 @@ import type { OutgoingMessage } from "../../src/db/repositories/outbox";
 import { DomainError } from "../../src/domain/types";
 import type { InboxHandler } from "../../src/jobs/inboxWorker";
 import { handleCardAction, handleMessage } from "../core/dispatch";
-import type { BotMessageEvent, BotReply, ChatFileSource } from "../core/types";
+import type { BotMessageEvent, BotReply } from "../core/types";
 import { toBotCardAction, toBotMessage } from "./events";
 import { createCardRenderer } from "./render";
 
@@ -62,13 +62,13 @@ async function answerCardOnce(deps: Deps, opts: InboundOptions, eventId: string,
 }
 
 /** The inbox worker's handler for stored chat messages: the bot's reply, sent in the event's transaction. */
-export function createInboxHandler(botName: string, files?: ChatFileSource): InboxHandler {
+export function createInboxHandler(botName: string): InboxHandler {
   return {
     async handle(deps, row) {
       if (row.eventType !== MESSAGE) return [];
       const message = toBotMessage(row.eventId, row.payload, botName);
       if (!message || !replyTarget(message)) return [];
-      const reply = await handleMessage(deps, message, files);
+      const reply = await handleMessage(deps, message);
       return reply ? [replyMessage(message, reply)] : [];
     },
     giveUp(row) {

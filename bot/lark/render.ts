@@ -1,3 +1,4 @@
+import { whichRequestCard } from "../presenters/chatFileCard";
 import type { Deps } from "../../src/commands/context";
 import type { Executor } from "../../src/db/client";
 import { EVALUATION_LABELS, TASK_STATE_LABELS, PRIORITY_LABELS, type TaskState } from "../../src/domain/types";
@@ -99,6 +100,8 @@ export function renderOutboxMessage(row: OutboxRow, files?: CardFiles): Rendered
     case "org.handover":
     case "org.sync":
       return asText(p.text);
+    case "chatfile.which_request":
+      return { ...asCard(whichRequestCard({ file: p.file, choices: p.choices ?? [], owner: p.owner })), replyTo: (p.replyTo as string | undefined) ?? null };
     case "deadline.notice":
     case "bulletin.monthly":
       return asCard(deadlineNoticeCard({ title: p.title, supervise: Boolean(p.supervise), lines: (p.items as Array<{ line: string }>).map((i) => i.line) }));

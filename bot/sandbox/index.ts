@@ -51,6 +51,8 @@ export interface Sandbox {
   failSignIns(spec: FailureSpec): void;
   /** makes the next contact directory list calls (departments' children, users by department) fail with 500 or 429 */
   failContact(spec: FailureSpec): void;
+  /** makes the next chat file downloads (messageResource.get) fail: 500, 429, or an answer held past the client's timeout */
+  failResourceDownloads(spec: FailureSpec): void;
   /** fails every send and patch with 429 or 500 while the platform's clock is in [from, until) */
   failDuring(span: FaultSpan): void;
   /** every send, reply and patch that reached the platform, with its time and answer */
@@ -224,6 +226,9 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     },
     failSends: (spec) => {
       store.failures = { ...spec };
+    },
+    failResourceDownloads: (spec) => {
+      store.resourceFailures = { ...spec };
     },
     failSignIns: (spec) => {
       store.signInFailures = { ...spec };

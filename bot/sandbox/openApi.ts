@@ -165,7 +165,11 @@ export function openApiRoutes(store: SandboxStore, opts: OpenApiOptions) {
   });
 
   // A file or image of a message a person sent: the bytes, as the platform streams them (the bot must be in the chat).
-  app.get("/im/v1/messages/:messageId/resources/:fileKey", (c) => {
+  app.get("/im/v1/messages/:messageId/resources/:fileKey", async (c) => {
+    const failure = store.takeFailure("resourceFailures");
+    if (failure?.status === 429) return larkError(c, 429, 99991400, "request trigger frequency limit");
+    if (failure?.status === 500) return larkError(c, 500, 1, "internal error");
+    if (failure?.status === "timeout") await new Promise((r) => setTimeout(r, opts.timeoutHoldMs));
     const type = c.req.query("type");
     if (type !== "file" && type !== "image") return larkError(c, 400, 234001, "Invalid request param: type must be file or image.");
     const r = store.resources.get(c.req.param("fileKey"));

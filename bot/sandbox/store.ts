@@ -83,6 +83,8 @@ export class SandboxStore {
   signInFailures: FailureSpec | null = null;
   /** injected failures of the contact directory's list routes (org sync) */
   contactFailures: FailureSpec | null = null;
+  /** failures injected into chat file downloads (GET …/resources/:file_key), apart from those of sends */
+  resourceFailures: FailureSpec | null = null;
   faultSpans: FaultSpan[] = [];
   readonly sendLog: SendRecord[] = [];
   readonly urgentNotices: UrgentNotice[] = [];
@@ -115,7 +117,7 @@ export class SandboxStore {
   }
 
   /** Takes one injected failure, if any is left. */
-  takeFailure(kind: "failures" | "signInFailures" | "contactFailures" = "failures"): FailureSpec | null {
+  takeFailure(kind: "failures" | "signInFailures" | "contactFailures" | "resourceFailures" = "failures"): FailureSpec | null {
     const f = this[kind];
     if (!f || f.count <= 0) return null;
     f.count--;

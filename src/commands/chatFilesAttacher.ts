@@ -2,22 +2,30 @@ import { attachmentAdder } from "./attachmentAdder";
 import type { Command } from "./context";
 import { actorUserId } from "../policies/actor";
 
-/** Files sent in chat join the next request named within this window. */
+/** Files sent in chat join the next request raised (/发起) within this window. */
 export const CHAT_FILE_WINDOW_MS = 10 * 60_000;
+/**
+ * Files kept because the bot could not tell their request can be claimed (/附件 编号, or a button of the "which
+ * request?" card) for this long; after it they are no longer offered and never join a request.
+ */
+export const KEPT_FILE_TTL_MS = 24 * 3600_000;
 
 /**
- * The person's files sent in chat within the last minutes and not yet on a request join this one (each through
- * attachmentAdder: row and audit record), in the caller's transaction. Answers the names that joined.
+ * The person's files sent in chat within the window and not yet on a request join this one (each through
+ * attachmentAdder: row and audit record), in the caller's transaction. Files still downloading (queued, no request
+ * yet) are pointed at this request: the download job attaches them when they arrive. Answers the names that
+ * joined, and how many will join once downloaded.
  */
-export const chatFilesAttacher: Command<{ requestId: number; notify?: boolean }, { names: string[] }> = async (deps, ctx, input) => {
+export const chatFilesAttacher: Command<{ requestId: number; notify?: boolean; withinMs?: number }, { names: string[]; downloading: number }> = async (deps, ctx, input) => {
   const uploaderId = actorUserId(ctx.actor);
-  if (uploaderId === null) return { names: [] };
+  if (uploaderId === null) return { names: [], downloading: 0 };
+  const since = new Date(deps.now().getTime() - (input.withinMs ?? CHAT_FILE_WINDOW_MS));
   const pending = await ctx.trx
     .selectFrom("chatFiles")
     .selectAll()
     .where("uploaderId", "=", uploaderId)
     .where("attachmentId", "is", null)
-    .where("createdAt", ">=", new Date(deps.now().getTime() - CHAT_FILE_WINDOW_MS))
+    .where("createdAt", ">=", since)
     .orderBy("id")
     .forUpdate()
     .execute();
@@ -33,5 +41,13 @@ export const chatFilesAttacher: Command<{ requestId: number; notify?: boolean },
     await ctx.trx.updateTable("chatFiles").set({ attachmentId: attachment.id }).where("id", "=", f.id).execute();
     names.push(attachment.name);
   }
-  return { names };
+  const claimed = await ctx.trx
+    .updateTable("chatFileDownloads")
+    .set({ requestId: input.requestId })
+    .where("uploaderId", "=", uploaderId)
+    .where("status", "=", "queued")
+    .where("requestId", "is", null)
+    .where("createdAt", ">=", since)
+    .executeTakeFirst();
+  return { names, downloading: Number(claimed.numUpdatedRows) };
 };

@@ -8,6 +8,8 @@ import type { Observability } from "../observability";
 import type { Storage } from "../storage";
 
 /** What every command may use besides its transaction. Built once per process (or per Worker request). */
+import type { ChatFileFetcher } from "./chatFileDownloads";
+
 export interface Deps {
   db: Db;
   config: AppConfig;
@@ -18,6 +20,8 @@ export interface Deps {
   storage?: Storage;
   /** the platform's contact directory, for org sync (set by the bot runtime; unset: sync is unavailable) */
   directory?: DirectoryReader;
+  /** downloads files people sent in chat (set by the bot runtime; unset: queued chat files wait) */
+  chatFiles?: ChatFileFetcher;
 }
 
 export interface CommandContext {

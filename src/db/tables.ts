@@ -229,6 +229,25 @@ export interface ChatFileTable {
   attachmentId: number | null;
 }
 
+/** A file sent in chat, queued for the download job (src/commands/chatFileDownloads.ts). */
+export interface ChatFileDownloadTable {
+  id: Generated<number>;
+  uploaderId: number;
+  uploaderOpenId: string;
+  chatId: string;
+  messageId: string;
+  fileKey: string;
+  kind: "file" | "image";
+  name: string;
+  requestId: number | null;
+  status: "queued" | "done" | "refused" | "failed";
+  attempts: Generated<number>;
+  nextAttemptAt: Timestamp;
+  lastError: string | null;
+  createdAt: Timestamp;
+  finishedAt: Timestamp | null;
+}
+
 export interface EvaluationTable {
   id: Generated<number>;
   taskId: number;
@@ -522,6 +541,7 @@ export interface Database {
   comments: CommentTable;
   attachments: AttachmentTable;
   chatFiles: ChatFileTable;
+  chatFileDownloads: ChatFileDownloadTable;
   evaluations: EvaluationTable;
   rectifications: RectificationTable;
   outbox: OutboxTable;

@@ -27,7 +27,7 @@ const BY_CONTENT: Record<string, { exts: string[]; mime: (ext: string) => string
   text: { exts: ["txt"], mime: () => "text/plain; charset=utf-8" },
 };
 
-const ALLOWED_WORDS = "PDF、OFD、Word（doc/docx）、Excel（xls/xlsx）、JPG/PNG 图片、ZIP 压缩包、TXT 文本";
+export const ALLOWED_WORDS = "PDF、OFD、Word（doc/docx）、Excel（xls/xlsx）、JPG/PNG 图片、ZIP 压缩包、TXT 文本";
 
 /**
  * A file name as we keep and send it: no folders, no control or reserved characters, at most 100 characters
