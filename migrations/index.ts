@@ -15,6 +15,7 @@ import * as calendarNotices from "./2026_12_05_0940_calendar_notices";
 import * as orgAdmin from "./2026_12_05_0950_org_admin";
 import * as parkedDiscard from "./2026_12_05_1000_parked_discard";
 import * as orgVersion from "./2026_12_05_0920_org_version";
+import * as boardCounts from "./2026_12_06_0110_board_counts";
 
 /** Every migration, in order. An explicit list (no folder scan) so the Worker bundle has them too. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_05_0950_org_admin": orgAdmin,
   "2026_12_05_1000_parked_discard": parkedDiscard,
   "2026_12_05_0920_org_version": orgVersion,
+  "2026_12_06_0110_board_counts": boardCounts,
 };
