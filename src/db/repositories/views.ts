@@ -1,6 +1,6 @@
 import type { AppealState, DisputeDecision, RectificationState } from "../../domain/rectification";
 import type { TaskFlags } from "../../domain/taskTransitions";
-import { sql } from "kysely";
+import { sql, type ExpressionBuilder } from "kysely";
 import { DUE_SOON_MS, OPEN_TASK_STATES, type TaskState } from "../../domain/types";
 import { departmentsOf, hasDepartmentRole, hasGlobalRole, type Actor } from "../../policies/actor";
 import { canView, viewerScope } from "../../policies/visibility";
@@ -365,8 +365,12 @@ export async function requestTimeline(db: Executor, requestId: number) {
  * limits it to pairs touching those departments (null = everything, for supervisors). Counts only what the
  * viewer may open, so a cell's figures agree with the tasks the cell lists.
  */
-export async function boardCounts(db: Executor, viewer: Actor, now: Date, departmentIds: number[] | null) {
-  if (departmentIds === null && viewerScope(viewer).everything) return wholeBoard(db, now);
+export async function boardCounts(db: Executor, viewer: Actor, now: Date, departmentIds: number[] | null, opts: { scan?: boolean } = {}) {
+  // Kept counts when every task the board would count is one the viewer may open: a supervisor's whole board, or a
+  // head's pairs (sent to a department they head: its office sees it; sent from it: its head sees it).
+  const s = viewerScope(viewer);
+  const seesAll = s.everything || (departmentIds !== null && departmentIds.every((d) => s.headOf.includes(d) && s.officeOf.includes(d)));
+  if (!opts.scan && seesAll) return keptBoard(db, now, departmentIds);
   const open = [...OPEN_TASK_STATES];
   const pairs = (q: typeof db) =>
     q
@@ -417,11 +421,15 @@ export async function boardCounts(db: Executor, viewer: Actor, now: Date, depart
 const dueSoonStart = sql<Date>`coalesce(${sql.ref("dueSoonAt")}, ${sql.ref("dueAt")} - ${`${DUE_SOON_MS / 1000} seconds`}::interval)`;
 
 /**
- * The whole board, for someone who may see everything: open counts from board_counts (kept by triggers on tasks in
- * the same transaction as every change), red and 临期 from an index-only scan of tasks_running_due_idx (the open
- * tasks whose clock runs). No task row is read. Same figures as the general query above (test/integration/boardCounts.test.ts).
+ * The board from kept figures, for a viewer who may open every task it counts (see boardCounts): open counts from
+ * board_counts (kept by triggers on tasks in the same transaction as every change), red and 临期 from an index-only
+ * scan of tasks_running_due_idx (the open tasks whose clock runs). No task row is read. `departmentIds` limits it to
+ * pairs touching those departments (null = all). Same figures as the general query above
+ * (test/integration/boardCounts.test.ts).
  */
-async function wholeBoard(db: Executor, now: Date) {
+async function keptBoard(db: Executor, now: Date, departmentIds: number[] | null) {
+  const touching = (eb: ExpressionBuilder<any, any>, t: string) =>
+    departmentIds === null ? sql<boolean>`true` : eb.or([eb(`${t}.departmentId`, "in", departmentIds), eb(`${t}.fromDepartmentId`, "in", departmentIds)]);
   const late = db
     .selectFrom("tasks")
     .select((eb) => [
@@ -432,6 +440,7 @@ async function wholeBoard(db: Executor, now: Date) {
     ])
     .where("state", "in", ["pending_approval", "pending_accept", "in_progress"])
     .where((eb) => eb.or([eb("dueAt", "<", now), eb(dueSoonStart, "<=", now)]))
+    .where((eb) => touching(eb, "tasks"))
     .groupBy(["departmentId", "fromDepartmentId"]);
   return db
     .selectFrom("boardCounts as b")
@@ -448,6 +457,7 @@ async function wholeBoard(db: Executor, now: Date) {
       eb.fn.coalesce("l.dueSoon", sql<string>`0`).as("dueSoon"),
     ])
     .where("b.open", ">", 0)
+    .where((eb) => touching(eb, "b"))
     .orderBy("origin.code")
     .orderBy("target.code")
     .execute();
