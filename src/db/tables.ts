@@ -120,6 +120,8 @@ export interface BoardCountTable {
   departmentId: number;
   fromDepartmentId: number;
   open: number;
+  /** of them, not paused for 补正 (their clock runs) */
+  running: number;
 }
 
 export interface TaskTable {

@@ -315,24 +315,24 @@ export async function figureDays(db: Executor, firstDay: string, lastDay: string
 /**
  * 在办 and 红灯 now, per department, for one side (open states; red = past the 办结时限 and not paused for 补正).
  * 在办 sums board_counts (open tasks per department pair, kept by triggers on tasks in the same transaction as every
- * change); 红灯 is an index-only range scan of tasks_running_due_idx (open tasks whose clock runs, by deadline, with
- * both departments). No task row is read, so it stays quick with millions of tasks.
+ * change, with how many of them run); 红灯 = running − not yet due, the short not-yet-due range of
+ * tasks_running_due_idx (open tasks whose clock runs, by deadline, with both departments). No task row is read, so it stays quick with millions of tasks.
  */
 export async function openCounts(db: Executor, now: Date, side: FigureSide): Promise<Array<{ side: FigureSide; departmentId: number; open: number; red: number }>> {
   const col = side === "target" ? ("departmentId" as const) : ("fromDepartmentId" as const);
   const open = await db
     .selectFrom("boardCounts")
-    .select((eb) => [`${col} as departmentId` as "departmentId", eb.fn.sum<string>("open").as("open")])
+    .select((eb) => [`${col} as departmentId` as "departmentId", eb.fn.sum<string>("open").as("open"), eb.fn.sum<string>("running").as("running")])
     .groupBy(col)
     .having((eb) => eb.fn.sum("open"), ">", 0)
     .execute();
-  const red = await db
+  const notDue = await db
     .selectFrom("tasks")
-    .select((eb) => [`${col} as departmentId` as "departmentId", eb.fn.countAll<string>().as("red")])
+    .select((eb) => [`${col} as departmentId` as "departmentId", eb.fn.countAll<string>().as("n")])
     .where("state", "in", ["pending_approval", "pending_accept", "in_progress"])
-    .where("dueAt", "<", now)
+    .where("dueAt", ">=", now)
     .groupBy(col)
     .execute();
-  const redOf = new Map(red.map((r) => [r.departmentId, num(r.red)]));
-  return open.map((o) => ({ side, departmentId: o.departmentId, open: num(o.open), red: redOf.get(o.departmentId) ?? 0 }));
+  const notDueOf = new Map(notDue.map((r) => [r.departmentId, num(r.n)]));
+  return open.map((o) => ({ side, departmentId: o.departmentId, open: num(o.open), red: num(o.running) - (notDueOf.get(o.departmentId) ?? 0) }));
 }

@@ -422,24 +422,25 @@ const dueSoonStart = sql<Date>`coalesce(${sql.ref("dueSoonAt")}, ${sql.ref("dueA
 
 /**
  * The board from kept figures, for a viewer who may open every task it counts (see boardCounts): open counts from
- * board_counts (kept by triggers on tasks in the same transaction as every change), red and 临期 from an index-only
- * scan of tasks_running_due_idx (the open tasks whose clock runs). No task row is read. `departmentIds` limits it to
+ * board_counts (kept by triggers on tasks in the same transaction as every change, with how many of them run);
+ * red = running − not yet due, and 临期, from the short not-yet-due range of tasks_running_due_idx. No task row is read. `departmentIds` limits it to
  * pairs touching those departments (null = all). Same figures as the general query above
  * (test/integration/boardCounts.test.ts).
  */
 async function keptBoard(db: Executor, now: Date, departmentIds: number[] | null) {
   const touching = (eb: ExpressionBuilder<any, any>, t: string) =>
     departmentIds === null ? sql<boolean>`true` : eb.or([eb(`${t}.departmentId`, "in", departmentIds), eb(`${t}.fromDepartmentId`, "in", departmentIds)]);
+  // Not yet due: a short range of tasks_running_due_idx. Red = running − not yet due.
   const late = db
     .selectFrom("tasks")
     .select((eb) => [
       "departmentId",
       "fromDepartmentId",
-      eb.fn.countAll<string>().filterWhere("dueAt", "<", now).as("overdue"),
-      eb.fn.countAll<string>().filterWhere((f) => f.and([f("dueAt", ">=", now), f(dueSoonStart, "<=", now)])).as("dueSoon"),
+      eb.fn.countAll<string>().as("notDue"),
+      eb.fn.countAll<string>().filterWhere(dueSoonStart, "<=", now).as("dueSoon"),
     ])
     .where("state", "in", ["pending_approval", "pending_accept", "in_progress"])
-    .where((eb) => eb.or([eb("dueAt", "<", now), eb(dueSoonStart, "<=", now)]))
+    .where("dueAt", ">=", now)
     .where((eb) => touching(eb, "tasks"))
     .groupBy(["departmentId", "fromDepartmentId"]);
   return db
@@ -453,7 +454,7 @@ async function keptBoard(db: Executor, now: Date, departmentIds: number[] | null
       "target.code as toCode",
       "target.name as toName",
       sql<string>`${sql.ref("b.open")}::bigint`.as("open"),
-      eb.fn.coalesce("l.overdue", sql<string>`0`).as("overdue"),
+      sql<string>`(${sql.ref("b.running")} - coalesce(${sql.ref("l.notDue")}, 0))::bigint`.as("overdue"),
       eb.fn.coalesce("l.dueSoon", sql<string>`0`).as("dueSoon"),
     ])
     .where("b.open", ">", 0)
