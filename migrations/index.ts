@@ -16,6 +16,8 @@ import * as orgAdmin from "./2026_12_05_0950_org_admin";
 import * as parkedDiscard from "./2026_12_05_1000_parked_discard";
 import * as orgVersion from "./2026_12_05_0920_org_version";
 import * as chatFileDownloads from "./2026_12_06_0125_chat_file_downloads";
+import * as boardCounts from "./2026_12_06_0110_board_counts";
+import * as boardRunning from "./2026_12_06_0140_board_running";
 
 /** Every migration, in order. An explicit list (no folder scan) so the Worker bundle has them too. */
 export const migrations: Record<string, Migration> = {
@@ -35,5 +37,7 @@ export const migrations: Record<string, Migration> = {
   "2026_12_05_0950_org_admin": orgAdmin,
   "2026_12_05_1000_parked_discard": parkedDiscard,
   "2026_12_05_0920_org_version": orgVersion,
+  "2026_12_06_0110_board_counts": boardCounts,
   "2026_12_06_0125_chat_file_downloads": chatFileDownloads,
+  "2026_12_06_0140_board_running": boardRunning,
 };

@@ -88,6 +88,7 @@ export const requestCreator: Command<CreateRequestInput, CreatedRequest> = async
       plan.targets.map((d) => ({
         requestId: inserted.id,
         departmentId: d.id,
+        fromDepartmentId: inserted.fromDepartmentId,
         role: d.id === plan.lead.id ? ("lead" as const) : ("supporting" as const),
         state: initial,
         ruleId: plan.rule?.id ?? null,

@@ -115,10 +115,21 @@ export interface RequestTable {
   closedAt: Timestamp | null;
 }
 
+/** open tasks per (target, requesting) department pair, kept by triggers on tasks (migration 2026_12_06_0110) */
+export interface BoardCountTable {
+  departmentId: number;
+  fromDepartmentId: number;
+  open: number;
+  /** of them, not paused for 补正 (their clock runs) */
+  running: number;
+}
+
 export interface TaskTable {
   id: Generated<number>;
   requestId: number;
   departmentId: number;
+  /** the requesting department (the request's from_department_id), set at insert */
+  fromDepartmentId: number;
   role: "lead" | "supporting";
   state: TaskState;
   assigneeId: number | null;
@@ -536,6 +547,7 @@ export interface Database {
   requestCounters: RequestCounterTable;
   requests: RequestTable;
   tasks: TaskTable;
+  boardCounts: BoardCountTable;
   auditEvents: AuditEventTable;
   auditCheckpoints: AuditCheckpointTable;
   comments: CommentTable;

@@ -13,7 +13,7 @@ import { migrateToLatest } from "../../src/db/migrator";
 import { addDays } from "../../src/domain/dashboardFigures";
 import { localDate } from "../../src/domain/calendar";
 import { createApp } from "../../src/http/app";
-import { seedBulk } from "../support/bulkSeed";
+import { readBulkSeed, seedBulk } from "../support/bulkSeed";
 
 /**
  * 晾晒 at scale, on PostgreSQL only (BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
@@ -50,9 +50,22 @@ async function time(app: ReturnType<typeof createApp>, token: string, path: stri
 }
 
 async function benchOn(db: Db) {
+  const reuse = await sql<{ n: number }>`select count(*)::int as n from departments`.execute(db.kysely).then((r) => r.rows[0]!.n > 0).catch(() => false);
+  const tm = performance.now();
   await migrateToLatest(db);
-  const seeded = await seedBulk(db, { requests: REQUESTS, now: NOW, days: 365 });
-  console.log(`seeded ${REQUESTS} requests / ${seeded.tasks} tasks in ${(seeded.ms / 1000).toFixed(1)} s`);
+  const migrateMs = performance.now() - tm;
+  let seeded: Awaited<ReturnType<typeof seedBulk>>;
+  if (reuse) {
+    // BENCH_SCHEMA named a schema kept by an earlier run (BENCH_KEEP=1): its seed and rollups are reused, and the
+    // migrations added since then ran on its data (backfills included) just above.
+    const found = await readBulkSeed(db, {});
+    const c = await sql<{ r: number; t: number }>`select (select count(*) from requests)::int as r, (select count(*) from tasks)::int as t`.execute(db.kysely);
+    seeded = { now: NOW, ...found, requests: c.rows[0]!.r, tasks: c.rows[0]!.t, ms: 0 };
+    console.log(`reused ${seeded.requests} requests / ${seeded.tasks} tasks; pending migrations took ${(migrateMs / 1000).toFixed(1)} s`);
+  } else {
+    seeded = await seedBulk(db, { requests: REQUESTS, now: NOW, days: 365 });
+    console.log(`seeded ${REQUESTS} requests / ${seeded.tasks} tasks in ${(seeded.ms / 1000).toFixed(1)} s`);
+  }
   // What autovacuum does on a live server (the visibility map lets the open-task counts scan the index alone).
   await sql`vacuum analyze tasks, requests`.execute(db.kysely);
   const deps: Deps = { db, config: loadConfig({ LOG_LEVEL: "warn" }), now: () => new Date(NOW) };
@@ -61,9 +74,13 @@ async function benchOn(db: Db) {
   const t0 = performance.now();
   let rows = 0;
   // Every closed day, a week per transaction (the job itself recounts the last 36 days once a day).
-  for (let first = addDays(today, -366); first < today; first = addDays(first, 7)) {
-    const last = addDays(first, 6) < today ? addDays(first, 6) : addDays(today, -1);
-    rows += await db.transaction((trx) => rollUpDays(trx, first, last, t, NOW));
+  if (!reuse) {
+    for (let first = addDays(today, -366); first < today; first = addDays(first, 7)) {
+      const last = addDays(first, 6) < today ? addDays(first, 6) : addDays(today, -1);
+      rows += await db.transaction((trx) => rollUpDays(trx, first, last, t, NOW));
+    }
+  } else {
+    rows = (await sql<{ n: number }>`select count(*)::int as n from department_daily_figures`.execute(db.kysely)).rows[0]!.n;
   }
   const rollupMs = performance.now() - t0;
   const t1 = performance.now();
@@ -95,10 +112,12 @@ async function benchOn(db: Db) {
 
 async function main() {
   const started = new Date();
-  const schema = `bench_${randomBytes(4).toString("hex")}`;
+  // BENCH_SCHEMA=<name> reuses (or creates) that schema; BENCH_KEEP=1 keeps the schema after the run.
+  const schema = process.env.BENCH_SCHEMA ?? `bench_${randomBytes(4).toString("hex")}`;
+  const keep = process.env.BENCH_KEEP === "1";
   const admin = await createDb({ databaseUrl: url, poolSize: 1 });
   const version = (await sql<{ v: string }>`select current_setting('server_version') as v`.execute(admin.kysely)).rows[0]!.v;
-  await admin.kysely.schema.createSchema(schema).execute();
+  await admin.kysely.schema.createSchema(schema).ifNotExists().execute();
   const db = await createDb({ databaseUrl: url, schema, poolSize: 10 });
   try {
     const r = await benchOn(db);
@@ -124,7 +143,8 @@ async function main() {
     console.log("wrote test/bench/RESULTS-dashboard.md");
   } finally {
     await db.close();
-    await admin.kysely.schema.dropSchema(schema).cascade().execute();
+    if (keep) console.log(`kept schema ${schema} (BENCH_SCHEMA=${schema} reuses it)`);
+    else await admin.kysely.schema.dropSchema(schema).cascade().execute();
     await admin.close();
   }
 }

@@ -230,9 +230,9 @@ export async function seedBulk(db: Db, opts: BulkSeedOptions): Promise<BulkSeed>
       )
       -- The tasks come from the plan too (request ids were drawn from the sequence there), not from the insert above;
       -- the foreign keys are checked at the end of the statement, when both are in.
-      insert into tasks (request_id, department_id, role, state, assignee_id, sla_working_days, outbound_approval, completion_review, due_at, original_due_at,
+      insert into tasks (request_id, department_id, from_department_id, role, state, assignee_id, sla_working_days, outbound_approval, completion_review, due_at, original_due_at,
                          paused_at, result, last_reason, accepted_at, completed_at, created_at, updated_at)
-      select p.request_id, dl.id, t.role, t.state, ul.id,
+      select p.request_id, dl.id, fl.id, t.role, t.state, ul.id,
              p.sla, t.state = 'pending_approval' or p.h_sup % 4 = 0, false, p.due_at, p.due_at,
              case when t.state = 'awaiting_info' then least(${nowIso}::timestamptz, p.created_at + interval '3 hours') end,
              case when t.state = 'completed' then '经核查，情况属实，已办结。' end,
@@ -248,6 +248,7 @@ export async function seedBulk(db: Db, opts: BulkSeedOptions): Promise<BulkSeed>
         select 'supporting', p.sup_i, p.sup_state where p.joint
       ) t
       join dl on dl.i = t.dept_i
+      join dl fl on fl.i = p.from_i
       -- handlers (slots 2 and 3) hold the accepted tasks
       left join ul on t.state in ('in_progress','awaiting_info','completed') and ul.k = t.dept_i * ${U}::int + 2 + p.g % 2
       order by p.request_id, t.role`.execute(trx);
@@ -263,7 +264,15 @@ export async function seedBulk(db: Db, opts: BulkSeedOptions): Promise<BulkSeed>
   });
   await sql`analyze departments, users, user_roles, requests, tasks`.execute(db.kysely);
   const ms = Date.now() - started;
+  const found = await readBulkSeed(db, { departments: D, codePrefix: cp });
+  return { now, ...found, requests: n, tasks: counts.tasks, ms };
+}
 
+/** The people and agencies of a schema seeded earlier by seedBulk with the same `departments` and `codePrefix`. */
+export async function readBulkSeed(db: Db, opts: { departments?: number; codePrefix?: string }): Promise<{ departments: BulkDepartment[]; supervisor: BulkPerson }> {
+  const D = opts.departments ?? 40;
+  const cp = opts.codePrefix ?? "bulk";
+  const w = String(D).length;
   const people = await db.kysely
     .selectFrom("users")
     .innerJoin("departments", "departments.id", "users.departmentId")
@@ -289,5 +298,5 @@ export async function seedBulk(db: Db, opts: BulkSeedOptions): Promise<BulkSeed>
     });
   }
   const sup = people.find((p) => p.openId === `ou_${cp}_supervisor`)!;
-  return { now, departments, supervisor: person(sup), requests: n, tasks: counts.tasks, ms };
+  return { departments, supervisor: person(sup) };
 }

@@ -314,40 +314,25 @@ export async function figureDays(db: Executor, firstDay: string, lastDay: string
 
 /**
  * 在办 and 红灯 now, per department, for one side (open states; red = past the 办结时限 and not paused for 补正).
- * As target it reads the tasks alone, from the partial index of open tasks (department_id, due_at) and, for the
- * paused ones, (department_id, state, due_at): no join, so it stays quick with millions of tasks.
+ * 在办 sums board_counts (open tasks per department pair, kept by triggers on tasks in the same transaction as every
+ * change, with how many of them run); 红灯 = running − not yet due, the short not-yet-due range of
+ * tasks_running_due_idx (open tasks whose clock runs, by deadline, with both departments). No task row is read, so it stays quick with millions of tasks.
  */
 export async function openCounts(db: Executor, now: Date, side: FigureSide): Promise<Array<{ side: FigureSide; departmentId: number; open: number; red: number }>> {
-  const OPEN = ["pending_approval", "pending_accept", "in_progress", "awaiting_info"] as const;
-  if (side === "target") {
-    const [open, paused] = await Promise.all([
-      db
-        .selectFrom("tasks")
-        .select((eb) => ["departmentId", eb.fn.countAll<string>().as("open"), eb.fn.countAll<string>().filterWhere("dueAt", "<", now).as("pastDue")])
-        .where("state", "in", [...OPEN])
-        .groupBy("departmentId")
-        .execute(),
-      db
-        .selectFrom("tasks")
-        .select((eb) => ["departmentId", eb.fn.countAll<string>().as("n")])
-        .where("state", "=", "awaiting_info")
-        .where("dueAt", "<", now)
-        .groupBy("departmentId")
-        .execute(),
-    ]);
-    const pausedOf = new Map(paused.map((p) => [p.departmentId, num(p.n)]));
-    return open.map((o) => ({ side, departmentId: o.departmentId, open: num(o.open), red: num(o.pastDue) - (pausedOf.get(o.departmentId) ?? 0) }));
-  }
-  const rows = await db
-    .selectFrom("tasks")
-    .innerJoin("requests", "requests.id", "tasks.requestId")
-    .select((eb) => [
-      "requests.fromDepartmentId as departmentId",
-      eb.fn.countAll<string>().as("open"),
-      eb.fn.countAll<string>().filterWhere((f) => f.and([f("tasks.dueAt", "<", now), f("tasks.state", "<>", "awaiting_info")])).as("red"),
-    ])
-    .where("tasks.state", "in", [...OPEN])
-    .groupBy("requests.fromDepartmentId")
+  const col = side === "target" ? ("departmentId" as const) : ("fromDepartmentId" as const);
+  const open = await db
+    .selectFrom("boardCounts")
+    .select((eb) => [`${col} as departmentId` as "departmentId", eb.fn.sum<string>("open").as("open"), eb.fn.sum<string>("running").as("running")])
+    .groupBy(col)
+    .having((eb) => eb.fn.sum("open"), ">", 0)
     .execute();
-  return rows.map((r) => ({ side, departmentId: r.departmentId, open: num(r.open), red: num(r.red) }));
+  const notDue = await db
+    .selectFrom("tasks")
+    .select((eb) => [`${col} as departmentId` as "departmentId", eb.fn.countAll<string>().as("n")])
+    .where("state", "in", ["pending_approval", "pending_accept", "in_progress"])
+    .where("dueAt", ">=", now)
+    .groupBy(col)
+    .execute();
+  const notDueOf = new Map(notDue.map((r) => [r.departmentId, num(r.n)]));
+  return open.map((o) => ({ side, departmentId: o.departmentId, open: num(o.open), red: num(o.running) - (notDueOf.get(o.departmentId) ?? 0) }));
 }

@@ -1,9 +1,9 @@
 import type { AppealState, DisputeDecision, RectificationState } from "../../domain/rectification";
 import type { TaskFlags } from "../../domain/taskTransitions";
-import { sql } from "kysely";
+import { sql, type ExpressionBuilder } from "kysely";
 import { DUE_SOON_MS, OPEN_TASK_STATES, type TaskState } from "../../domain/types";
 import { departmentsOf, hasDepartmentRole, hasGlobalRole, type Actor } from "../../policies/actor";
-import { canView } from "../../policies/visibility";
+import { canView, viewerScope } from "../../policies/visibility";
 import type { Executor } from "../client";
 import { visibleTo } from "./visibility";
 
@@ -365,13 +365,18 @@ export async function requestTimeline(db: Executor, requestId: number) {
  * limits it to pairs touching those departments (null = everything, for supervisors). Counts only what the
  * viewer may open, so a cell's figures agree with the tasks the cell lists.
  */
-export async function boardCounts(db: Executor, viewer: Actor, now: Date, departmentIds: number[] | null) {
+export async function boardCounts(db: Executor, viewer: Actor, now: Date, departmentIds: number[] | null, opts: { scan?: boolean } = {}) {
+  // Kept counts when every task the board would count is one the viewer may open: a supervisor's whole board, or a
+  // head's pairs (sent to a department they head: its office sees it; sent from it: its head sees it).
+  const s = viewerScope(viewer);
+  const seesAll = s.everything || (departmentIds !== null && departmentIds.every((d) => s.headOf.includes(d) && s.officeOf.includes(d)));
+  if (!opts.scan && seesAll) return keptBoard(db, now, departmentIds);
   const open = [...OPEN_TASK_STATES];
   const pairs = (q: typeof db) =>
     q
       .selectFrom("tasks")
       .innerJoin("requests", "requests.id", "tasks.requestId")
-      .select(["requests.fromDepartmentId as fromId", "tasks.departmentId as toId", "tasks.dueAt", "tasks.dueSoonAt", "tasks.state"])
+      .select(["tasks.fromDepartmentId as fromId", "tasks.departmentId as toId", "tasks.dueAt", "tasks.dueSoonAt", "tasks.state"])
       .where("tasks.state", "in", open)
       .where(visibleTo(viewer));
   // Touching my departments = sent to them, plus sent from them to others: two disjoint parts, each able to use
@@ -381,7 +386,7 @@ export async function boardCounts(db: Executor, viewer: Actor, now: Date, depart
       ? pairs(db)
       : pairs(db)
           .where("tasks.departmentId", "in", departmentIds)
-          .unionAll(pairs(db).where("requests.fromDepartmentId", "in", departmentIds).where("tasks.departmentId", "not in", departmentIds));
+          .unionAll(pairs(db).where("tasks.fromDepartmentId", "in", departmentIds).where("tasks.departmentId", "not in", departmentIds));
   return db
     .selectFrom(scoped.as("x"))
     .innerJoin("departments as origin", "origin.id", "x.fromId")
@@ -407,6 +412,53 @@ export async function boardCounts(db: Executor, viewer: Actor, now: Date, depart
         .as("dueSoon"),
     ])
     .groupBy(["origin.code", "origin.name", "target.code", "target.name"])
+    .orderBy("origin.code")
+    .orderBy("target.code")
+    .execute();
+}
+
+/** 临期 starts here: the policy's reminder window when the sweep armed it, else the last day before the deadline. */
+const dueSoonStart = sql<Date>`coalesce(${sql.ref("dueSoonAt")}, ${sql.ref("dueAt")} - ${`${DUE_SOON_MS / 1000} seconds`}::interval)`;
+
+/**
+ * The board from kept figures, for a viewer who may open every task it counts (see boardCounts): open counts from
+ * board_counts (kept by triggers on tasks in the same transaction as every change, with how many of them run);
+ * red = running − not yet due, and 临期, from the short not-yet-due range of tasks_running_due_idx. No task row is read. `departmentIds` limits it to
+ * pairs touching those departments (null = all). Same figures as the general query above
+ * (test/integration/boardCounts.test.ts).
+ */
+async function keptBoard(db: Executor, now: Date, departmentIds: number[] | null) {
+  const touching = (eb: ExpressionBuilder<any, any>, t: string) =>
+    departmentIds === null ? sql<boolean>`true` : eb.or([eb(`${t}.departmentId`, "in", departmentIds), eb(`${t}.fromDepartmentId`, "in", departmentIds)]);
+  // Not yet due: a short range of tasks_running_due_idx. Red = running − not yet due.
+  const late = db
+    .selectFrom("tasks")
+    .select((eb) => [
+      "departmentId",
+      "fromDepartmentId",
+      eb.fn.countAll<string>().as("notDue"),
+      eb.fn.countAll<string>().filterWhere(dueSoonStart, "<=", now).as("dueSoon"),
+    ])
+    .where("state", "in", ["pending_approval", "pending_accept", "in_progress"])
+    .where("dueAt", ">=", now)
+    .where((eb) => touching(eb, "tasks"))
+    .groupBy(["departmentId", "fromDepartmentId"]);
+  return db
+    .selectFrom("boardCounts as b")
+    .innerJoin("departments as origin", "origin.id", "b.fromDepartmentId")
+    .innerJoin("departments as target", "target.id", "b.departmentId")
+    .leftJoin(late.as("l"), (j) => j.onRef("l.departmentId", "=", "b.departmentId").onRef("l.fromDepartmentId", "=", "b.fromDepartmentId"))
+    .select((eb) => [
+      "origin.code as fromCode",
+      "origin.name as fromName",
+      "target.code as toCode",
+      "target.name as toName",
+      sql<string>`${sql.ref("b.open")}::bigint`.as("open"),
+      sql<string>`(${sql.ref("b.running")} - coalesce(${sql.ref("l.notDue")}, 0))::bigint`.as("overdue"),
+      eb.fn.coalesce("l.dueSoon", sql<string>`0`).as("dueSoon"),
+    ])
+    .where("b.open", ">", 0)
+    .where((eb) => touching(eb, "b"))
     .orderBy("origin.code")
     .orderBy("target.code")
     .execute();

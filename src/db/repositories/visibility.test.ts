@@ -65,7 +65,7 @@ describe("visibleTo (SQL) and canView (policy)", () => {
         const tasks = r.tasks.map((t, i) => ({ departmentId: departments[t.dept]!, assigneeId: t.assignee === null ? null : users[t.assignee]!, role: i === 0 ? ("lead" as const) : ("supporting" as const) }));
         await h.db.kysely
           .insertInto("tasks")
-          .values(tasks.map((t) => ({ ...t, requestId: row.id, state: "pending_accept" as const, ruleId: null, slaWorkingDays: 5, outboundApproval: false, completionReview: false, dueAt: at, originalDueAt: at, createdAt: at, updatedAt: at })))
+          .values(tasks.map((t) => ({ ...t, requestId: row.id, fromDepartmentId: row.fromDepartmentId, state: "pending_accept" as const, ruleId: null, slaWorkingDays: 5, outboundApproval: false, completionReview: false, dueAt: at, originalDueAt: at, createdAt: at, updatedAt: at })))
           .execute();
         for (const p of people) {
           const actor: Actor =
