@@ -1,6 +1,11 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { CamelCasePlugin, Kysely, PostgresDialect, type Transaction } from "kysely";
 import { createOrgCache, type OrgCache } from "./repositories/orgCache";
 import type { Database } from "./tables";
+
+/** PGlite's shared_buffers (PostgreSQL's default is 128MB) */
+const PGLITE_SHARED_BUFFERS = "16MB";
 
 export type DbKind = "pglite" | "postgres";
 
@@ -91,10 +96,20 @@ async function createPgliteDb(dataDir: string, opts: DbOptions = {}): Promise<Db
   const inMemory = dataDir.startsWith("memory://");
   const release = inMemory ? () => undefined : (await import("./dataDirLock")).acquireDataDirLock(dataDir);
   try {
+    const existed = !inMemory && existsSync(join(dataDir, "PG_VERSION"));
     const { PGlite } = await import("@electric-sql/pglite");
     const { PGliteDialect } = await import("kysely-pglite-dialect");
-    const pglite = inMemory ? new PGlite() : new PGlite(dataDir);
+    // PostgreSQL's shared buffers live in PGlite's WASM memory, which never shrinks: the default (128MB) is
+    // mostly touched under load. 16MB keeps an office-sized database's hot pages. A fresh folder is created
+    // (initdb grows the WASM memory) and then reopened, so that the serving instance starts small.
+    const options = { startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${PGLITE_SHARED_BUFFERS}`] };
+    let pglite = inMemory ? new PGlite(options) : new PGlite(dataDir, options);
     await pglite.waitReady;
+    if (!inMemory && !existed) {
+      await pglite.close();
+      pglite = new PGlite(dataDir, options);
+      await pglite.waitReady;
+    }
     const kysely = new Kysely<Database>({ dialect: new PGliteDialect(pglite), plugins: [new CamelCasePlugin()], ...queryLog(opts) });
     return {
       kind: "pglite",

@@ -1,8 +1,10 @@
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
 import { createDb, type Db } from "../../src/db/client";
 import { migrateToLatest } from "../../src/db/migrator";
@@ -25,6 +27,20 @@ const LEVELS = (process.env.BENCH_LEVELS ?? "1,8,32,64").split(",").map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const PG_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const RESULTS = new URL("./RESULTS-events.md", import.meta.url);
+/**
+ * The server under test runs as `npm start` runs it: test/support/serverEntry.ts bundled by vite.server.config.ts
+ * and run with plain node (BENCH_TSX=1: through tsx instead, to compare).
+ */
+const BUNDLE = process.env.BENCH_TSX === "1" ? undefined : buildServerEntry();
+function buildServerEntry(): string {
+  const root = fileURLToPath(new URL("../..", import.meta.url));
+  execFileSync(process.execPath, [join(root, "node_modules/vite/bin/vite.js"), "build", "--config", "vite.server.config.ts"], {
+    cwd: root,
+    env: { ...process.env, SERVER_ENTRY: "test/support/serverEntry.ts", SERVER_OUT_DIR: "dist/bench-server" },
+    stdio: "inherit",
+  });
+  return join(root, "dist/bench-server/serverEntry.mjs");
+}
 
 interface Level {
   label: string;
@@ -215,7 +231,7 @@ async function runOn(kind: "postgres" | "pglite", platform: BurstPlatform): Prom
     LOG_LEVEL: "warn",
   });
   if (kind === "pglite") await db.close();
-  const server = await startChildServer(env);
+  const server = await startChildServer(env, BUNDLE);
   const fired: Fired[] = [];
   let idleRssMb = NaN;
   try {
@@ -238,7 +254,7 @@ async function runOn(kind: "postgres" | "pglite", platform: BurstPlatform): Prom
   let levels = await Promise.all(fired.map((f) => fromRows(db, f)));
   const best = Math.max(...levels.map((l) => l.committedRate));
   // half the best sustained rate, open loop (PGlite: the server is started again on its data)
-  const again = kind === "pglite" ? (await db.close(), await startChildServer(env)) : server;
+  const again = kind === "pglite" ? (await db.close(), await startChildServer(env, BUNDLE)) : server;
   try {
     const tag = `${kind}半速`;
     fired.push(await fireAtRate(again, envelopes(platform.sandbox, tag, 20_000), best / 2, tag));

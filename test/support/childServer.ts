@@ -14,9 +14,13 @@ export interface ChildServer {
   stop(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts test/support/serverEntry.ts in a process of its own and waits until it listens. */
-export async function startChildServer(env: Record<string, string>): Promise<ChildServer> {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/support/serverEntry.ts"], {
+/**
+ * Starts test/support/serverEntry.ts in a process of its own and waits until it listens. `bundle`: the same entry
+ * built as one module (test/bench/events.ts builds it with vite.server.config.ts) and run with plain node, as
+ * `npm start` runs the server; unset: through tsx.
+ */
+export async function startChildServer(env: Record<string, string>, bundle?: string): Promise<ChildServer> {
+  const child = spawn(process.execPath, bundle ? [bundle] : ["--import", "tsx", "test/support/serverEntry.ts"], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -6,7 +6,10 @@ import { Hono } from "hono";
 import { compress } from "hono/compress";
 import type { AppEnv } from "../env";
 
-export const MINIAPP_DIST = fileURLToPath(new URL("../../../dist/miniapp", import.meta.url));
+/** dist/miniapp, from the source (src/http/routes/) or from the server bundle (dist/server/main.node.mjs) */
+export const MINIAPP_DIST = fileURLToPath(
+  new URL(/\/dist\/[^/]+\/[^/]+\.mjs$/.test(import.meta.url) ? "../miniapp" : "../../../dist/miniapp", import.meta.url),
+);
 
 /** Node only: the built mini-app at /app/, and what its sign-in needs to know. */
 export function miniappRoutes(info: { appId: string; sandbox: boolean }) {
