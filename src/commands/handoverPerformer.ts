@@ -1,3 +1,5 @@
+import { sql } from "kysely";
+import { visibleTo } from "../db/repositories/visibility";
 import { appendAudit, requestChain } from "../db/repositories/audit";
 import { enqueueMessages } from "../db/repositories/outbox";
 import { OPEN_TASK_STATES, DomainError } from "../domain/types";
@@ -42,20 +44,32 @@ export interface HandoverPreview {
   /** requests of their departments waiting for approval, which they (as head) would approve */
   approvals: Array<{ number: string; title: string }>;
   roles: Array<{ role: string; department: string }>;
+  /** how many of the above are sensitive requests the viewer may not open: moved too, but neither numbered nor named */
+  withheld: number;
 }
 
 /** What a handover of this person would move, read without changing anything (the same selection as below). */
-export async function handoverPreview(db: Executor, userId: number): Promise<HandoverPreview> {
+export async function handoverPreview(db: Executor, userId: number, viewer: Actor): Promise<HandoverPreview> {
+  // What the viewer may not open (a sensitive request outside their reach) is moved all the same, but only counted.
+  const mayOpen = visibleTo(viewer);
   const tasks = await db
     .selectFrom("tasks")
     .innerJoin("requests", "requests.id", "tasks.requestId")
     .innerJoin("departments", "departments.id", "tasks.departmentId")
     .select(["requests.number", "requests.title", "tasks.state", "departments.name as department"])
+    .select((eb) => sql<boolean>`${mayOpen(eb)}`.as("visible"))
     .where("tasks.assigneeId", "=", userId)
     .where("tasks.state", "in", [...OPEN_TASK_STATES])
     .orderBy("tasks.id")
     .execute();
-  const requests = await db.selectFrom("requests").select(["number", "title", "status"]).where("requesterId", "=", userId).where("status", "in", openRequestStates).orderBy("id").execute();
+  const requests = await db
+    .selectFrom("requests")
+    .select(["number", "title", "status"])
+    .select((eb) => sql<boolean>`${mayOpen(eb)}`.as("visible"))
+    .where("requesterId", "=", userId)
+    .where("status", "in", openRequestStates)
+    .orderBy("id")
+    .execute();
   const roles = await db
     .selectFrom("userRoles")
     .innerJoin("departments", "departments.id", "userRoles.departmentId")
@@ -65,9 +79,18 @@ export async function handoverPreview(db: Executor, userId: number): Promise<Han
     .execute();
   const headOf = roles.filter((r) => r.role === "head").map((r) => r.id);
   const approvals = headOf.length
-    ? await db.selectFrom("requests").select(["number", "title"]).where("fromDepartmentId", "in", headOf).where("status", "=", "pending_approval").orderBy("id").execute()
+    ? await db
+        .selectFrom("requests")
+        .select(["number", "title"])
+        .select((eb) => sql<boolean>`${mayOpen(eb)}`.as("visible"))
+        .where("fromDepartmentId", "in", headOf)
+        .where("status", "=", "pending_approval")
+        .orderBy("id")
+        .execute()
     : [];
-  return { tasks, requests, approvals, roles: roles.map((r) => ({ role: r.role, department: r.department })) };
+  const shown = <T extends { visible: boolean }>(rows: T[]) => rows.filter((r) => r.visible).map(({ visible: _, ...r }) => r);
+  const withheld = [tasks, requests, approvals].reduce((n, rows) => n + rows.filter((r) => !r.visible).length, 0);
+  return { tasks: shown(tasks), requests: shown(requests), approvals: shown(approvals), withheld, roles: roles.map((r) => ({ role: r.role, department: r.department })) };
 }
 
 export const handoverPerformer: Command<HandoverInput, HandoverReport> = async (deps, ctx, input) => {

@@ -65,7 +65,7 @@ describe("the trail refuses TRUNCATE", () => {
     await requestWithThreeRecords("核查某公司营业执照（截断）");
     const before = await h.db.kysely.selectFrom("auditEvents").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
     await expect(sql`truncate audit_events`.execute(h.db.kysely)).rejects.toThrow("audit_events is append-only (TRUNCATE refused)");
-    await expect(sql`truncate requests, tasks, audit_events, comments, evaluations, outbox, chat_previews, task_escalations, supervisions, rectifications, task_extensions, attachments, chat_files`.execute(h.db.kysely)).rejects.toThrow(/append-only \(TRUNCATE refused\)/);
+    await expect(sql`truncate requests, tasks, audit_events, comments, evaluations, outbox, chat_previews, task_escalations, supervisions, rectifications, task_extensions, attachments, chat_files, chat_file_downloads`.execute(h.db.kysely)).rejects.toThrow(/append-only \(TRUNCATE refused\)/);
     await expect(sql`truncate requests cascade`.execute(h.db.kysely)).rejects.toThrow(/append-only \(TRUNCATE refused\)/);
     await expect(sql`truncate audit_checkpoints`.execute(h.db.kysely)).rejects.toThrow(/append-only \(TRUNCATE refused\)/);
     const after = await h.db.kysely.selectFrom("auditEvents").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();

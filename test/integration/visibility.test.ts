@@ -82,6 +82,7 @@ function valuesFor(name: string, where: "path" | "query"): Array<string | undefi
   // Attachment ids: none are made here (test/integration/attachments.test.ts covers their 404s), so every id is unknown.
   if (where === "path" && name === "id") return ["1", "2", "999999"];
   if (where === "path" && name === "code") return smallOrg.departments.map((d) => d.code);
+  if (where === "path" && name === "openId") return Object.values(PEOPLE);
   if (name === "q") return [undefined, ...requests.flatMap(searchesFor)];
   if (name === "state") return [undefined, TASK_STATES.join(",")];
   if (name === "department") return [undefined, ...smallOrg.departments.map((d) => d.code)];

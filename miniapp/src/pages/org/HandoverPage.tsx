@@ -61,7 +61,7 @@ function HandoverOf({ openId }: { openId: string }) {
   };
   if (error) return <p class="notice refused">{error}</p>;
   if (!preview) return <p class="hint">正在加载…</p>;
-  const nothing = preview.tasks.length + preview.requests.length + preview.approvals.length + preview.roles.length === 0;
+  const nothing = preview.tasks.length + preview.requests.length + preview.approvals.length + preview.roles.length + preview.withheld === 0;
   return (
     <div class="handover">
       <h1>离岗交接：{preview.person.name}</h1>
@@ -69,6 +69,11 @@ function HandoverOf({ openId }: { openId: string }) {
       {notice && (
         <p class="notice" role="status">
           {notice}
+        </p>
+      )}
+      {preview.withheld > 0 && (
+        <p class="notice" role="note">
+          另有 {preview.withheld} 项涉密事项，您无权查看其编号和标题；交接时一并移交给接替人。
         </p>
       )}
       <section aria-label="经办的任务">

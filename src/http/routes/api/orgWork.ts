@@ -56,6 +56,7 @@ const HandoverPreviewSchema = z.strictObject({
   requests: z.array(z.strictObject({ number: z.string(), title: z.string(), status: z.string() })).meta({ description: "其发起、尚未办结的事项（含退回待修改的草稿与待审批的）" }),
   approvals: z.array(z.strictObject({ number: z.string(), title: z.string() })).meta({ description: "其作为负责人待审批的事项（角色移交后由接替人审批）" }),
   roles: z.array(z.strictObject({ role: z.string(), department: z.string() })),
+  withheld: z.number().int().meta({ description: "其中您无权查看的涉密事项数：一并移交，但不列出编号和标题" }),
 });
 const HandoverReportSchema = z.strictObject({
   from: personRef,
@@ -203,7 +204,7 @@ export const orgWorkRoutes = new Hono<AppEnv>()
       const from = await userByOpenId(c, c.req.valid("param").openId, "交接人", true);
       mayHandOver(c.get("actor"), from.departmentId);
       const dept = await db.selectFrom("departments").select(["name", "code"]).where("id", "=", from.departmentId).executeTakeFirstOrThrow();
-      return c.json({ person: { openId: from.openId, name: from.name, department: dept.name, departmentCode: dept.code }, ...(await handoverPreview(db, from.id)) });
+      return c.json({ person: { openId: from.openId, name: from.name, department: dept.name, departmentCode: dept.code }, ...(await handoverPreview(db, from.id, c.get("actor"))) });
     },
   )
   .post(
