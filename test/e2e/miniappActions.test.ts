@@ -167,6 +167,8 @@ describe("acting on a request from its detail page", () => {
   it("the requester rates 2 stars, is told a comment is needed, then rates with one", async () => {
     const page = await signInAs("刘洋");
     await page.goto(`${h.base}/app/#r/${n.licence}`);
+    // the detail (and its attachment list) can take a while on a loaded machine: wait for it before acting
+    await page.getByText(`${n.licence} · 已办结`).waitFor({ timeout: 30_000 });
     const amr = task(page, "市市场监督管理局");
     await amr.getByRole("button", { name: "评价" }).click();
     await amr.getByRole("radio", { name: "2 星" }).click();
