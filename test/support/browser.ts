@@ -31,7 +31,8 @@ export const DESKTOP = { viewport: { width: 1280, height: 900 }, locale: "zh-CN"
  */
 export async function signInToMiniapp(browser: Browser, base: string, name: string, screen: BrowserContextOptions = PHONE): Promise<Page> {
   const page = await browser.newPage(screen);
-  page.setDefaultTimeout(8_000);
+  // 15 s: with two test files and their browsers on a 2-core CI machine, a page load has taken over 8 s
+  page.setDefaultTimeout(15_000);
   await page.goto(`${base}/app/`);
   await page.getByRole("button", { name: `以「${name}」登录` }).click();
   await page.getByText(`${name} ·`).waitFor();
