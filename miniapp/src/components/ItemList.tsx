@@ -1,4 +1,4 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { messageOf } from "../api";
 import { dueClass, PRIORITY_LABELS, STATE_LABELS, when } from "./labels";
 import { LightBadge } from "./LightBadge";
@@ -64,14 +64,19 @@ export function Paged({ fetchPage, filters }: { fetchPage: (cursor: string | nul
   const [next, setNext] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState("");
+  // The filters in force: an answer to older filters that arrives late must not overwrite the newer list.
+  const current = useRef(fetchPage);
+  current.current = fetchPage;
   const more = async (cursor: string | null, reset: boolean) => {
     setLoading(true);
     try {
       const page = await fetchPage(cursor);
+      if (current.current !== fetchPage) return;
       setItems(reset ? page.items : [...items, ...page.items]);
       setNext(page.next);
       setError("");
     } catch (e) {
+      if (current.current !== fetchPage) return;
       setError(messageOf(e, "加载失败，请重试。"));
     }
     setLoading(false);
