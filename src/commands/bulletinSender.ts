@@ -43,7 +43,7 @@ export async function bulletinFor(deps: Deps, viewer: Actor, month: string, db: 
   const t = await loadTimeSettings(db, deps);
   const now = deps.now();
   const period = periodOf("month", `${month}-01`);
-  const days = await figureDays(db, period.from, period.to, now, t);
+  const days = await figureDays(db, period.from, period.to, now, t, { side: "target" });
   const ranked = rankDepartments(figuresByDepartment(await listDepartments(db), "target", days, [])).map(({ departmentId: _, ...r }) => r);
   const shown = (eb: unknown) => sql<boolean>`(${visibleTo(viewer)(eb as ExpressionBuilder<Database, "requests">)})`;
   const red = await db

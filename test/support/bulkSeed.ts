@@ -12,7 +12,8 @@ import type { Db } from "../../src/db/client";
  *   (slot 4, the "busy member", raises about half of the agency's requests); one supervisor (global role);
  * - `requests` requests spread over the `days` before `now`, numbered `<prefix>-<year>-<seq>` after whatever the
  *   request_counters already hold (and the counters are moved on, so requests created later do not collide);
- * - a lead task for each, and a supporting task (联办) for every third; the first agency (`-d01`) receives about
+ * - a lead task for each, and a supporting task (联办) for every `jointEvery`-th (default every third; 1 gives two
+ *   tasks to every request, as the dashboard bench's 1M requests / 2M tasks); the first agency (`-d01`) receives about
  *   a quarter of all lead tasks, so it has a long inbox;
  * - states spread like a real backlog (recent requests mostly open, old ones mostly closed), so there are overdue
  *   tasks, tasks due within the day after `now`, and many tasks sharing a deadline (17:30 local time) — the ties
@@ -32,6 +33,8 @@ export interface BulkSeedOptions {
   now?: Date;
   /** requests are created over this many days before `now`; default 120 */
   days?: number;
+  /** every n-th request is 联办 (a lead and a supporting task); default 3, 1 makes every request 联办 */
+  jointEvery?: number;
   /** request number prefix; default "XT", as REQUEST_NUMBER_PREFIX */
   prefix?: string;
   /** department codes and openIds start with this; default "bulk" */
@@ -77,6 +80,7 @@ export async function seedBulk(db: Db, opts: BulkSeedOptions): Promise<BulkSeed>
   const U = opts.usersPerDepartment ?? 8;
   const now = opts.now ?? new Date("2026-11-23T10:00:00+08:00");
   const days = opts.days ?? 120;
+  const jointEvery = Math.max(1, Math.trunc(opts.jointEvery ?? 3));
   const prefix = opts.prefix ?? "XT";
   const cp = opts.codePrefix ?? "bulk";
   const tz = opts.timeZone ?? "Asia/Shanghai";
@@ -163,7 +167,7 @@ export async function seedBulk(db: Db, opts: BulkSeedOptions): Promise<BulkSeed>
         select p0.*,
                created_at > ${nowIso}::timestamptz - interval '30 days' as recent,
                extract(year from created_at at time zone ${tz}::text)::int as year,
-               g % 3 = 0 as joint,
+               g % ${jointEvery}::int = 0 as joint,
                case when h_kind % 20 = 0 then 'critical' when h_kind % 20 < 4 then 'urgent' else 'normal' end as priority,
                case when h_kind % 12 = 0 then 'sensitive' when h_kind % 12 < 4 then 'public' else 'internal' end as classification,
                (array['chat','chat','miniapp','api'])[1 + (h_kind / 20) % 4] as source,

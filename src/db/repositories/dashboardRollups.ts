@@ -288,17 +288,37 @@ export async function rollUpDays(trx: Executor, firstDay: string, lastDay: strin
   return rows.length;
 }
 
+export interface FigureDaysOptions {
+  /** only this side's rows (default both) */
+  side?: FigureSide;
+  /**
+   * false: without the working hours of each acceptance and completion (empty lists), for views that show no
+   * median or p90 (the weekly trends); reading them is most of a long period's cost
+   */
+  hours?: boolean;
+}
+
 /**
  * The additive figures of the local days [firstDay, lastDay] as of `now`: closed days from the rollup, days it
  * does not hold yet and today counted live, days after today empty.
  */
-export async function figureDays(db: Executor, firstDay: string, lastDay: string, now: Date, t: TimeSettings): Promise<DayFigures[]> {
+export async function figureDays(db: Executor, firstDay: string, lastDay: string, now: Date, t: TimeSettings, opts: FigureDaysOptions = {}): Promise<DayFigures[]> {
   const today = localDate(now, t.deadline);
   const lastClosed = lastDay < today ? lastDay : addDays(today, -1);
   const out: DayFigures[] = [];
   if (firstDay <= lastClosed) {
-    const stored = await db.selectFrom("departmentDailyFigures").selectAll().where("day", ">=", firstDay).where("day", "<=", lastClosed).execute();
-    for (const r of stored) out.push({ ...r, acceptHours: r.acceptHours.map(Number), completeHours: r.completeHours.map(Number) });
+    const stored = await db
+      .selectFrom("departmentDailyFigures")
+      .select(["day", "side", "departmentId", ...ADDITIVE_KEYS])
+      .$if(opts.hours !== false, (q) => q.select(["acceptHours", "completeHours"]))
+      .where("day", ">=", firstDay)
+      .where("day", "<=", lastClosed)
+      .$if(opts.side !== undefined, (q) => q.where("side", "=", opts.side!))
+      .execute();
+    for (const r of stored) {
+      const h = r as Partial<Pick<DayFigures, "acceptHours" | "completeHours">>;
+      out.push({ ...r, acceptHours: (h.acceptHours ?? []).map(Number), completeHours: (h.completeHours ?? []).map(Number) });
+    }
     const held = new Set((await db.selectFrom("dashboardRollupDays").select("day").where("day", ">=", firstDay).where("day", "<=", lastClosed).execute()).map((r) => r.day));
     const missing: string[] = [];
     for (let d = firstDay; d <= lastClosed; d = addDays(d, 1)) if (!held.has(d)) missing.push(d);
@@ -309,7 +329,7 @@ export async function figureDays(db: Executor, firstDay: string, lastDay: string
     }
   }
   if (firstDay <= today && today <= lastDay) out.push(...(await countFigures(db, dayStart(today, t), now, t)));
-  return out;
+  return opts.side === undefined ? out : out.filter((r) => r.side === opts.side);
 }
 
 /**

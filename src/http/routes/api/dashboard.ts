@@ -82,7 +82,7 @@ const badPeriod = (c: Context<AppEnv>, message: string) =>
 async function figuresFor(c: Context<AppEnv>, x: Ctx, period: Period, side: FigureSide) {
   const db = c.get("deps").db.kysely;
   const departments = (await listDepartments(db)).filter((d) => inScope(x.scope, d.id));
-  const days = await figureDays(db, period.from, period.to, x.now, x.time);
+  const days = await figureDays(db, period.from, period.to, x.now, x.time, { side });
   const open = await openCounts(db, x.now, side);
   const rows = figuresByDepartment(departments, side, days, open);
   const ids = new Set(departments.map((d) => d.id));
@@ -97,7 +97,7 @@ async function figuresFor(c: Context<AppEnv>, x: Ctx, period: Period, side: Figu
 async function rankingFor(c: Context<AppEnv>, x: Ctx, period: Period) {
   const db = c.get("deps").db.kysely;
   const departments = await listDepartments(db);
-  const days = await figureDays(db, period.from, period.to, x.now, x.time);
+  const days = await figureDays(db, period.from, period.to, x.now, x.time, { side: "target" });
   return rankDepartments(figuresByDepartment(departments, "target", days, [])).filter((r) => inScope(x.scope, r.departmentId));
 }
 
@@ -113,7 +113,7 @@ async function trendsFor(c: Context<AppEnv>, x: Ctx, q: z.output<typeof TrendsQu
     department = { code: d.code, name: d.name };
   }
   const weeks = lastWeeks(x.today, q.weeks);
-  const days = (await figureDays(db, weeks[0]!.from, weeks[weeks.length - 1]!.to, x.now, x.time)).filter((d) => d.side === q.side && (ids === null || ids.includes(d.departmentId)));
+  const days = (await figureDays(db, weeks[0]!.from, weeks[weeks.length - 1]!.to, x.now, x.time, { side: q.side, hours: false })).filter((d) => d.side === q.side && (ids === null || ids.includes(d.departmentId)));
   return {
     side: q.side,
     department,
