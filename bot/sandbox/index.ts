@@ -3,9 +3,9 @@ import { createEventSender, type Delivery } from "./events";
 import { createLongConnectionHub } from "./longConnection";
 import { openApiRoutes } from "./openApi";
 import { sandboxPage } from "./page";
-import { id, SandboxStore, type FailureSpec, type FaultSpan, type SandboxChat, type SandboxMessage, type SandboxUser, type SendRecord, type UrgentNotice } from "./store";
+import { id, SandboxStore, type FailureSpec, type FaultSpan, type RateLimits, type SandboxChat, type SandboxMessage, type SandboxUser, type SendRecord, type UrgentNotice } from "./store";
 
-export type { FaultSpan, SandboxChat, SandboxMessage, SandboxUser, SendRecord, UrgentNotice } from "./store";
+export type { FaultSpan, RateLimits, SandboxChat, SandboxMessage, SandboxUser, SendRecord, UrgentNotice } from "./store";
 
 export interface SandboxOptions {
   appId: string;
@@ -25,6 +25,8 @@ export interface SandboxOptions {
   departments?: () => Array<{ id: string; name: string; parentId: string | null; leaderOpenId?: string }>;
   /** where the page's "登录小程序" goes, with ?code=…; no link when unset */
   miniAppLoginPath?: string | null;
+  /** enforce the platform's send quotas (5/s per chat, 50/s per app, as `limitRates(…)`); off by default */
+  rateLimits?: RateLimits | null;
 }
 
 export interface Sandbox {
@@ -55,6 +57,8 @@ export interface Sandbox {
   failResourceDownloads(spec: FailureSpec): void;
   /** fails every send and patch with 429 or 500 while the platform's clock is in [from, until) */
   failDuring(span: FaultSpan): void;
+  /** enforces the platform's send quotas from now on (null: off), e.g. { perChat: 5, perApp: 50 } */
+  limitRates(limits: RateLimits | null): void;
   /** every send, reply and patch that reached the platform, with its time and answer */
   sendLog(): SendRecord[];
   /** every urgent notice (加急) the bot made on its messages */
@@ -79,6 +83,7 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
   const botOpenId = "ou_bot_xietong";
   const botName = opts.botName ?? "协同助手";
   const store = new SandboxStore(botOpenId, opts.appId);
+  store.rateLimits = opts.rateLimits ?? null;
   let departments = opts.departments ?? (() => []);
   let eventUrl = opts.eventUrl;
   const longConnection = createLongConnectionHub({ appId: opts.appId, appSecret: opts.appSecret });
@@ -238,6 +243,9 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     },
     failDuring: (span) => {
       store.faultSpans.push({ ...span });
+    },
+    limitRates: (limits) => {
+      store.rateLimits = limits ? { ...limits } : null;
     },
     sendLog: () => [...store.sendLog],
     urgentNotices: () => [...store.urgentNotices],

@@ -60,6 +60,16 @@ export function openApiRoutes(store: SandboxStore, opts: OpenApiOptions) {
     return logged(entry, await answerSend(c, target, body, parent));
   };
 
+  /** The quotas, when on: 230020 for a chat over its 5/s, 429 for the app over its 50/s (then the call is not counted). */
+  const overQuota = (c: Context, chatId: string | null) => {
+    const over = store.admit(chatId, opts.now());
+    if (!over) return null;
+    if (over.over === "chat") return larkError(c, 400, 230020, "This chat has triggered the rate limit of sending messages.");
+    c.header("x-ogw-ratelimit-limit", String(store.rateLimits!.perApp));
+    c.header("x-ogw-ratelimit-reset", String(Math.max(1, Math.ceil(over.resetMs / 1000))));
+    return larkError(c, 429, 99991400, "request trigger frequency limit");
+  };
+
   const answerSend = async (c: Context, target: { chatId: string } | { error: [number, string] }, body: any, parent?: SandboxMessage) => {
     const failure = store.failureAt(opts.now());
     const refused = injected(c, failure);
@@ -67,6 +77,8 @@ export function openApiRoutes(store: SandboxStore, opts: OpenApiOptions) {
     if ("error" in target) return larkError(c, 400, target.error[0], target.error[1]);
     const check = validateContent(body?.msg_type, body?.content);
     if (check) return larkError(c, 400, check[0], check[1]);
+    const limited = overQuota(c, target.chatId);
+    if (limited) return limited;
     const uuid = typeof body.uuid === "string" && body.uuid ? body.uuid : undefined;
     const seen = uuid ? store.sendUuids.get(uuid) : undefined;
     let message = seen && seen.at > opts.now() - UUID_WINDOW_MS ? store.messages.find((m) => m.message_id === seen.messageId) : undefined;
@@ -126,6 +138,8 @@ export function openApiRoutes(store: SandboxStore, opts: OpenApiOptions) {
     }
     const check = validateContent("interactive", body?.content);
     if (check) return larkError(c, 400, check[0], check[1]);
+    const limited = overQuota(c, message.chat_id);
+    if (limited) return limited;
     updateCard(message, body.content, opts.now());
     return c.json({ code: 0, msg: "success", data: {} });
   };

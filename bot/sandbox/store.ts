@@ -46,6 +46,16 @@ export interface FaultSpan {
   rateLimitResetSeconds?: number;
 }
 
+/**
+ * The platform's send quotas (lark-platform.md): sends, replies and patches per second to one chat (5, shared by
+ * every bot; 230020 beyond it) and for the whole app (about 50; 429 with 99991400). Counted over a sliding second
+ * of the platform's clock, as the platform receives them; refused calls do not count.
+ */
+export interface RateLimits {
+  perChat: number;
+  perApp: number;
+}
+
 /** One send, reply or patch as it reached the platform, answered or not. */
 export interface SendRecord {
   at: number;
@@ -86,6 +96,11 @@ export class SandboxStore {
   /** failures injected into chat file downloads (GET …/resources/:file_key), apart from those of sends */
   resourceFailures: FailureSpec | null = null;
   faultSpans: FaultSpan[] = [];
+  /** off unless a test or the bench turns it on */
+  rateLimits: RateLimits | null = null;
+  /** accepted calls of the last second: the app's, and per chat */
+  private readonly recentApp: number[] = [];
+  private readonly recentByChat = new Map<string, number[]>();
   readonly sendLog: SendRecord[] = [];
   readonly urgentNotices: UrgentNotice[] = [];
   /** files and images people sent in chat, by key (file_key / image_key), with the message that carries them */
@@ -114,6 +129,26 @@ export class SandboxStore {
     const counted = this.takeFailure();
     if (counted) return counted;
     return this.faultSpans.find((f) => f.from <= now && now < f.until) ?? null;
+  }
+
+  /**
+   * Whether a call to `chatId` at `now` is over a quota ("chat" or "app"); when it is not, it is counted. The
+   * answer carries when the app's window frees a place (for x-ogw-ratelimit-reset).
+   */
+  admit(chatId: string | null, now: number): { over: "chat" | "app"; resetMs: number } | null {
+    const limits = this.rateLimits;
+    if (!limits) return null;
+    const trim = (times: number[]) => {
+      while (times.length > 0 && times[0]! <= now - 1000) times.shift();
+    };
+    trim(this.recentApp);
+    const chat = chatId ? (this.recentByChat.get(chatId) ?? []) : [];
+    trim(chat);
+    if (chat.length >= limits.perChat) return { over: "chat", resetMs: chat[0]! + 1000 - now };
+    if (this.recentApp.length >= limits.perApp) return { over: "app", resetMs: this.recentApp[0]! + 1000 - now };
+    this.recentApp.push(now);
+    if (chatId) this.recentByChat.set(chatId, [...chat, now]);
+    return null;
   }
 
   /** Takes one injected failure, if any is left. */

@@ -159,4 +159,72 @@ describe("two delivery workers on one database", () => {
     const quietLast = Math.max(...log.filter((r) => others.includes(r.chatId ?? "")).map((r) => r.at));
     expect(quietLast).toBeLessThan(hotTenth);
   }, 120_000);
+
+  it("with the platform's quotas enforced, a backlog behind one hot chat drains at the app's quota: the hot chat at its own 5/s, nothing refused", async () => {
+    h.sandbox.limitRates({ perChat: 5, perApp: 50 });
+    try {
+      const hot = "oc_quota_hot";
+      const others = Array.from({ length: 40 }, (_, i) => `oc_quota_${i}`);
+      addChats([hot, ...others]);
+      const text = (chatId: string, i: number) => ({ topic: "bot.reply", to: { type: "chat_id" as const, id: chatId }, payload: { reply: { text: `${chatId} 第 ${i} 条` } } });
+      // The hot chat's 80 messages first, then 5 for each of 40 other chats: 280 in all.
+      await enqueueMessages(h.db.kysely, Array.from({ length: 80 }, (_, i) => text(hot, i + 1)), h.deps.now());
+      await enqueueMessages(h.db.kysely, others.flatMap((c) => [1, 2, 3, 4, 5].map((i) => text(c, i))), h.deps.now());
+      const client = new lark.Client({ appId: h.bot.config.appId, appSecret: h.bot.config.appSecret, domain: h.base, cache: new lark.DefaultCache(), loggerLevel: lark.LoggerLevel.error });
+      const sender = createLarkSender(second.deps, client, { clear: () => undefined });
+      const loop = createDeliveryLoop(second.deps, sender, { sleep, clock });
+      const logFrom = h.sandbox.sendLog().length;
+      const start = T();
+
+      await drain(h, () => Promise.all([h.bot.kick(), loop.kick()]));
+      await loop.stop();
+
+      expect(await pendingOrParked()).toEqual([]);
+      const log = h.sandbox.sendLog().slice(logFrom);
+      // The platform never had to turn a send away: the pacing kept within both quotas.
+      expect(log.filter((r) => r.status !== 200)).toEqual([]);
+      expect(log).toHaveLength(280);
+      const last = (chats: string[]) => Math.max(...log.filter((r) => chats.includes(r.chatId ?? "")).map((r) => r.at));
+      // The app at its quota: 280 sends in at most 280 / 45 seconds (of the platform's clock).
+      expect((last([hot, ...others]) - start) / 1000).toBeLessThanOrEqual(280 / 45);
+      // The hot chat at its own quota all along (80 sends: at least 4.5 a second), never over 5 in any second.
+      expect(80 / ((last([hot]) - start) / 1000)).toBeGreaterThanOrEqual(4.5);
+      // The others were not held back behind it: all 200 were sent before the hot chat's backlog ran out.
+      expect(last(others)).toBeLessThan(last([hot]));
+      for (const chatId of [hot, ...others]) {
+        expect(busiestSecond(log, chatId), chatId).toBeLessThanOrEqual(5);
+        expect(receivedOrder(log, chatId), chatId).toEqual(await expectedOrder(chatId));
+      }
+      const times = log.map((r) => r.at);
+      expect(Math.max(...times.map((t) => times.filter((u) => u > t - 1000 && u <= t).length))).toBeLessThanOrEqual(50);
+    } finally {
+      h.sandbox.limitRates(null);
+    }
+  }, 180_000);
+});
+
+describe("the sandbox platform's send quotas", () => {
+  it("answers 230020 to a sixth send to one chat within a second and 429 past the app's quota; the sender waits, nothing is lost", async () => {
+    h.sandbox.limitRates({ perChat: 5, perApp: 8 });
+    try {
+      addChats(["oc_limit_a", "oc_limit_b"]);
+      const client = new lark.Client({ appId: h.bot.config.appId, appSecret: h.bot.config.appSecret, domain: h.base, cache: new lark.DefaultCache(), loggerLevel: lark.LoggerLevel.error });
+      const sender = createLarkSender(h.deps, client, { clear: () => undefined });
+      await enqueueMessages(h.db.kysely, [...Array.from({ length: 6 }, (_, i) => ({ topic: "bot.reply", to: { type: "chat_id" as const, id: "oc_limit_a" }, payload: { reply: { text: `a ${i}` } } })), ...Array.from({ length: 4 }, (_, i) => ({ topic: "bot.reply", to: { type: "chat_id" as const, id: "oc_limit_b" }, payload: { reply: { text: `b ${i}` } } }))], h.deps.now());
+      const rows = await h.db.kysely.selectFrom("outbox").selectAll().where("recipientId", "in", ["oc_limit_a", "oc_limit_b"]).orderBy("id").execute();
+      // Sent straight through the sender at one instant of the platform's clock, with no pacing at all.
+      const outcomes = [];
+      for (const m of rows) outcomes.push(await sender.send(m));
+      expect(outcomes.slice(0, 5).every((o) => o.ok)).toBe(true);
+      expect(outcomes[5]).toMatchObject({ ok: false, wait: "recipient" });
+      expect(outcomes.slice(6, 8).every((o) => o.ok)).toBe(true);
+      expect(outcomes[8]).toMatchObject({ ok: false, wait: "app", retryAfterMs: 1000 });
+      // A second later both quotas have room again.
+      h.setNow(new Date(T() + 1000).toISOString());
+      expect(await sender.send(rows[5]!)).toMatchObject({ ok: true });
+      await h.db.kysely.deleteFrom("outbox").where("recipientId", "in", ["oc_limit_a", "oc_limit_b"]).execute();
+    } finally {
+      h.sandbox.limitRates(null);
+    }
+  });
 });

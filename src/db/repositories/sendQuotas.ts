@@ -30,6 +30,12 @@ export interface LeaseRequest {
   horizonMs: number;
   leaseMs: number;
   limit: number;
+  /**
+   * Recipients held by all workers of all processes together, at most (unexpired leases). Every held recipient
+   * competes for the app's send slots; with more of them than the app's quota over one recipient's, each gets
+   * less than its own quota and a busy chat drains slower than it may. Unlimited when omitted.
+   */
+  maxLeased?: number;
 }
 
 /**
@@ -39,8 +45,25 @@ export interface LeaseRequest {
 export async function leaseDueRecipients(db: Db, r: LeaseRequest): Promise<RecipientLease[]> {
   const horizon = new Date(r.now.getTime() + r.horizonMs);
   return db.transaction(async (trx) => {
-    const app = await trx.selectFrom("sendQuotas").select("nextSendAt").where("scope", "=", APP_SCOPE).executeTakeFirst();
+    // The app's row, locked when the held recipients are counted: workers lease one at a time, so the count stays true.
+    let app = await trx.selectFrom("sendQuotas").select("nextSendAt").where("scope", "=", APP_SCOPE).$if(r.maxLeased !== undefined, (q) => q.forUpdate()).executeTakeFirst();
+    if (!app && r.maxLeased !== undefined) {
+      await trx.insertInto("sendQuotas").values({ scope: APP_SCOPE, nextSendAt: new Date(0) }).onConflict((oc) => oc.column("scope").doNothing()).execute();
+      app = await trx.selectFrom("sendQuotas").select("nextSendAt").where("scope", "=", APP_SCOPE).forUpdate().executeTakeFirst();
+    }
     if (app && new Date(app.nextSendAt) > horizon) return [];
+    let limit = r.limit;
+    if (r.maxLeased !== undefined) {
+      const held = await trx
+        .selectFrom("sendQuotas")
+        .select((eb) => eb.fn.countAll<string>().as("n"))
+        .where("scope", "<>", APP_SCOPE)
+        .where("leaseOwner", "is not", null)
+        .where("leaseUntil", ">", r.now)
+        .executeTakeFirstOrThrow();
+      limit = Math.min(limit, r.maxLeased - Number(held.n));
+      if (limit <= 0) return [];
+    }
     const { rows } = await sql<{ scope: string; recipientType: OutboxRow["recipientType"]; recipientId: string }>`
       select h.recipient_type, h.recipient_id, h.scope
       from (
@@ -53,7 +76,7 @@ export async function leaseDueRecipients(db: Db, r: LeaseRequest): Promise<Recip
       where h.next_attempt_at <= ${r.dueAt}
         and (q.scope is null or ((q.lease_owner is null or q.lease_until <= ${r.now}) and q.next_send_at <= ${horizon}))
       order by h.id
-      limit ${r.limit * 4}`.execute(trx);
+      limit ${limit * 4}`.execute(trx);
     if (rows.length === 0) return [];
     // More candidates than wanted: a worker leasing at this very moment takes some of them.
     const oldestFirst = rows.map((x) => x.scope);
@@ -74,7 +97,7 @@ export async function leaseDueRecipients(db: Db, r: LeaseRequest): Promise<Recip
           .where((w) => w.or([w("leaseOwner", "is", null), w("leaseUntil", "<=", r.now)]))
           .where("nextSendAt", "<=", horizon)
           .orderBy(sql`array_position(${oldestFirst}::text[], scope)`)
-          .limit(r.limit)
+          .limit(limit)
           .forUpdate()
           .skipLocked(),
       )
