@@ -67,6 +67,8 @@ export interface DeliveryResult {
 
 /** recipients whose next send is at most this far away are taken and waited for */
 const HORIZON_MS = 1000;
+/** the platform's own quota per chat or user: at most this many sends in any second, as it receives them */
+const RECIPIENT_QUOTA = 5;
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 type Settings = Required<Omit<DeliveryOptions, "workerId">> & { workerId: string };
@@ -81,18 +83,19 @@ type Settings = Required<Omit<DeliveryOptions, "workerId">> & { workerId: string
 export async function deliverOutbox(deps: Deps, sender: MessageSender, opts: DeliveryOptions = {}): Promise<DeliveryResult> {
   const s: Settings = {
     workerId: opts.workerId ?? randomUUID(),
-    concurrency: opts.concurrency ?? 16,
+    concurrency: 0,
     lanes: 0,
     perRecipientPerSecond: opts.perRecipientPerSecond ?? 4.9,
-    appPerSecond: opts.appPerSecond ?? 48,
+    appPerSecond: opts.appPerSecond ?? 47,
     parkAfterMs: opts.parkAfterMs ?? deps.config.outboxParkAfterHours * 3600_000,
     leaseMs: opts.leaseMs ?? 20_000,
-    perLease: opts.perLease ?? 20,
+    perLease: opts.perLease ?? 50,
     sleep: opts.sleep ?? realSleep,
     clock: opts.clock ?? (() => Date.now()),
     stopping: opts.stopping ?? (() => false),
   };
   s.lanes = opts.lanes ?? Math.ceil(s.appPerSecond / s.perRecipientPerSecond);
+  s.concurrency = opts.concurrency ?? s.lanes;
   const result: DeliveryResult = { delivered: 0, retried: 0, waited: 0, parked: 0 };
   const lanes = new Map<string, Promise<void>>();
   const fill = async () => {
@@ -131,6 +134,11 @@ async function sendToRecipient(deps: Deps, sender: MessageSender, s: Settings, l
   };
   let nextSendAt = lease.nextSendAt.getTime();
   let leasedUntil = now() + s.leaseMs;
+  // When each of this lease's sends was answered: a send reached the platform no later than that, so a send that
+  // starts more than a second after the answer of the send RECIPIENT_QUOTA before it can never be the sixth in
+  // any second the platform counts, however long the sends in between took to arrive.
+  const answers: number[] = [];
+  const windowFree = (k: number) => (answers.length >= RECIPIENT_QUOTA - k ? answers[answers.length - (RECIPIENT_QUOTA - k)]! + 1000 - k * (1000 / s.perRecipientPerSecond) + 1 : 0);
   try {
     for (const message of await queuedFor(db, lease, s.perLease)) {
       if (s.stopping()) break;
@@ -144,15 +152,25 @@ async function sendToRecipient(deps: Deps, sender: MessageSender, s: Settings, l
         if (!(await renewLease(db, lease.scope, s.workerId, new Date(now() + s.leaseMs)))) return;
         leasedUntil = now() + s.leaseMs;
       }
-      const slot = await takeAppSlot(db, new Date(now()), 1000 / s.appPerSecond, HORIZON_MS);
+      const interval = 1000 / s.appPerSecond;
+      let slot = await takeAppSlot(db, new Date(now()), interval, HORIZON_MS);
       if (!slot) break;
       await waitUntil(slot.getTime());
+      // Woken more than a slot late (a busy event loop, a slow query): sent now, it would crowd the sends of the
+      // slots after it into one second of the platform's count, so it takes a fresh slot instead.
+      if (now() - slot.getTime() > interval) {
+        slot = await takeAppSlot(db, new Date(now()), interval, HORIZON_MS);
+        if (!slot) break;
+        await waitUntil(slot.getTime());
+      }
       const startedAt = Math.max(now(), nextSendAt, slot.getTime());
       const outcome = await sender.send(message).catch((err: Error): SendOutcome => ({ ok: false, retryable: true, error: err.message }));
       const answeredAt = Math.max(now(), startedAt);
       // Spaced start to start, as the platform counts arrivals over a sliding second; a send that arrives late and
       // crowds the next one is answered 230020 and waited for, never counted as a failure.
-      nextSendAt = startedAt + 1000 / s.perRecipientPerSecond;
+      answers.push(answeredAt);
+      if (answers.length > RECIPIENT_QUOTA) answers.shift();
+      nextSendAt = Math.max(startedAt + 1000 / s.perRecipientPerSecond, windowFree(0));
       const done = await record(deps, s, message, outcome, deps.now());
       result[done]++;
       if (done === "waited" && "wait" in outcome) {
@@ -164,6 +182,9 @@ async function sendToRecipient(deps: Deps, sender: MessageSender, s: Settings, l
       if (done === "retried") break;
     }
   } finally {
+    // The next lease (here or in another process) knows only this time and spaces its own sends from it: so that
+    // its first RECIPIENT_QUOTA sends stay clear of this lease's last ones, it starts late enough for all of them.
+    for (let k = 1; k < RECIPIENT_QUOTA; k++) nextSendAt = Math.max(nextSendAt, windowFree(k));
     await releaseLease(db, lease.scope, s.workerId, new Date(nextSendAt));
   }
 }

@@ -16,7 +16,8 @@ let h: BotHarness;
 const sleep = virtualSleep(() => h);
 const clock = () => h.deps.now().getTime();
 beforeAll(async () => {
-  h = await createBotHarness("2026-11-23T10:00:00+08:00", {}, { delivery: { sleep, clock } });
+  // Two workers below share the quotas and the app's 10 lanes, 5 each (as two server processes configured so).
+  h = await createBotHarness("2026-11-23T10:00:00+08:00", {}, { delivery: { sleep, clock, concurrency: 5 } });
 });
 afterAll(() => h.close());
 
@@ -139,7 +140,7 @@ describe("two delivery workers on one database", () => {
     const client = new lark.Client({ appId: h.bot.config.appId, appSecret: h.bot.config.appSecret, domain: h.base, cache: new lark.DefaultCache(), loggerLevel: lark.LoggerLevel.error });
     const sender = createLarkSender(second.deps, client, { clear: () => undefined });
     let sentBySecond = 0;
-    const loop = createDeliveryLoop(second.deps, { send: (m) => (sentBySecond++, sender.send(m)) }, { sleep, clock });
+    const loop = createDeliveryLoop(second.deps, { send: (m) => (sentBySecond++, sender.send(m)) }, { sleep, clock, concurrency: 5 });
     const logFrom = h.sandbox.sendLog().length;
 
     await drain(h, () => Promise.all([h.bot.kick(), loop.kick()]));
@@ -172,7 +173,7 @@ describe("two delivery workers on one database", () => {
       await enqueueMessages(h.db.kysely, others.flatMap((c) => [1, 2, 3, 4, 5].map((i) => text(c, i))), h.deps.now());
       const client = new lark.Client({ appId: h.bot.config.appId, appSecret: h.bot.config.appSecret, domain: h.base, cache: new lark.DefaultCache(), loggerLevel: lark.LoggerLevel.error });
       const sender = createLarkSender(second.deps, client, { clear: () => undefined });
-      const loop = createDeliveryLoop(second.deps, sender, { sleep, clock });
+      const loop = createDeliveryLoop(second.deps, sender, { sleep, clock, concurrency: 5 });
       const logFrom = h.sandbox.sendLog().length;
       const start = T();
 
@@ -185,8 +186,13 @@ describe("two delivery workers on one database", () => {
       expect(log.filter((r) => r.status !== 200)).toEqual([]);
       expect(log).toHaveLength(280);
       const last = (chats: string[]) => Math.max(...log.filter((r) => chats.includes(r.chatId ?? "")).map((r) => r.at));
-      // The app at its quota: 280 sends in at most 280 / 45 seconds (of the platform's clock).
-      expect((last([hot, ...others]) - start) / 1000).toBeLessThanOrEqual(280 / 45);
+      // While the other chats had messages waiting, the app went at about its quota (47/s; seconds of the platform's
+      // clock, which the virtual sleeps move while the database work takes real time, so not exactly 47; the real-time
+      // figures are in test/bench/RESULTS-delivery.md). Before the lanes were capped, every held chat shared the
+      // app's slots equally and the hot chat got about 1.5 a second.
+      const othersDone = last(others);
+      const sentMeanwhile = log.filter((r) => r.at <= othersDone).length;
+      expect(sentMeanwhile / ((othersDone - start) / 1000)).toBeGreaterThanOrEqual(40);
       // The hot chat at its own quota all along (80 sends: at least 4.5 a second), never over 5 in any second.
       expect(80 / ((last([hot]) - start) / 1000)).toBeGreaterThanOrEqual(4.5);
       // The others were not held back behind it: all 200 were sent before the hot chat's backlog ran out.
@@ -205,6 +211,8 @@ describe("two delivery workers on one database", () => {
 
 describe("the sandbox platform's send quotas", () => {
   it("answers 230020 to a sixth send to one chat within a second and 429 past the app's quota; the sender waits, nothing is lost", async () => {
+    // A fresh second of the platform's clock: the sends of the tests before are out of its window.
+    h.setNow(new Date(T() + 5000).toISOString());
     h.sandbox.limitRates({ perChat: 5, perApp: 8 });
     try {
       addChats(["oc_limit_a", "oc_limit_b"]);
@@ -217,8 +225,10 @@ describe("the sandbox platform's send quotas", () => {
       for (const m of rows) outcomes.push(await sender.send(m));
       expect(outcomes.slice(0, 5).every((o) => o.ok)).toBe(true);
       expect(outcomes[5]).toMatchObject({ ok: false, wait: "recipient" });
-      expect(outcomes.slice(6, 8).every((o) => o.ok)).toBe(true);
-      expect(outcomes[8]).toMatchObject({ ok: false, wait: "app", retryAfterMs: 1000 });
+      // The sixth to one chat was turned away (and not counted): the app's 8 are five to one chat and three to the other.
+      expect(outcomes.slice(6, 9).every((o) => o.ok)).toBe(true);
+      expect(outcomes[9]).toMatchObject({ ok: false, wait: "app", retryAfterMs: 1000 });
+      expect(h.sandbox.messages({ chatId: "oc_limit_a" }).filter((m) => m.sender.sender_type === "app")).toHaveLength(5);
       // A second later both quotas have room again.
       h.setNow(new Date(T() + 1000).toISOString());
       expect(await sender.send(rows[5]!)).toMatchObject({ ok: true });
