@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,22 +7,15 @@ import { requestCreator } from "../../src/commands/requestCreator";
 import { taskAccepter } from "../../src/commands/taskAccepter";
 import { issueApiToken } from "../../src/db/repositories/apiTokens";
 import { createBotHarness, type BotHarness } from "../support/botHarness";
+import { EXE, pdfBytes, pngBytes, sha256Hex } from "../support/fileFixtures";
 
 // 附件 from chat through the sandbox platform and the real SDK: the message only queues the file; the download
 // job fetches it (im.v1.messageResource.get), checks it, stores it and attaches it with its confirmation, retries
 // platform outages, refuses what is not allowed, and asks with a card when it cannot tell the request.
 
-const PDF = (tag: string) => new TextEncoder().encode(`%PDF-1.4\n% ${tag}\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n`);
-const PNG = (n: number) => Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, n]);
-/** The start of a Windows program (MZ header, PE signature), as a renamed .exe begins. */
-const EXE = (() => {
-  const b = new Uint8Array(512);
-  b.set([0x4d, 0x5a]);
-  b[0x3c] = 0x80;
-  b.set([0x50, 0x45, 0, 0], 0x80);
-  return b;
-})();
-const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+const PDF = pdfBytes;
+const PNG = pngBytes;
+const sha = sha256Hex;
 
 let h: BotHarness;
 let dir = "";

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,6 +11,7 @@ import { taskCompleter } from "../../src/commands/taskCompleter";
 import { launchBrowser, SCREENSHOTS, signInToMiniapp } from "../support/browser";
 import { createBotHarness, shown, type BotHarness } from "../support/botHarness";
 import { buildMiniapp } from "../support/miniappBuild";
+import { EXE, sha256Hex } from "../support/fileFixtures";
 
 // 附件 end to end: a file sent in chat as a reply to the request's card (the real SDK downloads it from the
 // sandbox) attaches to the request; the target department's handler sees it on the request's page in the
@@ -19,15 +19,7 @@ import { buildMiniapp } from "../support/miniappBuild";
 // an image previews in the page.
 
 const PDF = new TextEncoder().encode("%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n营业执照扫描件\n");
-/** The start of a Windows program (MZ header, PE signature), as a renamed .exe begins. */
-const EXE = (() => {
-  const b = new Uint8Array(512);
-  b.set([0x4d, 0x5a]);
-  b[0x3c] = 0x80;
-  b.set([0x50, 0x45, 0, 0], 0x80);
-  return b;
-})();
-const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+const sha = sha256Hex;
 const LIMIT = 64 * 1024;
 
 let h: BotHarness;

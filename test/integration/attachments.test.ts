@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,22 +11,15 @@ import { AttachmentListSchema, AttachmentSchema } from "../../src/http/schemas";
 import { createHarness, type Harness } from "../support/harness";
 import { startS3, STORAGE_KINDS } from "../support/s3";
 import { smallOrg } from "../support/smallOrg";
+import { EXE, pdfBytes, pngBytes, sha256Hex } from "../support/fileFixtures";
 
 // 附件 through the API, the same tests on a local directory and on an S3-compatible store (s3rver, in process):
 // limits and the allowlist by content, who may see (404 otherwise), the download's headers and audit, and a
 // sensitive request's files never named in chat.
 
-const PDF = new TextEncoder().encode("%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n");
-const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89]);
-/** The start of a Windows program (MZ header, PE signature), as a renamed .exe begins. */
-const EXE = (() => {
-  const b = new Uint8Array(512);
-  b.set([0x4d, 0x5a]);
-  b[0x3c] = 0x80;
-  b.set([0x50, 0x45, 0, 0], 0x80);
-  return b;
-})();
-const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+const PDF = pdfBytes();
+const PNG = pngBytes();
+const sha = sha256Hex;
 
 describe.each(STORAGE_KINDS)("attachments on %s storage", (kind) => {
   let h: Harness;
