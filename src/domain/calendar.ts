@@ -121,55 +121,62 @@ export function createWorkCalendar(overrides: readonly CalendarOverride[]): Work
     assertDate(date, "date");
     const o = byDate.get(date);
     if (o) return o === "workday";
-    if (STATUTORY_YEARS.has(yearOf(date))) {
-      if (STATUTORY_WORKDAYS.has(date)) return true;
-      if (STATUTORY_HOLIDAYS.has(date)) return false;
-    }
-    const dow = weekday(date);
-    return dow >= 1 && dow <= 5;
+    return statutoryWorkday(date);
   };
-  // Built on the first count: the statutory exceptions (shared by every calendar) with this calendar's overrides.
-  let exceptions: Exceptions | null = null;
+  // Built on the first count: how the overrides differ from the statutory schedule (a handful of days).
+  let overridden: Exceptions | null = null;
   return {
     isWorkday,
     hasDataFor(year) {
       return STATUTORY_YEARS.has(year) || overrideYears.has(year);
     },
     countWorkingDays(fromDate, toDate) {
-      // Without overrides, every calendar answers like the statutory schedule: one shared list.
-      exceptions ??= byDate.size === 0 ? (statutoryIndex ??= exceptionsOf(statutoryExceptionDates(), isWorkday)) : exceptionsOf([...statutoryExceptionDates(), ...byDate.keys()], isWorkday);
-      return countWorkingDays(dayNumber(fromDate), dayNumber(toDate), exceptions);
+      overridden ??= exceptionsOf([...byDate.keys()], (date) => (isWorkday(date) ? 1 : 0) - (statutoryWorkday(date) ? 1 : 0));
+      const from = dayNumber(fromDate);
+      const to = dayNumber(toDate);
+      return weekdaysBetween(from, to) + corrected(statutoryExceptions(), from, to) + corrected(overridden, from, to);
     },
   };
 }
 
+/** The statutory schedule alone: its holidays and make-up workdays in the years it covers, else Monday-Friday. */
+function statutoryWorkday(date: string): boolean {
+  if (STATUTORY_YEARS.has(yearOf(date))) {
+    if (STATUTORY_WORKDAYS.has(date)) return true;
+    if (STATUTORY_HOLIDAYS.has(date)) return false;
+  }
+  const dow = weekday(date);
+  return dow >= 1 && dow <= 5;
+}
+
 // ---- counting working days without walking them ------------------------------------------------------
 // A working-day count over (from, to] is the count of Mondays-Fridays there, corrected by the days whose meaning
-// differs from Monday-Friday (statutory holidays on weekdays, 调休 weekends, the admin's overrides): a sorted
-// list of those days with the running sum of their corrections, searched twice. O(log n) instead of one
-// isWorkday per day: a list page shows tasks overdue by hundreds of days, each counted (src/domain/trafficLight.ts).
+// differs: the statutory schedule's (holidays on weekdays, 调休 weekends; one list for every calendar), then the
+// admin's overrides' (against the statutory schedule; a list per calendar). Each list is sorted with the running
+// sum of its corrections and searched twice: O(log n) instead of one isWorkday per day. A list page counts the
+// overdue working days of tasks late by hundreds of days (src/domain/trafficLight.ts).
 
 interface Exceptions {
-  /** day numbers (days since 1970-01-01) whose working-ness differs from Monday-Friday, ascending */
+  /** day numbers (days since 1970-01-01) with a correction, ascending */
   days: number[];
-  /** running[i] = sum of the corrections (+1 a working weekend day, -1 a weekday off) of days[0..i-1] */
+  /** running[i] = sum of the corrections (+1 a day that works after all, -1 one that does not) of days[0..i-1] */
   running: number[];
 }
 
-/** the exceptions of a calendar without overrides (the statutory schedule alone) */
 let statutoryIndex: Exceptions | null = null;
 
-function statutoryExceptionDates(): string[] {
-  return [...STATUTORY_HOLIDAYS, ...STATUTORY_WORKDAYS];
+/** How the statutory schedule differs from Monday-Friday. */
+function statutoryExceptions(): Exceptions {
+  statutoryIndex ??= exceptionsOf([...STATUTORY_HOLIDAYS, ...STATUTORY_WORKDAYS], (date) => (statutoryWorkday(date) ? 1 : 0) - (isWeekdayNumber(dayNumber(date)) ? 1 : 0));
+  return statutoryIndex;
 }
 
-/** The days among `dates` that `isWorkday` answers differently from Monday-Friday, with their running corrections. */
-function exceptionsOf(dates: readonly string[], isWorkday: (date: string) => boolean): Exceptions {
+/** The days among `dates` with a non-zero correction, with their running sum. */
+function exceptionsOf(dates: readonly string[], correctionOf: (date: string) => number): Exceptions {
   const corrections = new Map<number, number>();
   for (const date of new Set(dates)) {
-    const day = dayNumber(date);
-    const correction = (isWorkday(date) ? 1 : 0) - (isWeekdayNumber(day) ? 1 : 0);
-    if (correction !== 0) corrections.set(day, correction);
+    const correction = correctionOf(date);
+    if (correction !== 0) corrections.set(dayNumber(date), correction);
   }
   const days = [...corrections.keys()].sort((a, b) => a - b);
   const running = [0];
@@ -177,12 +184,17 @@ function exceptionsOf(dates: readonly string[], isWorkday: (date: string) => boo
   return { days, running };
 }
 
-/** Working days in (from, to], day numbers, from < to. */
-function countWorkingDays(from: number, to: number, ex: Exceptions): number {
-  const span = to - from;
-  let n = Math.floor(span / 7) * 5;
-  for (let day = from + 1 + Math.floor(span / 7) * 7; day <= to; day++) if (isWeekdayNumber(day)) n++;
-  return n + ex.running[countUpTo(ex.days, to)]! - ex.running[countUpTo(ex.days, from)]!;
+/** Mondays-Fridays in (from, to], day numbers, from < to. */
+function weekdaysBetween(from: number, to: number): number {
+  const weeks = Math.floor((to - from) / 7);
+  let n = weeks * 5;
+  for (let day = from + 1 + weeks * 7; day <= to; day++) if (isWeekdayNumber(day)) n++;
+  return n;
+}
+
+/** The sum of the corrections of the days in (from, to]. */
+function corrected(ex: Exceptions, from: number, to: number): number {
+  return ex.running[countUpTo(ex.days, to)]! - ex.running[countUpTo(ex.days, from)]!;
 }
 
 /** How many of the ascending `days` are <= day. */
