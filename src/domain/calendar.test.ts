@@ -336,6 +336,28 @@ describe("dates people type", () => {
     expect(() => workingDaysBetween("2026-11-23", "9999-12-31", cal)).toThrow(RangeError);
   });
 
+  it("workingDaysBetween counts without walking the same as walking isWorkday day by day, overrides included", () => {
+    const overridden = createWorkCalendar([
+      { date: "2026-11-24", kind: "holiday" },
+      { date: "2026-11-28", kind: "workday" },
+      { date: "2026-10-03", kind: "workday" }, // a statutory holiday made a workday
+      { date: "2026-09-20", kind: "holiday" }, // a 调休 Sunday made a holiday again
+      { date: "2027-02-06", kind: "workday" }, // a year chinese-days has no schedule for
+    ]);
+    // The same calendars without their counting shortcut: workingDaysBetween walks them.
+    const walking = (c: typeof cal) => ({ isWorkday: (d: string) => c.isWorkday(d), hasDataFor: (y: number) => c.hasDataFor(y) });
+    const day = (n: number) => new Date(Date.UTC(2003, 0, 1) + n * 86_400_000).toISOString().slice(0, 10);
+    let seed = 7;
+    const random = (n: number) => (seed = (seed * 48_271) % 2_147_483_647) % n;
+    for (let i = 0; i < 400; i++) {
+      const from = day(random(9000));
+      const to = random(2) === 0 ? day(random(9000)) : dayOffset(from, random(800));
+      for (const c of [cal, overridden]) expect(workingDaysBetween(from, to, c), `${from}..${to}`).toBe(workingDaysBetween(from, to, walking(c)));
+    }
+    expect(workingDaysBetween("2026-11-20", "2026-11-30", overridden)).toBe(workingDaysBetween("2026-11-20", "2026-11-30", walking(overridden)));
+    expect(workingDaysBetween("2026-11-23", "2026-11-30", overridden)).toBe(5); // 24th off, Saturday 28th on
+  });
+
   it("localDate and localInstant convert in the settings' zone", () => {
     expect(localDate(at("2026-11-22T23:30:00Z"))).toBe("2026-11-23");
     expect(localDate(at("2026-11-22T15:59:59Z"))).toBe("2026-11-22");
@@ -347,3 +369,7 @@ describe("dates people type", () => {
     expect(isValidDate("2027-02-29")).toBe(false);
   });
 });
+
+function dayOffset(date: string, n: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}

@@ -1,4 +1,4 @@
-import { createConsoleLogger, type Logger } from "./logger";
+import { createConsoleLogger, type Logger, type LogLevel } from "./logger";
 import { noopMetrics, type Metrics } from "./metrics";
 
 export interface Observability {
@@ -6,11 +6,22 @@ export interface Observability {
   metrics: Metrics;
 }
 
-const fallback: Observability = { log: createConsoleLogger("info"), metrics: noopMetrics };
+/** The console loggers handed out when deps carry none, one per level (the Worker and tests configure none). */
+const fallbacks = new Map<LogLevel, Observability>();
 
-/** The process's logger and metrics (deps.obs, set by the Node entry point), or console logs and no metrics. */
-export function observability(deps: { obs?: Observability | undefined }): Observability {
-  return deps.obs ?? fallback;
+/**
+ * The process's logger and metrics (deps.obs, set by the Node entry point), or console logs at the configured
+ * LOG_LEVEL (deps.config.logLevel, else info) and no metrics.
+ */
+export function observability(deps: { obs?: Observability | undefined; config?: { logLevel?: LogLevel | undefined } | undefined }): Observability {
+  if (deps.obs) return deps.obs;
+  const level = deps.config?.logLevel ?? "info";
+  let obs = fallbacks.get(level);
+  if (!obs) {
+    obs = { log: createConsoleLogger(level), metrics: noopMetrics };
+    fallbacks.set(level, obs);
+  }
+  return obs;
 }
 
 export type { Logger, LogFields } from "./logger";

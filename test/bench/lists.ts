@@ -102,7 +102,7 @@ async function benchOn(db: Db, title: string): Promise<Section> {
         return { now: NOW, ...(await readBulkSeed(db, {})), requests: c.rows[0]!.r, tasks: c.rows[0]!.t, ms: 0 };
       })()
     : await seedBulk(db, { requests: REQUESTS, now: NOW });
-  const deps: Deps = { db, config: loadConfig({}), now: () => new Date(NOW) };
+  const deps: Deps = { db, config: loadConfig({ LOG_LEVEL: "warn" }), now: () => new Date(NOW) };
   const app = createApp(deps, { routes: new Hono<AppEnv>(), signIn: { exchange: async (code) => ({ openId: code }) } });
   const busy = seeded.departments[0]!;
   const plain = seeded.departments[4]!;

@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { jsonArrayFrom } from "kysely/helpers/postgres";
 import type { CalendarOverride } from "../../domain/calendar";
 import type { DepartmentRef, RoutingRule } from "../../domain/types";
 import type { Actor, UserActor } from "../../policies/actor";
@@ -39,23 +40,51 @@ export async function findDepartmentById(db: Executor, id: number): Promise<Depa
  */
 export async function loadUserActor(db: Executor, by: { openId: string } | { id: number }, at: Date = new Date()): Promise<UserActor | undefined> {
   const key = "openId" in by ? `open:${by.openId}` : `id:${by.id}`;
-  const base = (await remembered(db, (s) => s.actors, key, async () => (await readUserActor(db, by)) ?? null)) ?? undefined;
+  // Read with the person (not from the org copy): whether any delegation to them runs at `at`. Most people are
+  // nobody's deputy, and then the delegations need no statement of their own.
+  let mayDeputize = true;
+  const base =
+    (await remembered(db, (s) => s.actors, key, async () => {
+      const read = await readUserActor(db, by, at);
+      mayDeputize = read?.deputizing ?? false;
+      return read?.actor ?? null;
+    })) ?? undefined;
   if (!base) return undefined;
-  const deputyFor = await deputyshipsOf(db, base.id, at);
+  const deputyFor = mayDeputize ? await deputyshipsOf(db, base.id, at) : [];
   return deputyFor.length ? { ...base, deputyFor } : base;
 }
 
-async function readUserActor(db: Executor, by: { openId: string } | { id: number }): Promise<UserActor | undefined> {
+async function readUserActor(db: Executor, by: { openId: string } | { id: number }, at: Date): Promise<{ actor: UserActor; deputizing: boolean } | undefined> {
+  // One statement, the roles as a JSON array: it runs on every API call (session-auth), so a round trip counts.
   const user = await db
     .selectFrom("users")
-    .selectAll()
-    .where("active", "=", true)
-    .$if("openId" in by, (q) => q.where("openId", "=", (by as { openId: string }).openId))
-    .$if("id" in by, (q) => q.where("id", "=", (by as { id: number }).id))
+    .select(["users.id", "users.openId", "users.name", "users.departmentId"])
+    .select((eb) =>
+      jsonArrayFrom(eb.selectFrom("userRoles").select(["userRoles.role", "userRoles.departmentId"]).whereRef("userRoles.userId", "=", "users.id").orderBy("userRoles.id")).as(
+        "roles",
+      ),
+    )
+    // the conditions of deputyshipsOf (./delegations.ts) but the delegator's being active, which it checks
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom("delegations")
+            .select("delegations.id")
+            .whereRef("delegations.deputyId", "=", "users.id")
+            .where("delegations.revokedAt", "is", null)
+            .where("delegations.startsAt", "<=", at)
+            .where("delegations.endsAt", ">", at),
+        )
+        .as("deputizing"),
+    )
+    .where("users.active", "=", true)
+    .$if("openId" in by, (q) => q.where("users.openId", "=", (by as { openId: string }).openId))
+    .$if("id" in by, (q) => q.where("users.id", "=", (by as { id: number }).id))
     .executeTakeFirst();
   if (!user) return undefined;
-  const roles = await db.selectFrom("userRoles").select(["role", "departmentId"]).where("userId", "=", user.id).execute();
-  return { kind: "user", id: user.id, openId: user.openId, name: user.name, departmentId: user.departmentId, roles };
+  const roles = user.roles.map((g) => ({ role: g.role, departmentId: g.departmentId }));
+  return { actor: { kind: "user", id: user.id, openId: user.openId, name: user.name, departmentId: user.departmentId, roles }, deputizing: Boolean(user.deputizing) };
 }
 
 /** People holding one of `roles` in a department (who gets notified for it). */

@@ -76,7 +76,7 @@ export async function inboundTasks(
     ])
     .where("tasks.departmentId", "=", q.departmentId)
     .where("tasks.state", "in", q.states as TaskState[])
-    .where(visibleTo(q.viewer))
+    .where(visibleTo(q.viewer, { tasksOfDepartment: q.departmentId }))
     // On the task's own copy, so tasks_dept_from_due_idx finds the page in deadline order without the requests.
     .$if(q.fromDepartmentId !== undefined, (qb) => qb.where("tasks.fromDepartmentId", "=", q.fromDepartmentId!))
     .$if(q.dueBefore !== undefined, (qb) => qb.where("tasks.dueAt", "<", q.dueBefore!))

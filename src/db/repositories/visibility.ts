@@ -11,11 +11,15 @@ import type { Database } from "../tables";
  *
  * @example
  * db.selectFrom("requests").selectAll().where(visibleTo(actor))
+ * db.selectFrom("tasks").innerJoin("requests", …).where("tasks.departmentId", "=", d).where(visibleTo(actor, { tasksOfDepartment: d }))
  */
-export function visibleTo(actor: Actor) {
+export function visibleTo(actor: Actor, rows: { tasksOfDepartment?: number } = {}) {
   const s = viewerScope(actor);
+  // The rows are tasks of one department joined to their requests (部门收件): when the actor heads or dispatches
+  // there, each row's own task satisfies the last test below, so every row passes, and the query needs no test.
+  const everyRow = rows.tasksOfDepartment !== undefined && s.officeOf.includes(rows.tasksOfDepartment);
   return (eb: ExpressionBuilder<Database, "requests">): Expression<SqlBool> => {
-    if (s.everything) return sql<SqlBool>`true`;
+    if (s.everything || everyRow) return sql<SqlBool>`true`;
     return eb.or([
       eb("requests.classification", "<>", "sensitive"),
       ...(s.userId !== null ? [eb("requests.requesterId", "=", s.userId)] : []),
