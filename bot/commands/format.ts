@@ -2,6 +2,7 @@ import { TASK_STATE_LABELS, type TaskState } from "../../src/domain/types";
 import type { ListedItem } from "../../src/db/repositories/views";
 import { presentLight, type LightClock } from "../../src/presenters/light";
 import { formatLocalTime } from "../presenters/cards";
+import { dateTimeFormat } from "../../src/domain/intl";
 
 // Chat text presenters shared by the commands.
 
@@ -18,8 +19,8 @@ const MARKS = { green: "🟢", yellow: "🟡", red: "🔴" } as const;
 /** The day of the deadline as people say it: 今天 17:30 / 明天 17:30 / 12月8日 17:30. */
 function dueWords(dueAt: Date, clock: LightClock): string {
   const tz = clock.settings.timeZone;
-  const day = (d: Date) => new Intl.DateTimeFormat("en-CA", { timeZone: tz }).format(d);
-  const time = new Intl.DateTimeFormat("zh-CN", { timeZone: tz, hour: "2-digit", minute: "2-digit", hour12: false }).format(dueAt);
+  const day = (d: Date) => dateTimeFormat("en-CA", { timeZone: tz }).format(d);
+  const time = dateTimeFormat("zh-CN", { timeZone: tz, hour: "2-digit", minute: "2-digit", hour12: false }).format(dueAt);
   if (day(dueAt) === day(clock.now)) return `今天 ${time}`;
   if (day(dueAt) === day(new Date(clock.now.getTime() + 24 * 3600_000))) return `明天 ${time}`;
   return formatLocalTime(dueAt.toISOString(), tz);

@@ -1,5 +1,6 @@
 import type { Card } from "../core/types";
 import { EVALUATION_LABELS, EVALUATION_SCORES } from "../../src/domain/types";
+import { dateTimeFormat } from "../../src/domain/intl";
 
 // Chat presenters: Card JSON 2.0 for the platform, built from plain views. Buttons carry a callback value
 // `{a: <action>, ...ids}` that bot/core/cardActions.ts maps back to the same commands the text uses.
@@ -69,7 +70,7 @@ const TEMPLATE: Record<string, string> = {
 };
 
 export function formatLocalTime(iso: string, timeZone = "Asia/Shanghai"): string {
-  return new Intl.DateTimeFormat("zh-CN", { timeZone, month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false })
+  return dateTimeFormat("zh-CN", { timeZone, month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false })
     .format(new Date(iso))
     .replace(/\//, "月")
     .replace(/ /, "日 ");

@@ -5,6 +5,7 @@ import { authorize, can } from "../policies/task";
 import type { Command } from "./context";
 import { departmentRecipients, messageFor, userRecipient } from "./notifications";
 import { applyTransition, lockRequest, lockRequestByNumber, type LockedTask } from "./taskStep";
+import { dateTimeFormat } from "../domain/intl";
 
 export interface UrgeInput {
   requestNumber: string;
@@ -58,5 +59,5 @@ export const taskUrger: Command<UrgeInput, { urged: number }> = async (deps, ctx
 };
 
 export function formatLocal(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("zh-CN", { timeZone, month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false }).format(at);
+  return dateTimeFormat("zh-CN", { timeZone, month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false }).format(at);
 }

@@ -2,12 +2,13 @@ import type { SupervisionListRow } from "../db/repositories/supervisions";
 import type { SupervisionInstruction, SupervisionRow } from "../db/tables";
 import { PRIORITY_LABELS, type Priority, type TaskState } from "../domain/types";
 import { presentLight, type LightClock } from "./light";
+import { dateTimeFormat } from "../domain/intl";
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 
 /** "12月3日" in the offices' time zone. */
 function day(at: Date | string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-US", { timeZone, month: "numeric", day: "numeric" }).formatToParts(new Date(at));
+  const parts = dateTimeFormat("en-US", { timeZone, month: "numeric", day: "numeric" }).formatToParts(new Date(at));
   const part = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
   return `${part("month")}月${part("day")}日`;
 }

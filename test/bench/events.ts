@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -27,6 +27,8 @@ const LEVELS = (process.env.BENCH_LEVELS ?? "1,8,32,64").split(",").map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const PG_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const RESULTS = new URL("./RESULTS-events.md", import.meta.url);
+/** node flags for the server under test, e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (written when it stops) */
+const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
 /**
  * The server under test runs as `npm start` runs it: test/support/serverEntry.ts bundled by vite.server.config.ts
  * and run with plain node (BENCH_TSX=1: through tsx instead, to compare).
@@ -55,6 +57,8 @@ interface Level {
   peakRssMb: number;
   errors: number;
   ceilingRate?: number | undefined;
+  /** CPU ms per committed request: server, PostgreSQL (every backend on the machine), bench client and platform */
+  cpuPerEvent: CpuSample;
 }
 
 interface Percentiles {
@@ -84,6 +88,42 @@ function resetPeakRss(pid: number) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Linux: CPU time (user + system) a process has used, in ms (clock ticks of 10 ms). */
+function cpuMsOf(pid: number | string): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14 and 15)
+  } catch {
+    return 0; // gone meanwhile
+  }
+}
+
+/** CPU time of every PostgreSQL server process on this machine (the backends, the WAL writer, …), in ms. */
+function postgresCpuMs(): number {
+  let ms = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres") ms += cpuMsOf(pid);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return ms;
+}
+
+interface CpuSample {
+  server: number;
+  db: number;
+  client: number;
+}
+function cpuSample(serverPid: number): CpuSample {
+  const own = process.cpuUsage();
+  return { server: cpuMsOf(serverPid), db: postgresCpuMs(), client: (own.user + own.system) / 1000 };
+}
+const cpuSince = (a: CpuSample, b: CpuSample): CpuSample => ({ server: b.server - a.server, db: b.db - a.db, client: b.client - a.client });
+
 /** Waits until the server's inbox is empty (its /metrics gauge), at most two minutes. */
 async function drained(server: ChildServer) {
   for (let i = 0; i < 240; i++) {
@@ -104,6 +144,8 @@ interface Fired {
   errors: number;
   seconds: number;
   peakRssMb: number;
+  /** CPU used from the first event until the inbox was drained: the server, PostgreSQL, this bench (client and platform) */
+  cpu: CpuSample;
 }
 
 /** Closed loop: `concurrency` lanes each sending the next event as soon as the last was answered. */
@@ -112,6 +154,7 @@ async function fireClosed(server: ChildServer, events: BurstEvent[], concurrency
   let errors = 0;
   let next = 0;
   resetPeakRss(server.process.pid!);
+  const cpu0 = cpuSample(server.process.pid!);
   const t0 = performance.now();
   const until = t0 + SECONDS * 1000;
   await Promise.all(
@@ -127,7 +170,8 @@ async function fireClosed(server: ChildServer, events: BurstEvent[], concurrency
   );
   const seconds = (performance.now() - t0) / 1000;
   await drained(server);
-  return { tag, inFlight: String(concurrency), acks: ackMs.length, ackMs, errors, seconds, peakRssMb: peakRss(server.process.pid!) };
+  const cpu = cpuSince(cpu0, cpuSample(server.process.pid!));
+  return { tag, inFlight: String(concurrency), acks: ackMs.length, ackMs, errors, seconds, peakRssMb: peakRss(server.process.pid!), cpu };
 }
 
 /** Open loop: one event every 1/rate seconds whatever the answers, as the platform sends them. */
@@ -135,6 +179,7 @@ async function fireAtRate(server: ChildServer, events: BurstEvent[], rate: numbe
   const ackMs: number[] = [];
   let errors = 0;
   resetPeakRss(server.process.pid!);
+  const cpu0 = cpuSample(server.process.pid!);
   const t0 = performance.now();
   const total = Math.min(events.length, Math.round(rate * SECONDS));
   const sent: Promise<void>[] = [];
@@ -154,7 +199,8 @@ async function fireAtRate(server: ChildServer, events: BurstEvent[], rate: numbe
   await Promise.all(sent);
   const seconds = (performance.now() - t0) / 1000;
   await drained(server);
-  return { tag, inFlight: `${rate.toFixed(0)}/s`, acks: ackMs.length, ackMs, errors, seconds, peakRssMb: peakRss(server.process.pid!) };
+  const cpu = cpuSince(cpu0, cpuSample(server.process.pid!));
+  return { tag, inFlight: `${rate.toFixed(0)}/s`, acks: ackMs.length, ackMs, errors, seconds, peakRssMb: peakRss(server.process.pid!), cpu };
 }
 
 /** From the rows' own times: handled events, committed requests, ack -> reply queued. */
@@ -182,6 +228,7 @@ async function fromRows(db: Db, f: Fired): Promise<Level> {
     ack: percentiles(f.ackMs),
     toReply: percentiles(handled.map((e) => new Date(e.handledAt!).getTime() - new Date(e.receivedAt).getTime())),
     peakRssMb: f.peakRssMb,
+    cpuPerEvent: { server: f.cpu.server / Math.max(1, committed), db: f.cpu.db / Math.max(1, committed), client: f.cpu.client / Math.max(1, committed) },
     errors: f.errors + events.filter((e) => e.lastError).length + (f.acks - committed),
   };
 }
@@ -231,7 +278,7 @@ async function runOn(kind: "postgres" | "pglite", platform: BurstPlatform): Prom
     LOG_LEVEL: "warn",
   });
   if (kind === "pglite") await db.close();
-  const server = await startChildServer(env, BUNDLE);
+  const server = await startChildServer(env, BUNDLE, SERVER_NODE_ARGS);
   const fired: Fired[] = [];
   let idleRssMb = NaN;
   try {
@@ -254,7 +301,7 @@ async function runOn(kind: "postgres" | "pglite", platform: BurstPlatform): Prom
   let levels = await Promise.all(fired.map((f) => fromRows(db, f)));
   const best = Math.max(...levels.map((l) => l.committedRate));
   // half the best sustained rate, open loop (PGlite: the server is started again on its data)
-  const again = kind === "pglite" ? (await db.close(), await startChildServer(env, BUNDLE)) : server;
+  const again = kind === "pglite" ? (await db.close(), await startChildServer(env, BUNDLE, SERVER_NODE_ARGS)) : server;
   try {
     const tag = `${kind}半速`;
     fired.push(await fireAtRate(again, envelopes(platform.sandbox, tag, 20_000), best / 2, tag));
@@ -281,18 +328,28 @@ async function runOn(kind: "postgres" | "pglite", platform: BurstPlatform): Prom
 const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : "–");
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "–");
 
+/**
+ * The most requests a second this machine's cores could commit at this level's CPU cost per request (the server
+ * with all its threads, PostgreSQL, and the bench's client and platform stand-in, which share the same cores here).
+ * One server process runs its JavaScript, and PGlite, on one thread: that can bind it sooner (see the reading).
+ */
+function cpuBound(l: Level): number {
+  const ms = l.cpuPerEvent.server + l.cpuPerEvent.db + l.cpuPerEvent.client;
+  return ms > 0 ? (cpus().length * 1000) / ms : NaN;
+}
+
 function table(run: Run): string {
   const rows = run.levels.map(
     (l) =>
-      `| ${l.inFlight} | ${f0(l.ackRate)} | ${f0(l.handledRate)} | ${f0(l.committedRate)} | ${l.ceilingRate ? f0(l.ceilingRate) : "–"} | ${l.ceilingRate ? (l.committedRate / l.ceilingRate).toFixed(2) : "–"} | ${f1(l.ack.p50)} / ${f1(l.ack.p95)} / ${f1(l.ack.p99)} | ${f0(l.toReply.p50)} / ${f0(l.toReply.p99)} | ${f0(l.peakRssMb)} | ${l.errors} |`,
+      `| ${l.inFlight} | ${f0(l.ackRate)} | ${f0(l.handledRate)} | ${f0(l.committedRate)} | ${l.ceilingRate ? f0(l.ceilingRate) : "–"} | ${l.ceilingRate ? (l.committedRate / l.ceilingRate).toFixed(2) : "–"} | ${f1(l.ack.p50)} / ${f1(l.ack.p95)} / ${f1(l.ack.p99)} | ${f0(l.toReply.p50)} / ${f0(l.toReply.p99)} | ${f0(l.peakRssMb)} | ${f1(l.cpuPerEvent.server)} / ${run.kind === "postgres" ? f1(l.cpuPerEvent.db) : "–"} / ${f1(l.cpuPerEvent.client)} | ${f0(cpuBound(l))} | ${l.errors} |`,
   );
   return [
     `### ${run.kind === "postgres" ? "PostgreSQL" : "PGlite"}`,
     "",
     `One event's handling (steady state): ${run.statements.length} statements including BEGIN and COMMIT (the first after an org change, reloading the copy: ${run.coldStatements}); the ack: 1 insert. RSS after start, idle: ${f0(run.idleRssMb)} MB.`,
     "",
-    "| in flight | acks/s | handled/s | committed req/s | ceiling (same SQL) /s | ratio | ack p50 / p95 / p99 ms | ack -> reply queued p50 / p99 ms | peak RSS MB | errors |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| in flight | acks/s | handled/s | committed req/s | ceiling (same SQL) /s | ratio | ack p50 / p95 / p99 ms | ack -> reply queued p50 / p99 ms | peak RSS MB | CPU ms per request: server / PostgreSQL / bench | CPU bound /s | errors |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ...rows,
     "",
     "<details><summary>the statements of one event's handling</summary>",

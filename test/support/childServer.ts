@@ -19,8 +19,8 @@ export interface ChildServer {
  * built as one module (test/bench/events.ts builds it with vite.server.config.ts) and run with plain node, as
  * `npm start` runs the server; unset: through tsx.
  */
-export async function startChildServer(env: Record<string, string>, bundle?: string): Promise<ChildServer> {
-  const child = spawn(process.execPath, bundle ? [bundle] : ["--import", "tsx", "test/support/serverEntry.ts"], {
+export async function startChildServer(env: Record<string, string>, bundle?: string, nodeArgs: string[] = []): Promise<ChildServer> {
+  const child = spawn(process.execPath, [...nodeArgs, ...(bundle ? [bundle] : ["--import", "tsx", "test/support/serverEntry.ts"])], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
