@@ -218,7 +218,8 @@ describe("the sandbox platform's send quotas", () => {
       addChats(["oc_limit_a", "oc_limit_b"]);
       const client = new lark.Client({ appId: h.bot.config.appId, appSecret: h.bot.config.appSecret, domain: h.base, cache: new lark.DefaultCache(), loggerLevel: lark.LoggerLevel.error });
       const sender = createLarkSender(h.deps, client, { clear: () => undefined });
-      await enqueueMessages(h.db.kysely, [...Array.from({ length: 6 }, (_, i) => ({ topic: "bot.reply", to: { type: "chat_id" as const, id: "oc_limit_a" }, payload: { reply: { text: `a ${i}` } } })), ...Array.from({ length: 4 }, (_, i) => ({ topic: "bot.reply", to: { type: "chat_id" as const, id: "oc_limit_b" }, payload: { reply: { text: `b ${i}` } } }))], h.deps.now());
+      // Queued as due only in 2100, so that no delivery loop of the harness sends them meanwhile: this test sends them itself.
+      await enqueueMessages(h.db.kysely, [...Array.from({ length: 6 }, (_, i) => ({ topic: "bot.reply", to: { type: "chat_id" as const, id: "oc_limit_a" }, payload: { reply: { text: `a ${i}` } } })), ...Array.from({ length: 4 }, (_, i) => ({ topic: "bot.reply", to: { type: "chat_id" as const, id: "oc_limit_b" }, payload: { reply: { text: `b ${i}` } } }))], new Date("2100-01-01T00:00:00Z"));
       const rows = await h.db.kysely.selectFrom("outbox").selectAll().where("recipientId", "in", ["oc_limit_a", "oc_limit_b"]).orderBy("id").execute();
       // Sent straight through the sender at one instant of the platform's clock, with no pacing at all.
       const outcomes = [];
