@@ -339,6 +339,8 @@ const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "–");
  * One server process runs its JavaScript, and PGlite, on one thread: that can bind it sooner (see the reading).
  */
 function cpuBound(l: Level): number {
+  // A PostgreSQL process that ended during the level takes its CPU time with it: the difference is then unknown.
+  if (l.cpuPerEvent.db < 0) return NaN;
   const ms = l.cpuPerEvent.server + l.cpuPerEvent.db + l.cpuPerEvent.client;
   return ms > 0 ? (cpus().length * 1000) / ms : NaN;
 }
@@ -346,7 +348,7 @@ function cpuBound(l: Level): number {
 function table(run: Run): string {
   const rows = run.levels.map(
     (l) =>
-      `| ${l.inFlight} | ${f0(l.ackRate)} | ${f0(l.handledRate)} | ${f0(l.committedRate)} | ${l.ceilingRate ? f0(l.ceilingRate) : "–"} | ${l.ceilingRate ? (l.committedRate / l.ceilingRate).toFixed(2) : "–"} | ${f1(l.ack.p50)} / ${f1(l.ack.p95)} / ${f1(l.ack.p99)} | ${f0(l.toReply.p50)} / ${f0(l.toReply.p99)} | ${f0(l.peakRssMb)} | ${f1(l.cpuPerEvent.server)} / ${run.kind === "postgres" ? f1(l.cpuPerEvent.db) : "–"} / ${f1(l.cpuPerEvent.client)} | ${f0(cpuBound(l))} | ${l.errors} |`,
+      `| ${l.inFlight} | ${f0(l.ackRate)} | ${f0(l.handledRate)} | ${f0(l.committedRate)} | ${l.ceilingRate ? f0(l.ceilingRate) : "–"} | ${l.ceilingRate ? (l.committedRate / l.ceilingRate).toFixed(2) : "–"} | ${f1(l.ack.p50)} / ${f1(l.ack.p95)} / ${f1(l.ack.p99)} | ${f0(l.toReply.p50)} / ${f0(l.toReply.p99)} | ${f0(l.peakRssMb)} | ${f1(l.cpuPerEvent.server)} / ${run.kind === "postgres" && l.cpuPerEvent.db >= 0 ? f1(l.cpuPerEvent.db) : "–"} / ${f1(l.cpuPerEvent.client)} | ${f0(cpuBound(l))} | ${l.errors} |`,
   );
   return [
     `### ${run.kind === "postgres" ? "PostgreSQL" : "PGlite"}`,
