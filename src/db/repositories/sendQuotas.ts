@@ -45,9 +45,11 @@ export interface LeaseRequest {
 export async function leaseDueRecipients(db: Db, r: LeaseRequest): Promise<RecipientLease[]> {
   const horizon = new Date(r.now.getTime() + r.horizonMs);
   return db.transaction(async (trx) => {
-    // The app's row, locked when the held recipients are counted: workers lease one at a time, so the count stays true.
-    let app = await trx.selectFrom("sendQuotas").select("nextSendAt").where("scope", "=", APP_SCOPE).$if(r.maxLeased !== undefined, (q) => q.forUpdate()).executeTakeFirst();
-    if (!app && r.maxLeased !== undefined) {
+    // The app's row, locked when the held recipients are counted: workers lease one at a time, so the count stays
+    // true. On PGlite every transaction already runs alone (one connection), so there is nothing to lock against.
+    const countLocked = r.maxLeased !== undefined && db.kind === "postgres";
+    let app = await trx.selectFrom("sendQuotas").select("nextSendAt").where("scope", "=", APP_SCOPE).$if(countLocked, (q) => q.forUpdate()).executeTakeFirst();
+    if (!app && countLocked) {
       await trx.insertInto("sendQuotas").values({ scope: APP_SCOPE, nextSendAt: new Date(0) }).onConflict((oc) => oc.column("scope").doNothing()).execute();
       app = await trx.selectFrom("sendQuotas").select("nextSendAt").where("scope", "=", APP_SCOPE).forUpdate().executeTakeFirst();
     }
@@ -86,20 +88,27 @@ export async function leaseDueRecipients(db: Db, r: LeaseRequest): Promise<Recip
       .values(scopes.map((scope) => ({ scope, nextSendAt: new Date(0) })))
       .onConflict((oc) => oc.column("scope").doNothing())
       .execute();
+    // The free ones, locked (another worker's pick is skipped), then leased by key: two statements, not an UPDATE
+    // over a locking subquery, which PGlite once kept re-evaluating without end under CI load.
+    const free = await trx
+      .selectFrom("sendQuotas")
+      .select("scope")
+      .where("scope", "in", scopes)
+      .where((w) => w.or([w("leaseOwner", "is", null), w("leaseUntil", "<=", r.now)]))
+      .where("nextSendAt", "<=", horizon)
+      .orderBy(sql`array_position(${oldestFirst}::text[], scope)`)
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .execute();
+    if (free.length === 0) return [];
     const leased = await trx
       .updateTable("sendQuotas")
       .set({ leaseOwner: r.owner, leaseUntil: new Date(r.now.getTime() + r.leaseMs) })
-      .where("scope", "in", (eb) =>
-        eb
-          .selectFrom("sendQuotas")
-          .select("scope")
-          .where("scope", "in", scopes)
-          .where((w) => w.or([w("leaseOwner", "is", null), w("leaseUntil", "<=", r.now)]))
-          .where("nextSendAt", "<=", horizon)
-          .orderBy(sql`array_position(${oldestFirst}::text[], scope)`)
-          .limit(limit)
-          .forUpdate()
-          .skipLocked(),
+      .where(
+        "scope",
+        "in",
+        free.map((f) => f.scope),
       )
       .returning(["scope", "nextSendAt"])
       .execute();
