@@ -28,6 +28,8 @@ export function createDeliveryLoop(deps: Deps, sender: MessageSender, opts: Deli
       } catch (err) {
         console.error("消息投递出错：", err);
       }
+      // Timers and sockets get their turn between passes (on PGlite a pass may not have waited for any I/O).
+      await new Promise<void>((r) => setImmediate(r));
     } while (again && !stopping);
   };
 

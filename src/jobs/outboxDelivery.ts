@@ -98,8 +98,13 @@ export async function deliverOutbox(deps: Deps, sender: MessageSender, opts: Del
   s.concurrency = opts.concurrency ?? s.lanes;
   const result: DeliveryResult = { delivered: 0, retried: 0, waited: 0, parked: 0 };
   const lanes = new Map<string, Promise<void>>();
+  // A lane that gave its recipient back without trying a single message (the app held, the lease lost) ends the
+  // pass once the other lanes are done: leasing that recipient again at once would try the same and fail the same,
+  // over and over. On PGlite every query runs inside this thread, so such a loop would never let a timer or a
+  // socket have a turn.
+  let stalled = false;
   const fill = async () => {
-    if (s.stopping() || lanes.size >= s.concurrency) return;
+    if (stalled || s.stopping() || lanes.size >= s.concurrency) return;
     const leases = await leaseDueRecipients(deps.db, {
       owner: s.workerId,
       dueAt: deps.now(),
@@ -111,6 +116,9 @@ export async function deliverOutbox(deps: Deps, sender: MessageSender, opts: Del
     });
     for (const lease of leases) {
       const lane = sendToRecipient(deps, sender, s, lease, result)
+        .then((tried) => {
+          if (tried === 0) stalled = true;
+        })
         .catch((err) => console.error(`向 ${lease.scope} 投递消息出错：`, err))
         .finally(() => lanes.delete(lease.scope));
       lanes.set(lease.scope, lane);
@@ -119,13 +127,15 @@ export async function deliverOutbox(deps: Deps, sender: MessageSender, opts: Del
   await fill();
   while (lanes.size > 0) {
     await Promise.race(lanes.values());
+    // Timers and sockets first (see `stalled`): on PGlite nothing here waits for I/O otherwise.
+    await new Promise<void>((r) => setImmediate(r));
     await fill();
   }
   return result;
 }
 
-/** Sends one leased recipient's due messages in order, then gives the recipient back. */
-async function sendToRecipient(deps: Deps, sender: MessageSender, s: Settings, lease: RecipientLease, result: DeliveryResult): Promise<void> {
+/** Sends one leased recipient's due messages in order, then gives the recipient back; the number of messages tried. */
+async function sendToRecipient(deps: Deps, sender: MessageSender, s: Settings, lease: RecipientLease, result: DeliveryResult): Promise<number> {
   const db = deps.db.kysely;
   const now = s.clock;
   const waitUntil = async (t: number) => {
@@ -139,6 +149,7 @@ async function sendToRecipient(deps: Deps, sender: MessageSender, s: Settings, l
   // any second the platform counts, however long the sends in between took to arrive.
   const answers: number[] = [];
   const windowFree = (k: number) => (answers.length >= RECIPIENT_QUOTA - k ? answers[answers.length - (RECIPIENT_QUOTA - k)]! + 1000 - k * (1000 / s.perRecipientPerSecond) + 1 : 0);
+  let tried = 0;
   try {
     for (const message of await queuedFor(db, lease, s.perLease)) {
       if (s.stopping()) break;
@@ -149,7 +160,7 @@ async function sendToRecipient(deps: Deps, sender: MessageSender, s: Settings, l
       // Renewed at half-life (and refused if another worker took the recipient over while this one stalled):
       // the lease then still has half its length to run, far longer than one send.
       if (now() > leasedUntil - s.leaseMs / 2) {
-        if (!(await renewLease(db, lease.scope, s.workerId, new Date(now() + s.leaseMs)))) return;
+        if (!(await renewLease(db, lease.scope, s.workerId, new Date(now() + s.leaseMs)))) return tried;
         leasedUntil = now() + s.leaseMs;
       }
       const interval = 1000 / s.appPerSecond;
@@ -164,6 +175,7 @@ async function sendToRecipient(deps: Deps, sender: MessageSender, s: Settings, l
         await waitUntil(slot.getTime());
       }
       const startedAt = Math.max(now(), nextSendAt, slot.getTime());
+      tried++;
       const outcome = await sender.send(message).catch((err: Error): SendOutcome => ({ ok: false, retryable: true, error: err.message }));
       const answeredAt = Math.max(now(), startedAt);
       // Spaced start to start, as the platform counts arrivals over a sliding second; a send that arrives late and
@@ -187,6 +199,7 @@ async function sendToRecipient(deps: Deps, sender: MessageSender, s: Settings, l
     for (let k = 1; k < RECIPIENT_QUOTA; k++) nextSendAt = Math.max(nextSendAt, windowFree(k));
     await releaseLease(db, lease.scope, s.workerId, new Date(nextSendAt));
   }
+  return tried;
 }
 
 type Recorded = keyof DeliveryResult;

@@ -128,6 +128,18 @@ describe("outbox delivery", () => {
     expect([...platform.shown].filter((u) => blocked.some((b) => b.uuid === u))).toEqual(blocked.map((b) => b.uuid));
   });
 
+  it("delivers when the app's quota row is gone", async () => {
+    // The row the migration makes; without it every lane once gave its recipient back unsent and leased it again,
+    // and on PGlite that loop ran inside this thread for ever (the delivery bench and a CI run hung on it).
+    await h.db.kysely.deleteFrom("sendQuotas").where("scope", "=", "app").execute();
+    await queue(3, "oc_no_app_row");
+    const platform = scriptedPlatform();
+    await drain(h, () => deliverOutbox(h.deps, platform, opts), 50);
+    expect(platform.attempts.filter((a) => a.to === "oc_no_app_row")).toHaveLength(3);
+    expect((await rowsTo("oc_no_app_row")).every((r) => r.deliveredAt !== null)).toBe(true);
+    expect(await h.db.kysely.selectFrom("sendQuotas").select("scope").where("scope", "=", "app").execute()).toHaveLength(1);
+  });
+
   it("two workers at once never send the same message twice", async () => {
     await queue(40, "oc_busy");
     for (let i = 0; i < 10; i++) await queue(2, `oc_many_${i}`);

@@ -137,12 +137,15 @@ export async function releaseLease(db: Executor, scope: string, owner: string, n
 
 /**
  * Takes the app's next send slot, `intervalMs` after the one before (or now): the caller waits until the answer.
- * null when the next slot is further than `horizonMs` away (the platform asked the app to wait).
+ * null when the next slot is further than `horizonMs` away (the platform asked the app to wait). The app's row is
+ * created when it is missing (the migration makes it, but a row that is gone must not stop delivery: a missing row
+ * once read as "the app is held" for ever, and every lane gave its recipient back unsent, again and again).
  */
 export async function takeAppSlot(db: Executor, now: Date, intervalMs: number, horizonMs: number): Promise<Date | null> {
   const { rows } = await sql<{ slot: Date }>`
-    update send_quotas set next_send_at = greatest(next_send_at, ${now}) + ${intervalMs} * interval '1 millisecond'
-    where scope = ${APP_SCOPE} and next_send_at <= ${new Date(now.getTime() + horizonMs)}
+    insert into send_quotas (scope, next_send_at) values (${APP_SCOPE}, ${now}::timestamptz + ${intervalMs} * interval '1 millisecond')
+    on conflict (scope) do update set next_send_at = greatest(send_quotas.next_send_at, ${now}) + ${intervalMs} * interval '1 millisecond'
+      where send_quotas.next_send_at <= ${new Date(now.getTime() + horizonMs)}
     returning next_send_at - ${intervalMs} * interval '1 millisecond' as slot`.execute(db);
   return rows[0] ? new Date(rows[0].slot) : null;
 }
