@@ -9,5 +9,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // A test that blocks its event loop fails, named, instead of hanging the run (timeouts cannot fire then).
+    setupFiles: ["test/support/watchdog.ts"],
   },
 });
