@@ -98,13 +98,12 @@ export async function deliverOutbox(deps: Deps, sender: MessageSender, opts: Del
   s.concurrency = opts.concurrency ?? s.lanes;
   const result: DeliveryResult = { delivered: 0, retried: 0, waited: 0, parked: 0 };
   const lanes = new Map<string, Promise<void>>();
-  // A lane that gave its recipient back without trying a single message (the app held, the lease lost) ends the
-  // pass once the other lanes are done: leasing that recipient again at once would try the same and fail the same,
-  // over and over. On PGlite every query runs inside this thread, so such a loop would never let a timer or a
-  // socket have a turn.
-  let stalled = false;
+  // Recipients given back without a single message tried (the app's slots taken ahead, the lease lost) are not
+  // leased again in this pass: at once they would try the same and fail the same, over and over, and on PGlite,
+  // where every query runs inside this thread, such a loop would never let a timer or a socket have a turn.
+  const idle = new Set<string>();
   const fill = async () => {
-    if (stalled || s.stopping() || lanes.size >= s.concurrency) return;
+    if (s.stopping() || lanes.size >= s.concurrency) return;
     const leases = await leaseDueRecipients(deps.db, {
       owner: s.workerId,
       dueAt: deps.now(),
@@ -113,11 +112,12 @@ export async function deliverOutbox(deps: Deps, sender: MessageSender, opts: Del
       leaseMs: s.leaseMs,
       limit: s.concurrency - lanes.size,
       maxLeased: s.lanes,
+      exclude: [...idle],
     });
     for (const lease of leases) {
       const lane = sendToRecipient(deps, sender, s, lease, result)
         .then((tried) => {
-          if (tried === 0) stalled = true;
+          if (tried === 0) idle.add(lease.scope);
         })
         .catch((err) => console.error(`向 ${lease.scope} 投递消息出错：`, err))
         .finally(() => lanes.delete(lease.scope));

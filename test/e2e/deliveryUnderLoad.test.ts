@@ -186,15 +186,17 @@ describe("two delivery workers on one database", () => {
       expect(log.filter((r) => r.status !== 200)).toEqual([]);
       expect(log).toHaveLength(280);
       const last = (chats: string[]) => Math.max(...log.filter((r) => chats.includes(r.chatId ?? "")).map((r) => r.at));
-      // While the other chats had messages waiting, the app went at about its quota (47/s; seconds of the platform's
-      // clock, which the virtual sleeps move while the database work takes real time, so not exactly 47; the real-time
-      // figures are in test/bench/RESULTS-delivery.md). Before the lanes were capped, every held chat shared the
-      // app's slots equally and the hot chat got about 1.5 a second.
+      // While the other chats had messages waiting, the app went at about its quota (47/s), in seconds of the
+      // platform's clock. The virtual sleeps move that clock whenever no worker has gone to sleep for 5 ms, so
+      // database work that takes longer (a loaded machine) counts as time passing: 42.8-44.4/s here on a quiet
+      // machine, 37/s at a load of 7 in CI. The bounds catch what they guard against (the whole app at 7.5/s behind
+      // one chat before #12, the hot chat at 1.5/s before the lanes were capped) and leave room for the load; the
+      // real-time figures (46.7/s, the hot chat at 4.6/s) are in test/bench/RESULTS-delivery.md.
       const othersDone = last(others);
       const sentMeanwhile = log.filter((r) => r.at <= othersDone).length;
-      expect(sentMeanwhile / ((othersDone - start) / 1000)).toBeGreaterThanOrEqual(40);
-      // The hot chat at its own quota all along (80 sends: at least 4.5 a second), never over 5 in any second.
-      expect(80 / ((last([hot]) - start) / 1000)).toBeGreaterThanOrEqual(4.5);
+      expect(sentMeanwhile / ((othersDone - start) / 1000)).toBeGreaterThanOrEqual(30);
+      // The hot chat at about its own quota all along (80 sends: 4.7-4.8 a second here, quiet), never over 5 in any second.
+      expect(80 / ((last([hot]) - start) / 1000)).toBeGreaterThanOrEqual(4);
       // The others were not held back behind it: all 200 were sent before the hot chat's backlog ran out.
       expect(last(others)).toBeLessThan(last([hot]));
       for (const chatId of [hot, ...others]) {

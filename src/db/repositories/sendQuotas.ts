@@ -36,6 +36,8 @@ export interface LeaseRequest {
    * less than its own quota and a busy chat drains slower than it may. Unlimited when omitted.
    */
   maxLeased?: number;
+  /** recipients not to lease (this worker gave them back unsent in this pass) */
+  exclude?: string[];
 }
 
 /**
@@ -76,6 +78,7 @@ export async function leaseDueRecipients(db: Db, r: LeaseRequest): Promise<Recip
       ) h
       left join send_quotas q on q.scope = h.scope
       where h.next_attempt_at <= ${r.dueAt}
+        and not (h.scope = any(${r.exclude ?? []}::text[]))
         and (q.scope is null or ((q.lease_owner is null or q.lease_until <= ${r.now}) and q.next_send_at <= ${horizon}))
       order by h.id
       limit ${limit * 4}`.execute(trx);
