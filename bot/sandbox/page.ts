@@ -118,7 +118,7 @@ $("#log").innerHTML=ms.map(m=>{let c={};try{c=JSON.parse(m.content)}catch{};cons
 const inner=m.msg_type==="interactive"?renderCard(c,m.message_id):m.msg_type==="file"?'<div class="bubble">📎 '+esc(c.file_name||"文件")+"</div>":m.msg_type==="image"?'<div class="bubble">[图片]</div>':'<div class="bubble">'+esc(c.text||"")+"</div>";
 return'<div class="msg'+(mine?" mine":"")+'"><div class="who">'+esc(m.senderName)+(m.updated?" · 已更新":"")+"</div>"+inner+"</div>"}).join("");$("#log").scrollTop=1e9}
 $("#user").onchange=e=>{me=e.target.value;history.replaceState(null,"","?user="+encodeURIComponent(me));loadChats()};
-$("#chats").onclick=e=>{const id=e.target.dataset?.id;if(id){chat=id;loadChats()}};
+$("#chats").onclick=e=>{const id=e.target.dataset?.id;if(id){chat=id;$("#chats").querySelectorAll("div").forEach(d=>d.classList.toggle("on",d.dataset.id===id));loadChats()}};
 $("#send").onsubmit=async e=>{e.preventDefault();const t=$("#text").value.trim();if(!t)return;$("#text").value="";const r=await j("api/send",{openId:me,chatId:chat,text:t,mentionBot:$("#at").checked});if(!r.ok)toast(r.error||"发送失败");setTimeout(loadMessages,300)};
 let replyTo="";$("#log").addEventListener("click",e=>{const hd=e.target.closest(".card .hd");if(!hd)return;const mid=hd.closest(".card").querySelector("[data-mid]")?.dataset.mid||hd.dataset.mid||"";replyTo=mid;$("#replying").textContent=mid?"回复："+hd.textContent:""});
 $("#file").onchange=async e=>{const f=e.target.files[0];if(!f)return;const q="openId="+encodeURIComponent(me)+"&chatId="+encodeURIComponent(chat)+"&name="+encodeURIComponent(f.name)+(replyTo?"&parentId="+encodeURIComponent(replyTo):"");

@@ -64,7 +64,7 @@ describe("the sandbox chat page", () => {
     await page.locator("#chats").getByText(`${deptName}工作群`, { exact: true }).click();
     await expect.poll(() => page.locator("#user").inputValue()).toBe(openId);
     await expect(page.locator("#user option:checked").textContent()).resolves.toBe(name);
-    await expect(page.locator("#chats .on").textContent()).resolves.toBe(`${deptName}工作群`);
+    await expect.poll(() => page.locator("#chats .on").textContent()).toBe(`${deptName}工作群`);
 
     const text = `<img src=x onerror=alert("msg")> 看看'"`;
     await page.getByPlaceholder(/输入消息/).fill(text);
