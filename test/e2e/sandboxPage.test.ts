@@ -37,7 +37,7 @@ describe("the sandbox chat page", () => {
     await page.locator("#toast").getByText("已同意").waitFor();
     await h.flush();
     await page.getByText("审批结果", { exact: false }).waitFor({ timeout: 10_000 });
-    await expect(card.getByRole("button", { name: "同意" }).count()).resolves.toBe(0);
+    await expect.poll(() => card.getByRole("button", { name: "同意" }).count()).toBe(0);
     await page.screenshot({ path: join(SCREENSHOTS, "sandbox-approved.png") });
 
     const tasks = await h.db.kysely.selectFrom("tasks").select("state").execute();
