@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Deps } from "../commands/context";
+import { yieldToIo } from "./loop";
 import { deliverOutbox, type DeliveryOptions, type MessageSender } from "./outboxDelivery";
 
 export interface DeliveryLoopOptions extends Omit<DeliveryOptions, "workerId" | "stopping"> {
@@ -28,8 +29,7 @@ export function createDeliveryLoop(deps: Deps, sender: MessageSender, opts: Deli
       } catch (err) {
         console.error("消息投递出错：", err);
       }
-      // Timers and sockets get their turn between passes (on PGlite a pass may not have waited for any I/O).
-      await new Promise<void>((r) => setImmediate(r));
+      await yieldToIo();
     } while (again && !stopping);
   };
 

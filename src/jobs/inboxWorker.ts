@@ -4,8 +4,8 @@ import { enqueueMessages, flushOutbox, holdOutbox, type OutgoingMessage } from "
 import type { InboundEventRow } from "../db/tables";
 import { isDatabaseUnavailable } from "../db/unavailable";
 import { DomainError } from "../domain/types";
+import { yieldToIo } from "./loop";
 
-const yieldToIo = (): Promise<void> => new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
 
 /** After this many failed attempts an event is given up (and its sender told so). */
 export const MAX_ATTEMPTS = 5;

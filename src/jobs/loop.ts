@@ -1,4 +1,10 @@
 /**
+ * Lets timers and sockets have a turn. On PGlite every query runs in this thread, so a loop of passes (or of
+ * queries) that never waits for real I/O would otherwise keep them out for as long as it runs.
+ */
+export const yieldToIo = (): Promise<void> => new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
+
+/**
  * Runs a job's passes on a timer, and at once when kicked; one pass at a time in this process (other
  * processes are kept apart by SKIP LOCKED). A pass answers whether it did something: then it runs again.
  * kick() resolves when nothing is left, which is what tests wait for.
@@ -17,6 +23,7 @@ export function createJobLoop(name: string, pass: () => Promise<boolean>, interv
       } catch (err) {
         console.error(`${name}出错：`, err);
       }
+      await yieldToIo();
     } while (again && !stopping);
   };
 

@@ -3,6 +3,7 @@ import type { Deps } from "../commands/context";
 import { markDelivered, markFailed, markWaited, queuedFor } from "../db/repositories/outbox";
 import { holdApp, leaseDueRecipients, releaseLease, renewLease, takeAppSlot, type RecipientLease } from "../db/repositories/sendQuotas";
 import type { OutboxRow } from "../db/tables";
+import { yieldToIo } from "./loop";
 
 /** What the delivery job needs from the chat platform (bot/lark implements it with the SDK). */
 export interface MessageSender {
@@ -98,9 +99,9 @@ export async function deliverOutbox(deps: Deps, sender: MessageSender, opts: Del
   s.concurrency = opts.concurrency ?? s.lanes;
   const result: DeliveryResult = { delivered: 0, retried: 0, waited: 0, parked: 0 };
   const lanes = new Map<string, Promise<void>>();
-  // Recipients given back without a single message tried (the app's slots taken ahead, the lease lost) are not
-  // leased again in this pass: at once they would try the same and fail the same, over and over, and on PGlite,
-  // where every query runs inside this thread, such a loop would never let a timer or a socket have a turn.
+  // Recipients given back without a single message tried (the app's slots taken ahead, the lease lost, an error)
+  // are not leased again in this pass: at once they would try the same and fail the same, over and over, and on
+  // PGlite, where every query runs inside this thread, such a loop would never let a timer or a socket have a turn.
   const idle = new Set<string>();
   const fill = async () => {
     if (s.stopping() || lanes.size >= s.concurrency) return;
@@ -119,7 +120,10 @@ export async function deliverOutbox(deps: Deps, sender: MessageSender, opts: Del
         .then((tried) => {
           if (tried === 0) idle.add(lease.scope);
         })
-        .catch((err) => console.error(`向 ${lease.scope} 投递消息出错：`, err))
+        .catch((err) => {
+          idle.add(lease.scope);
+          console.error(`向 ${lease.scope} 投递消息出错：`, err);
+        })
         .finally(() => lanes.delete(lease.scope));
       lanes.set(lease.scope, lane);
     }
@@ -127,8 +131,7 @@ export async function deliverOutbox(deps: Deps, sender: MessageSender, opts: Del
   await fill();
   while (lanes.size > 0) {
     await Promise.race(lanes.values());
-    // Timers and sockets first (see `stalled`): on PGlite nothing here waits for I/O otherwise.
-    await new Promise<void>((r) => setImmediate(r));
+    await yieldToIo();
     await fill();
   }
   return result;

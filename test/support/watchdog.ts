@@ -11,9 +11,9 @@ import { beforeEach, expect } from "vitest";
  */
 const limitMs = Number(process.env.TEST_WATCHDOG_MS ?? 120_000);
 
-const beat = new Int32Array(new SharedArrayBuffer(4));
-const seconds = () => Math.floor(Date.now() / 1000) % 2_000_000_000;
-Atomics.store(beat, 0, seconds());
+const start = Date.now();
+const beat = new Int32Array(new SharedArrayBuffer(4)); // seconds since start, at the test thread's last tick
+const seconds = () => Math.floor((Date.now() - start) / 1000);
 setInterval(() => Atomics.store(beat, 0, seconds()), 500).unref();
 
 const watcher = new Worker(
@@ -24,14 +24,14 @@ const watcher = new Worker(
   let current = workerData.file;
   parentPort.on("message", (name) => { current = name; });
   setInterval(() => {
-    const quiet = Math.floor(Date.now() / 1000) % 2000000000 - Atomics.load(beat, 0);
+    const quiet = Math.floor((Date.now() - workerData.start) / 1000) - Atomics.load(beat, 0);
     if (quiet * 1000 >= workerData.limitMs) {
       writeSync(2, "\\n[watchdog] 测试进程的事件循环已 " + quiet + " 秒没有响应（死循环或卡住的查询），结束该进程：" + current + "\\n");
       process.kill(process.pid, "SIGKILL");
     }
   }, 1000);
   `,
-  { eval: true, workerData: { buffer: beat.buffer, limitMs, file: expect.getState().testPath ?? "" } },
+  { eval: true, workerData: { buffer: beat.buffer, start, limitMs, file: expect.getState().testPath ?? "" } },
 );
 watcher.unref();
 
