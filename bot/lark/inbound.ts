@@ -22,8 +22,12 @@ export interface InboundOptions {
 const MESSAGE = "im.message.receive_v1";
 const CARD_ACTION = "card.action.trigger";
 
-/** What the platform gets back for a verified event. */
-export async function acceptEvent(deps: Deps, opts: InboundOptions, eventId: string, type: string, event: unknown): Promise<Record<string, unknown>> {
+/**
+ * What the platform gets back for a verified event. The platform waits for it (3 s), so its database work goes
+ * before queued background work (Db.answering: on PGlite, a gate; on PostgreSQL, the same pool).
+ */
+export async function acceptEvent(plain: Deps, opts: InboundOptions, eventId: string, type: string, event: unknown): Promise<Record<string, unknown>> {
+  const deps = plain.db.answering ? { ...plain, db: plain.db.answering } : plain;
   if (type === CARD_ACTION) return answerCardOnce(deps, opts, eventId, event);
   if (type !== MESSAGE) return {}; // not subscribed: nothing to do
   await storeEvent(deps.db.kysely, { eventId, eventType: type, payload: event, at: deps.now() });

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { CamelCasePlugin, Kysely, PostgresDialect, type Transaction } from "kysely";
+import { CamelCasePlugin, Kysely, PostgresDialect, type Dialect, type Transaction } from "kysely";
+import { ConnectionGate, GatedDriver } from "./pgliteGate";
 import { createOrgCache, type OrgCache } from "./repositories/orgCache";
 import type { Database } from "./tables";
 
@@ -26,6 +27,12 @@ export interface Db {
   close(): Promise<void>;
   /** this process's copy of the organisation (./repositories/orgCache.ts); unset: always read from the tables */
   orgCache?: OrgCache | undefined;
+  /**
+   * The same database, for work someone is waiting on: the platform's 3-second ack of an event, a card click.
+   * On PGlite its statements and transactions go before queued background work (./pgliteGate.ts); on
+   * PostgreSQL, where transactions run side by side, it is this handle itself. Unset: this handle.
+   */
+  answering?: Db | undefined;
 }
 
 export type Executor = Kysely<Database> | Transaction<Database>;
@@ -110,18 +117,36 @@ async function createPgliteDb(dataDir: string, opts: DbOptions = {}): Promise<Db
       pglite = new PGlite(dataDir, options);
       await pglite.waitReady;
     }
-    const kysely = new Kysely<Database>({ dialect: new PGliteDialect(pglite), plugins: [new CamelCasePlugin()], ...queryLog(opts) });
-    return {
-      kind: "pglite",
-      kysely,
-      orgCache: createOrgCache(),
-      transaction: (fn) => kysely.transaction().execute(fn),
-      close: async () => {
-        await kysely.destroy();
-        await pglite.close().catch(() => undefined);
-        release();
-      },
+    // Two handles on the one connection, through one gate: background work, and answers someone waits on.
+    const base = new PGliteDialect(pglite);
+    const inner = base.createDriver();
+    await inner.init();
+    const gate = new ConnectionGate();
+    const gated = (urgent: boolean): Dialect => ({
+      createAdapter: () => base.createAdapter(),
+      createDriver: () => new GatedDriver(inner, gate, urgent),
+      createQueryCompiler: () => base.createQueryCompiler(),
+      createIntrospector: (k) => base.createIntrospector(k),
+    });
+    const handle = (urgent: boolean) => new Kysely<Database>({ dialect: gated(urgent), plugins: [new CamelCasePlugin()], ...queryLog(opts) });
+    const kysely = handle(false);
+    const answeringKysely = handle(true);
+    const orgCache = createOrgCache();
+    const close = async () => {
+      await kysely.destroy();
+      await answeringKysely.destroy();
+      await pglite.close().catch(() => undefined);
+      release();
     };
+    const answering: Db = {
+      kind: "pglite",
+      kysely: answeringKysely,
+      orgCache,
+      transaction: (fn) => answeringKysely.transaction().execute(fn),
+      close,
+    };
+    answering.answering = answering;
+    return { kind: "pglite", kysely, orgCache, answering, transaction: (fn) => kysely.transaction().execute(fn), close };
   } catch (err) {
     release();
     throw err;
