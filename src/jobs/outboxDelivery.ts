@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Deps } from "../commands/context";
 import { markDelivered, markFailed, markWaited, queuedFor } from "../db/repositories/outbox";
-import { holdApp, leaseDueRecipients, releaseLease, renewLease, takeAppSlot, type RecipientLease } from "../db/repositories/sendQuotas";
+import { holdApp, leaseDueRecipients, releaseLease, renewLease, takeAppSlot, type RecipientKey, type RecipientLease } from "../db/repositories/sendQuotas";
 import type { OutboxRow } from "../db/tables";
 import { yieldToIo } from "./loop";
 
@@ -103,18 +103,36 @@ export async function deliverOutbox(deps: Deps, sender: MessageSender, opts: Del
   // are not leased again in this pass: at once they would try the same and fail the same, over and over, and on
   // PGlite, where every query runs inside this thread, such a loop would never let a timer or a socket have a turn.
   const idle = new Set<string>();
+  // Where the last refill's walk over the recipients stopped: the next one goes on from there (round robin).
+  let after: RecipientKey | null = null;
   const fill = async () => {
     if (s.stopping() || lanes.size >= s.concurrency) return;
-    const leases = await leaseDueRecipients(deps.db, {
-      owner: s.workerId,
-      dueAt: deps.now(),
-      now: new Date(s.clock()),
-      horizonMs: HORIZON_MS,
-      leaseMs: s.leaseMs,
-      limit: s.concurrency - lanes.size,
-      maxLeased: s.lanes,
-      exclude: [...idle],
-    });
+    // Walked on until something is leased or the walk has reached the last recipient (once more from the first
+    // when it began further on): recipients that cannot be taken now (held elsewhere, waiting for a retry) do not hide
+    // the ones behind them.
+    const began = after;
+    let wrapped = false;
+    let leases: RecipientLease[] = [];
+    for (;;) {
+      const got = await leaseDueRecipients(deps.db, {
+        owner: s.workerId,
+        dueAt: deps.now(),
+        now: new Date(s.clock()),
+        horizonMs: HORIZON_MS,
+        leaseMs: s.leaseMs,
+        limit: s.concurrency - lanes.size,
+        maxLeased: s.lanes,
+        exclude: [...idle],
+        after,
+      });
+      after = got.after;
+      leases = got.leases;
+      if (leases.length > 0 || !got.walked) break;
+      if (after === null) {
+        if (began === null || wrapped) break;
+        wrapped = true;
+      }
+    }
     for (const lease of leases) {
       const lane = sendToRecipient(deps, sender, s, lease, result)
         .then((tried) => {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
@@ -177,7 +177,11 @@ async function main() {
     ...rows.map((r) => `| ${r.database} | ${r.backlog} | ${r.delivered} | ${f(r.seconds)} | ${f(r.perSecond)} | ${f(r.steady)} | ${f(r.others)} | ${f(r.hot, 2)} | ${r.busiestChat} | ${r.busiestApp} | ${r.refusedChat} / ${r.refusedApp} |`),
     "",
   ];
-  writeFileSync(new URL("./RESULTS-delivery.md", import.meta.url), report.join("\n"));
+  // the reading written by hand below the table is kept
+  const file = new URL("./RESULTS-delivery.md", import.meta.url);
+  const before = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const reading = before.indexOf("## Reading");
+  writeFileSync(file, report.join("\n") + (reading >= 0 ? `\n${before.slice(reading)}` : ""));
   console.log("wrote test/bench/RESULTS-delivery.md");
 }
 

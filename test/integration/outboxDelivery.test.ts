@@ -3,6 +3,7 @@ import { runCommand } from "../../src/commands/context";
 import { parkedMessageRetrier } from "../../src/commands/parkedMessageRetrier";
 import { enqueueMessages, listParked } from "../../src/db/repositories/outbox";
 import type { OutboxRow } from "../../src/db/tables";
+import { leaseDueRecipients, MAX_VISITS, releaseLease, type RecipientKey } from "../../src/db/repositories/sendQuotas";
 import { deliverOutbox, type DeliveryOptions, type MessageSender, type SendOutcome } from "../../src/jobs/outboxDelivery";
 import { ADMIN, createHarness, type Harness } from "../support/harness";
 import { drain, virtualSleep } from "../support/virtualTime";
@@ -158,5 +159,50 @@ describe("outbox delivery", () => {
     expect(b.delivered).toBeGreaterThan(0);
     const busy = platform.attempts.filter((x) => x.to === "oc_busy");
     expect(busy.map((x) => x.uuid)).toEqual((await rowsTo("oc_busy")).map((r) => r.uuid));
+  });
+
+  it("recipients waiting for a retry, however many, do not hide a due one behind them", async () => {
+    // More waiting recipients than one refill looks at, all before the due one in key order.
+    const waiting = Array.from({ length: MAX_VISITS + 50 }, (_, i) => `oc_retry_later_${String(i).padStart(3, "0")}`);
+    for (const to of waiting) await queue(1, to);
+    await h.db.kysely
+      .updateTable("outbox")
+      .set({ nextAttemptAt: new Date(h.deps.now().getTime() + 3600_000) })
+      .where("recipientId", "like", "oc_retry_later_%")
+      .execute();
+    await queue(2, "oc_zz_due");
+    const platform = scriptedPlatform();
+    await deliverOutbox(h.deps, platform, opts);
+    expect(platform.attempts.map((a) => a.to)).toEqual(["oc_zz_due", "oc_zz_due"]);
+    await h.db.kysely.deleteFrom("outbox").where("recipientId", "like", "oc_retry_later_%").execute();
+  });
+
+  it("the oldest waiting message goes first, whatever its chat is called; past one window of recipients, windows take turns", async () => {
+    const lease = (after: RecipientKey | null) =>
+      leaseDueRecipients(h.db, { owner: "w", dueAt: h.deps.now(), now: h.deps.now(), horizonMs: 1000, leaseMs: 20_000, limit: 1, after });
+    const giveBack = async (got: Awaited<ReturnType<typeof lease>>) => {
+      for (const l of got.leases) await releaseLease(h.db.kysely, l.scope, "w", new Date(0));
+      return got;
+    };
+    await queue(1, "oc_w_zz_queued_first");
+    await queue(1, "oc_w_aa_queued_second");
+    const first = await giveBack(await lease(null));
+    expect(first.leases.map((l) => l.recipientId)).toEqual(["oc_w_zz_queued_first"]);
+    expect(first.after).toBeNull(); // the walk reached the last recipient: next time from the first again
+
+    // More recipients than one window: the first window's oldest, then the next window's, then the first again.
+    const many = Array.from({ length: MAX_VISITS + 20 }, (_, i) => `oc_w_many_${String(i).padStart(3, "0")}`);
+    for (const to of [...many].reverse()) await queue(1, to); // the last in key order queued first
+    const one = await giveBack(await lease(null));
+    expect(one.after).not.toBeNull();
+    const two = await giveBack(await lease(one.after));
+    expect(two.after).toBeNull();
+    const three = await giveBack(await lease(two.after));
+    // window one, in key order: oc_w_aa_…, oc_w_many_000 … _198; its oldest waiting message is oc_w_aa_…'s
+    expect(one.leases.map((l) => l.recipientId)).toEqual(["oc_w_aa_queued_second"]);
+    // window two: oc_w_many_199 … _219 and oc_w_zz_…, whose message is the oldest of all
+    expect(two.leases.map((l) => l.recipientId)).toEqual(["oc_w_zz_queued_first"]);
+    expect(three.leases.map((l) => l.recipientId)).toEqual(["oc_w_aa_queued_second"]);
+    await drain(h, () => deliverOutbox(h.deps, scriptedPlatform(), opts));
   });
 });

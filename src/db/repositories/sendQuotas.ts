@@ -38,15 +38,35 @@ export interface LeaseRequest {
   maxLeased?: number;
   /** recipients not to lease (this worker gave them back unsent in this pass) */
   exclude?: string[];
+  /** where this worker's last walk over the recipients stopped (see leaseDueRecipients); unset: from the start */
+  after?: RecipientKey | null | undefined;
 }
 
+export type RecipientKey = Pick<OutboxRow, "recipientType" | "recipientId">;
+
+export interface Leased {
+  leases: RecipientLease[];
+  /** where the walk stopped: the next call goes on after it (null: it reached the last recipient) */
+  after: RecipientKey | null;
+  /** false: nothing was walked (the app is held, or enough recipients are held already): walking on finds nothing */
+  walked: boolean;
+}
+
+/** recipients looked at, at most, in one walk: a refill costs the same with 100 or 100,000 messages waiting */
+export const MAX_VISITS = 200;
+
 /**
- * Leases up to `limit` recipients whose oldest waiting message is due, oldest first, that no other worker holds.
- * Nothing while the platform has asked the whole app to wait.
+ * Leases up to `limit` recipients whose next waiting message is due and that no other worker holds, the oldest
+ * waiting message first. Each call looks at a window of at most MAX_VISITS recipients (walkRecipients), the one
+ * after where the last call's window ended (`after`; null: from the first), so a refill costs the same whatever the
+ * backlog (reading the head of every recipient's queue, as this did before, took 124 ms on PGlite at 100,000
+ * waiting messages: test/bench/RESULTS-refill.md). With more recipients waiting than one window holds, the windows
+ * take turns. Nothing while the platform has asked the whole app to wait.
  */
-export async function leaseDueRecipients(db: Db, r: LeaseRequest): Promise<RecipientLease[]> {
+export async function leaseDueRecipients(db: Db, r: LeaseRequest): Promise<Leased> {
   const horizon = new Date(r.now.getTime() + r.horizonMs);
   return db.transaction(async (trx) => {
+    const none = { leases: [], after: r.after ?? null, walked: false };
     // The app's row, locked when the held recipients are counted: workers lease one at a time, so the count stays
     // true. On PGlite every transaction already runs alone (one connection), so there is nothing to lock against.
     const countLocked = r.maxLeased !== undefined && db.kind === "postgres";
@@ -55,7 +75,7 @@ export async function leaseDueRecipients(db: Db, r: LeaseRequest): Promise<Recip
       await trx.insertInto("sendQuotas").values({ scope: APP_SCOPE, nextSendAt: new Date(0) }).onConflict((oc) => oc.column("scope").doNothing()).execute();
       app = await trx.selectFrom("sendQuotas").select("nextSendAt").where("scope", "=", APP_SCOPE).forUpdate().executeTakeFirst();
     }
-    if (app && new Date(app.nextSendAt) > horizon) return [];
+    if (app && new Date(app.nextSendAt) > horizon) return none;
     let limit = r.limit;
     if (r.maxLeased !== undefined) {
       const held = await trx
@@ -66,26 +86,14 @@ export async function leaseDueRecipients(db: Db, r: LeaseRequest): Promise<Recip
         .where("leaseUntil", ">", r.now)
         .executeTakeFirstOrThrow();
       limit = Math.min(limit, r.maxLeased - Number(held.n));
-      if (limit <= 0) return [];
+      if (limit <= 0) return none;
     }
-    const { rows } = await sql<{ scope: string; recipientType: OutboxRow["recipientType"]; recipientId: string }>`
-      select h.recipient_type, h.recipient_id, h.scope
-      from (
-        select distinct on (recipient_type, recipient_id) recipient_type, recipient_id, id, next_attempt_at,
-               recipient_type || ':' || recipient_id as scope
-        from outbox where delivered_at is null and parked_at is null
-        order by recipient_type, recipient_id, id
-      ) h
-      left join send_quotas q on q.scope = h.scope
-      where h.next_attempt_at <= ${r.dueAt}
-        and not (h.scope = any(${r.exclude ?? []}::text[]))
-        and (q.scope is null or ((q.lease_owner is null or q.lease_until <= ${r.now}) and q.next_send_at <= ${horizon}))
-      order by h.id
-      limit ${limit * 4}`.execute(trx);
-    if (rows.length === 0) return [];
     // More candidates than wanted: a worker leasing at this very moment takes some of them.
-    const oldestFirst = rows.map((x) => x.scope);
-    const scopes = [...oldestFirst].sort(); // one insertion order for every worker: no deadlock
+    const wanted = limit * 4;
+    const { candidates, after } = await walkRecipients(trx, r, horizon, r.after ?? null, wanted);
+    if (candidates.length === 0) return { leases: [], after, walked: true };
+    const inWalkOrder = candidates.map((x) => x.scope);
+    const scopes = [...inWalkOrder].sort(); // one insertion order for every worker: no deadlock
     await trx
       .insertInto("sendQuotas")
       .values(scopes.map((scope) => ({ scope, nextSendAt: new Date(0) })))
@@ -99,12 +107,12 @@ export async function leaseDueRecipients(db: Db, r: LeaseRequest): Promise<Recip
       .where("scope", "in", scopes)
       .where((w) => w.or([w("leaseOwner", "is", null), w("leaseUntil", "<=", r.now)]))
       .where("nextSendAt", "<=", horizon)
-      .orderBy(sql`array_position(${oldestFirst}::text[], scope)`)
+      .orderBy(sql`array_position(${inWalkOrder}::text[], scope)`)
       .limit(limit)
       .forUpdate()
       .skipLocked()
       .execute();
-    if (free.length === 0) return [];
+    if (free.length === 0) return { leases: [], after, walked: true };
     const leased = await trx
       .updateTable("sendQuotas")
       .set({ leaseOwner: r.owner, leaseUntil: new Date(r.now.getTime() + r.leaseMs) })
@@ -115,11 +123,53 @@ export async function leaseDueRecipients(db: Db, r: LeaseRequest): Promise<Recip
       )
       .returning(["scope", "nextSendAt"])
       .execute();
-    const byScope = new Map(rows.map((x) => [x.scope, x]));
-    return leased
+    const byScope = new Map(candidates.map((x) => [x.scope, x]));
+    const leases = leased
       .map((l) => ({ ...byScope.get(l.scope)!, nextSendAt: new Date(l.nextSendAt) }))
-      .sort((a, b) => oldestFirst.indexOf(a.scope) - oldestFirst.indexOf(b.scope));
+      .sort((a, b) => inWalkOrder.indexOf(a.scope) - inWalkOrder.indexOf(b.scope));
+    return { leases, after, walked: true };
   });
+}
+
+type Candidate = { scope: string; recipientType: OutboxRow["recipientType"]; recipientId: string };
+
+/**
+ * Looks at the next MAX_VISITS recipients with waiting messages in key order after `from` (a loose index scan over
+ * outbox_recipient_queue_idx: one index probe each, whatever their backlog), and answers, oldest waiting message
+ * first, up to `wanted` of them that can be leased now: the head of their queue due, not excluded, not held by
+ * another worker, their quota free within the horizon. `after` is the last recipient looked at, or null when the
+ * walk reached the last one. With up to MAX_VISITS recipients waiting (the usual case) that is the oldest first
+ * over all of them, as the messages were queued; with more, over each window of MAX_VISITS in turn.
+ */
+async function walkRecipients(trx: Executor, r: LeaseRequest, horizon: Date, from: RecipientKey | null, wanted: number): Promise<{ candidates: Candidate[]; after: RecipientKey | null }> {
+  const pending = sql`delivered_at is null and parked_at is null`;
+  const past = from ? sql`and (o.recipient_type, o.recipient_id) > (${from.recipientType}, ${from.recipientId})` : sql``;
+  const { rows } = await sql<Candidate & { n: number; headId: number; eligible: boolean }>`
+    with recursive w (recipient_type, recipient_id, head_id, next_attempt_at, n) as (
+      (select o.recipient_type, o.recipient_id, o.id, o.next_attempt_at, 1 from outbox o
+        where ${pending} ${past}
+        order by o.recipient_type, o.recipient_id, o.id limit 1)
+      union all
+      select h.recipient_type, h.recipient_id, h.id, h.next_attempt_at, w.n + 1 from w cross join lateral (
+        select o.recipient_type, o.recipient_id, o.id, o.next_attempt_at from outbox o
+        where ${pending} and (o.recipient_type, o.recipient_id) > (w.recipient_type, w.recipient_id)
+        order by o.recipient_type, o.recipient_id, o.id limit 1) h
+      where w.n < ${MAX_VISITS})
+    select w.recipient_type, w.recipient_id, w.scope, w.n, w.head_id,
+      (w.next_attempt_at <= ${r.dueAt}
+        and not (w.scope = any(${r.exclude ?? []}::text[]))
+        and not exists (select 1 from send_quotas q where q.scope = w.scope
+          and not ((q.lease_owner is null or q.lease_until <= ${r.now}) and q.next_send_at <= ${horizon}))) as eligible
+    from (select w.*, w.recipient_type || ':' || w.recipient_id as scope from w) w`.execute(trx);
+  rows.sort((a, b) => Number(a.n) - Number(b.n));
+  const last = rows.at(-1);
+  const after = last && Number(last.n) >= MAX_VISITS ? { recipientType: last.recipientType, recipientId: last.recipientId } : null;
+  const candidates = rows
+    .filter((x) => x.eligible)
+    .sort((a, b) => Number(a.headId) - Number(b.headId))
+    .slice(0, wanted)
+    .map(({ scope, recipientType, recipientId }) => ({ scope, recipientType, recipientId }));
+  return { candidates, after };
 }
 
 /** Extends the lease right before a send; false when another worker has taken the recipient over. */
