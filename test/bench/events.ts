@@ -252,12 +252,16 @@ interface Run {
   coldStatements: number;
   levels: Level[];
   idleRssMb: number;
+  /** one replay of the statements alone, one at a time: ms */
+  replayMs: number;
+  /** each statement's mean time in those replays (as the driver measured it: sent, executed, answered) */
+  statementMs: number[];
 }
 
 async function runOn(kind: "postgres" | "pglite", platform: BurstPlatform): Promise<Run> {
   const schema = `bench_${randomBytes(4).toString("hex")}`;
   const dataDir = kind === "pglite" ? mkdtempSync(join(tmpdir(), "xietong-bench-")) : "";
-  const open = (onQuery?: (s: string, p: readonly unknown[]) => void) =>
+  const open = (onQuery?: (s: string, p: readonly unknown[], ms: number) => void) =>
     kind === "postgres" ? createDb({ databaseUrl: PG_URL, schema, poolSize: 70, onQuery }) : createDb({ dataDir, onQuery });
   if (kind === "postgres") {
     const admin = await createDb({ databaseUrl: PG_URL, poolSize: 1 });
@@ -265,7 +269,16 @@ async function runOn(kind: "postgres" | "pglite", platform: BurstPlatform): Prom
     await admin.close();
   }
   const rec = statementRecorder();
-  let db = await open(rec.onQuery);
+  // each statement's own time, in the replays one at a time (the statements in order, from BEGIN)
+  const timing = { on: false, at: 0, ms: [] as number[], replays: 0 };
+  const onQuery = (text: string, parameters: readonly unknown[], ms: number) => {
+    rec.onQuery(text, parameters);
+    if (!timing.on) return;
+    if (/^\s*begin/i.test(text)) timing.at = 0;
+    timing.ms[timing.at] = (timing.ms[timing.at] ?? 0) + ms;
+    timing.at++;
+  };
+  let db = await open(onQuery);
   await migrateToLatest(db);
   await seedOrg(db);
   const coldStatements = (await captureOneEvent(db, rec, platform.sandbox, true)).length;
@@ -297,7 +310,7 @@ async function runOn(kind: "postgres" | "pglite", platform: BurstPlatform): Prom
   } finally {
     if (kind === "pglite") await server.stop("SIGTERM");
   }
-  if (kind === "pglite") db = await open();
+  if (kind === "pglite") db = await open(onQuery);
   let levels = await Promise.all(fired.map((f) => fromRows(db, f)));
   const best = Math.max(...levels.map((l) => l.committedRate));
   // half the best sustained rate, open loop (PGlite: the server is started again on its data)
@@ -313,7 +326,7 @@ async function runOn(kind: "postgres" | "pglite", platform: BurstPlatform): Prom
   } finally {
     await again.stop("SIGTERM");
   }
-  if (kind === "pglite") db = await open();
+  if (kind === "pglite") db = await open(onQuery);
   levels = await Promise.all(fired.map((f) => fromRows(db, f)));
   // the ceiling at the same concurrency
   let offset = 0;
@@ -321,13 +334,19 @@ async function runOn(kind: "postgres" | "pglite", platform: BurstPlatform): Prom
     levels[i]!.ceilingRate = await ceiling(db, statements, c, offset);
     offset += 1_000_000;
   }
+  // one at a time, each statement timed as the driver saw it
+  const t0 = performance.now();
+  timing.on = true;
+  for (timing.replays = 0; timing.replays < 300; timing.replays++) await replayOnce(db, statements, offset + timing.replays);
+  timing.on = false;
+  const replayMs = (performance.now() - t0) / timing.replays;
   await db.close();
   if (kind === "postgres") {
     const admin = await createDb({ databaseUrl: PG_URL, poolSize: 1 });
     await sql`drop schema ${sql.id(schema)} cascade`.execute(admin.kysely);
     await admin.close();
   } else rmSync(dataDir, { recursive: true, force: true });
-  return { kind, statements, coldStatements, levels, idleRssMb };
+  return { kind, statements, coldStatements, levels, idleRssMb, replayMs, statementMs: timing.ms.map((ms) => ms / timing.replays) };
 }
 
 const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : "–");
@@ -359,16 +378,19 @@ function table(run: Run): string {
     "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ...rows,
     "",
-    "<details><summary>the statements of one event's handling</summary>",
+    `The same statements replayed alone, one request at a time: ${f1(run.replayMs)} ms per request, of which the statements themselves (as the driver timed them) ${f1(run.statementMs.reduce((a, b) => a + b, 0))} ms; each statement's time is beside it below.`,
+    "",
+    "<details><summary>the statements of one event's handling, each with its mean time replayed one at a time</summary>",
     "",
     "```sql",
-    ...run.statements.map((s, i) => `-- ${i + 1}\n${s.sql.replace(/\s+/g, " ")};`),
+    ...run.statements.map((s, i) => `-- ${i + 1} (${(run.statementMs[i] ?? NaN).toFixed(2)} ms)\n${s.sql.replace(/\s+/g, " ")};`),
     "```",
     "</details>",
     "",
   ].join("\n");
 }
 
+const loadAtStart = readFileSync("/proc/loadavg", "utf8").split(" ")[0];
 const platform = await startBurstPlatform();
 const runs: Run[] = [];
 try {
@@ -389,7 +411,7 @@ for (const run of runs) {
   // each database's section is replaced by its own newest run; the analysis around them is kept
   const block = [
     `<!-- measured:${run.kind}:start -->`,
-    `Run ${new Date().toISOString()}, ${SECONDS} s per level, Node ${process.version}, on a 2-core machine SHARED with other engineers running tests (load average at the end ${load}): absolute rates drift, the ratios are the figures to read.`,
+    `Run ${new Date().toISOString()}, ${SECONDS} s per level, Node ${process.version}, on a ${cpus().length}-core machine, load average ${loadAtStart} at the start and ${load} at the end (the bench itself, its server and the database share those cores; on a shared machine absolute rates drift, the ratios are the figures to read).`,
     "",
     table(run),
     `<!-- measured:${run.kind}:end -->`,
