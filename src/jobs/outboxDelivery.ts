@@ -66,6 +66,11 @@ export interface DeliveryResult {
   parked: number;
 }
 
+/** windows of recipients (MAX_VISITS each, src/db/repositories/sendQuotas.ts) one refill looks at, at most */
+const MAX_WINDOWS_PER_FILL = 10;
+/** where each database's last refill window ended, kept across passes */
+const cursors = new WeakMap<object, RecipientKey | null>();
+
 /** recipients whose next send is at most this far away are taken and waited for */
 const HORIZON_MS = 1000;
 /** the platform's own quota per chat or user: at most this many sends in any second, as it receives them */
@@ -103,17 +108,21 @@ export async function deliverOutbox(deps: Deps, sender: MessageSender, opts: Del
   // are not leased again in this pass: at once they would try the same and fail the same, over and over, and on
   // PGlite, where every query runs inside this thread, such a loop would never let a timer or a socket have a turn.
   const idle = new Set<string>();
-  // Where the last refill's walk over the recipients stopped: the next one goes on from there (round robin).
-  let after: RecipientKey | null = null;
+  // Where the last refill's window of recipients ended: the next one goes on from there. Kept across passes, per
+  // database, so that a pass that found nothing to take in its windows does not make the next pass look at the same
+  // ones again (only a hint: any value is safe).
+  let after: RecipientKey | null = cursors.get(deps.db) ?? null;
   const fill = async () => {
     if (s.stopping() || lanes.size >= s.concurrency) return;
-    // Walked on until something is leased or the walk has reached the last recipient (once more from the first
-    // when it began further on): recipients that cannot be taken now (held elsewhere, waiting for a retry) do not hide
-    // the ones behind them.
+    // Window after window until something is leased, the walk has reached the last recipient (once more from the
+    // first when it began further on), or MAX_WINDOWS_PER_FILL windows were looked at: recipients that cannot be
+    // taken now (held elsewhere, waiting for a retry) do not hide the ones behind them, and after an outage with
+    // every recipient waiting for its retry a pass looks at a bounded number, letting timers and sockets run between
+    // windows (on PGlite they run in this thread).
     const began = after;
     let wrapped = false;
     let leases: RecipientLease[] = [];
-    for (;;) {
+    for (let windows = 1; ; windows++) {
       const got = await leaseDueRecipients(deps.db, {
         owner: s.workerId,
         dueAt: deps.now(),
@@ -126,12 +135,14 @@ export async function deliverOutbox(deps: Deps, sender: MessageSender, opts: Del
         after,
       });
       after = got.after;
+      cursors.set(deps.db, after);
       leases = got.leases;
-      if (leases.length > 0 || !got.walked) break;
+      if (leases.length > 0 || !got.walked || windows >= MAX_WINDOWS_PER_FILL) break;
       if (after === null) {
         if (began === null || wrapped) break;
         wrapped = true;
       }
+      await yieldToIo();
     }
     for (const lease of leases) {
       const lane = sendToRecipient(deps, sender, s, lease, result)
