@@ -67,7 +67,7 @@ export interface DeliveryResult {
 }
 
 /** windows of recipients (MAX_VISITS each, src/db/repositories/sendQuotas.ts) one refill looks at, at most */
-const MAX_WINDOWS_PER_FILL = 10;
+export const MAX_WINDOWS_PER_FILL = 10;
 /** where each database's last refill window ended, kept across passes */
 const cursors = new WeakMap<object, RecipientKey | null>();
 

@@ -4,7 +4,7 @@ import { parkedMessageRetrier } from "../../src/commands/parkedMessageRetrier";
 import { enqueueMessages, listParked } from "../../src/db/repositories/outbox";
 import type { OutboxRow } from "../../src/db/tables";
 import { leaseDueRecipients, MAX_VISITS, releaseLease, type RecipientKey } from "../../src/db/repositories/sendQuotas";
-import { deliverOutbox, type DeliveryOptions, type MessageSender, type SendOutcome } from "../../src/jobs/outboxDelivery";
+import { deliverOutbox, MAX_WINDOWS_PER_FILL, type DeliveryOptions, type MessageSender, type SendOutcome } from "../../src/jobs/outboxDelivery";
 import { ADMIN, createHarness, type Harness } from "../support/harness";
 import { drain, virtualSleep } from "../support/virtualTime";
 
@@ -204,5 +204,28 @@ describe("outbox delivery", () => {
     expect(two.leases.map((l) => l.recipientId)).toEqual(["oc_w_zz_queued_first"]);
     expect(three.leases.map((l) => l.recipientId)).toEqual(["oc_w_aa_queued_second"]);
     await drain(h, () => deliverOutbox(h.deps, scriptedPlatform(), opts));
+  });
+
+  it("after an outage, with more recipients waiting for a retry than a pass looks at, the next pass goes on where it stopped", async () => {
+    const beyond = MAX_VISITS * MAX_WINDOWS_PER_FILL + 50;
+    await enqueueMessages(
+      h.db.kysely,
+      Array.from({ length: beyond }, (_, i) => ({ topic: "task.announced", to: { type: "chat_id" as const, id: `oc_outage_${String(i).padStart(5, "0")}` }, payload: { i } })),
+      h.deps.now(),
+    );
+    await h.db.kysely
+      .updateTable("outbox")
+      .set({ nextAttemptAt: new Date(h.deps.now().getTime() + 3600_000) })
+      .where("recipientId", "like", "oc_outage_%")
+      .execute();
+    await queue(1, "oc_outage_zz_due"); // last in key order, past what one pass looks at
+    const platform = scriptedPlatform();
+    // one pass: a bounded number of windows, all waiting for their retry, nothing sent
+    await deliverOutbox(h.deps, platform, opts);
+    expect(platform.attempts).toEqual([]);
+    // the next pass starts where that one stopped, not from the first recipient again
+    await deliverOutbox(h.deps, platform, opts);
+    expect(platform.attempts.map((a) => a.to)).toEqual(["oc_outage_zz_due"]);
+    await h.db.kysely.deleteFrom("outbox").where("recipientId", "like", "oc_outage_%").execute();
   });
 });

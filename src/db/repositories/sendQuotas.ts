@@ -8,7 +8,7 @@ import type { OutboxRow } from "../tables";
 
 export const APP_SCOPE = "app";
 
-export function recipientScope(m: Pick<OutboxRow, "recipientType" | "recipientId">): string {
+export function recipientScope(m: RecipientKey): string {
   return `${m.recipientType}:${m.recipientId}`;
 }
 
@@ -92,8 +92,8 @@ export async function leaseDueRecipients(db: Db, r: LeaseRequest): Promise<Lease
     const wanted = limit * 4;
     const { candidates, after } = await walkRecipients(trx, r, horizon, r.after ?? null, wanted);
     if (candidates.length === 0) return { leases: [], after, walked: true };
-    const inWalkOrder = candidates.map((x) => x.scope);
-    const scopes = [...inWalkOrder].sort(); // one insertion order for every worker: no deadlock
+    const oldestFirst = candidates.map((x) => x.scope);
+    const scopes = [...oldestFirst].sort(); // one insertion order for every worker: no deadlock
     await trx
       .insertInto("sendQuotas")
       .values(scopes.map((scope) => ({ scope, nextSendAt: new Date(0) })))
@@ -107,7 +107,7 @@ export async function leaseDueRecipients(db: Db, r: LeaseRequest): Promise<Lease
       .where("scope", "in", scopes)
       .where((w) => w.or([w("leaseOwner", "is", null), w("leaseUntil", "<=", r.now)]))
       .where("nextSendAt", "<=", horizon)
-      .orderBy(sql`array_position(${inWalkOrder}::text[], scope)`)
+      .orderBy(sql`array_position(${oldestFirst}::text[], scope)`)
       .limit(limit)
       .forUpdate()
       .skipLocked()
@@ -126,7 +126,7 @@ export async function leaseDueRecipients(db: Db, r: LeaseRequest): Promise<Lease
     const byScope = new Map(candidates.map((x) => [x.scope, x]));
     const leases = leased
       .map((l) => ({ ...byScope.get(l.scope)!, nextSendAt: new Date(l.nextSendAt) }))
-      .sort((a, b) => inWalkOrder.indexOf(a.scope) - inWalkOrder.indexOf(b.scope));
+      .sort((a, b) => oldestFirst.indexOf(a.scope) - oldestFirst.indexOf(b.scope));
     return { leases, after, walked: true };
   });
 }
