@@ -6,8 +6,21 @@ import type { DatabaseConnection, Driver, TransactionSettings } from "kysely";
  * click) go before queued background work (the inbox worker, delivery, sweeps), so that an ack waits for the
  * one transaction running, not for every transaction queued before it. Background work is never starved:
  * after MAX_URGENT_IN_A_ROW answers in a row, a waiting background holder goes next.
+ *
+ * A background holder gets the connection only after one turn of the event loop. PGlite answers a query without
+ * real I/O (its files are read and written synchronously), so a handover is a promise resolved in a microtask:
+ * without that turn, background transactions queued one behind another (or one loop of them) would run back to
+ * back inside one microtask drain, and for as long as they lasted no socket was read and no timer fired: acks
+ * waited, whole clusters of them, though none was queued at the gate. With the turn, an event that arrived while
+ * a transaction ran is read, and its ack queued at the gate (and so put first), before the next background holder
+ * starts.
  */
 export const MAX_URGENT_IN_A_ROW = 4;
+
+/** one turn of the event loop: setImmediate runs after the sockets ready now were read (setTimeout where absent) */
+export type Turn = (fn: () => void) => void;
+const realSetImmediate = typeof setImmediate === "function" ? setImmediate : undefined;
+const eventLoopTurn: Turn = (fn) => (realSetImmediate ? realSetImmediate(fn) : setTimeout(fn, 0));
 
 export class ConnectionGate {
   private held = false;
@@ -15,25 +28,49 @@ export class ConnectionGate {
   private readonly urgent: Array<() => void> = [];
   private readonly background: Array<() => void> = [];
 
+  /** `turn` (tests): how the gate lets the event loop turn before a background holder starts */
+  constructor(private readonly turn: Turn = eventLoopTurn) {}
+
   acquire(urgent: boolean): Promise<void> {
-    if (!this.held) {
+    if (!this.held && urgent) {
       this.held = true;
-      this.inARow = urgent ? 1 : 0;
+      this.inARow = 1;
       return Promise.resolve();
     }
-    return new Promise((resolve) => (urgent ? this.urgent : this.background).push(resolve));
+    return new Promise((resolve) => {
+      (urgent ? this.urgent : this.background).push(resolve);
+      if (!this.held) {
+        // a background holder on a free gate: it too starts after a turn (the gate counts as held meanwhile)
+        this.held = true;
+        this.handOver(true);
+      }
+    });
   }
 
   release(): void {
+    this.handOver(true);
+  }
+
+  /** The next holder: an answer at once; a background holder after a turn, when the choice is made again. */
+  private handOver(turnFirst: boolean): void {
     const backgroundTurn = this.background.length > 0 && (this.urgent.length === 0 || this.inARow >= MAX_URGENT_IN_A_ROW);
-    const next = backgroundTurn ? this.background.shift() : this.urgent.shift();
-    if (!next) {
-      this.held = false;
-      this.inARow = 0;
+    if (!backgroundTurn) {
+      const next = this.urgent.shift();
+      if (!next) {
+        this.held = false;
+        this.inARow = 0;
+        return;
+      }
+      this.inARow++;
+      next();
       return;
     }
-    this.inARow = backgroundTurn ? 0 : this.inARow + 1;
-    next();
+    if (turnFirst) {
+      this.turn(() => this.handOver(false));
+      return;
+    }
+    this.inARow = 0;
+    this.background.shift()!();
   }
 
   /** holders waiting (tests) */
