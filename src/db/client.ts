@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { CamelCasePlugin, Kysely, PostgresDialect, type Dialect, type Transaction } from "kysely";
 import { ConnectionGate, GatedDriver } from "./pgliteGate";
+import { startAutovacuum } from "./pgliteVacuum";
 import { createOrgCache, type OrgCache } from "./repositories/orgCache";
 import type { Database } from "./tables";
 
@@ -48,6 +49,11 @@ export interface DbOptions {
   poolSize?: number | undefined;
   /** called after every statement (benches count and replay them); unset in the product */
   onQuery?: ((sql: string, parameters: readonly unknown[], ms: number) => void) | undefined;
+  /**
+   * PGlite only: how often its own autovacuum looks for tables due (./pgliteVacuum.ts), ms; 0: never. Default a
+   * minute. PostgreSQL servers run their own.
+   */
+  autovacuumMs?: number | undefined;
 }
 
 /** Kysely's log option feeding `onQuery`. */
@@ -131,8 +137,14 @@ async function createPgliteDb(dataDir: string, opts: DbOptions = {}): Promise<Db
     const handle = (urgent: boolean) => new Kysely<Database>({ dialect: gated(urgent), plugins: [new CamelCasePlugin()], ...queryLog(opts) });
     const kysely = handle(false);
     const answeringKysely = handle(true);
+    // PGlite's autovacuum: background work through the gate, on a handle of its own (not in the query log)
+    const upkeep = new Kysely<Database>({ dialect: gated(false) });
+    const autovacuum =
+      opts.autovacuumMs === 0 ? null : startAutovacuum(upkeep, opts.autovacuumMs ?? 60_000, (err) => console.error("PGlite 自动清理（vacuum）出错：", err));
     const orgCache = createOrgCache();
     const close = async () => {
+      await autovacuum?.stop();
+      await upkeep.destroy();
       await kysely.destroy();
       await answeringKysely.destroy();
       await pglite.close().catch(() => undefined);

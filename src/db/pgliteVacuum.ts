@@ -1,0 +1,96 @@
+import { sql, type Kysely } from "kysely";
+
+/**
+ * PGlite runs PostgreSQL in single-user mode, where no autovacuum runs: left alone, no table is ever vacuumed or
+ * analysed. Dead row versions then stay in the heap and in the partial indexes of pending work (every delivered
+ * message, every handled event), and the planner never learns how large a table is: with 100,000 messages waiting
+ * it read a recipient's queue through the wrong index and sorted it (45 ms instead of 3; a delivery refill took 211
+ * ms instead of 12, test/bench/RESULTS-events.md). So a PGlite database runs its own autovacuum, with PostgreSQL's
+ * own default thresholds, from the statistics PGlite keeps (pg_stat_user_tables). Each table is one statement of
+ * its own through the background handle, so an ack waiting at the gate goes between two of them.
+ */
+
+/** PostgreSQL's autovacuum defaults (autovacuum_vacuum_threshold, _scale_factor, _insert_threshold, …). */
+const VACUUM_THRESHOLD = 50;
+const VACUUM_SCALE = 0.2;
+const INSERT_THRESHOLD = 1000;
+const INSERT_SCALE = 0.2;
+const ANALYZE_THRESHOLD = 50;
+const ANALYZE_SCALE = 0.1;
+
+export interface TableDue {
+  table: string;
+  /** VACUUM (ANALYZE): dead rows or rows inserted since the last vacuum past the threshold */
+  vacuum: boolean;
+}
+
+interface TableStats {
+  table: string;
+  /** the planner's row count from the last vacuum or analyze; -1: never */
+  reltuples: number;
+  bytes: number;
+  dead: number;
+  modifiedSinceAnalyze: number;
+  insertedSinceVacuum: number;
+}
+
+/** The tables of the current schema due for a vacuum or an analyze, as PostgreSQL's autovacuum would decide. */
+export async function tablesDue(db: Kysely<any>): Promise<TableDue[]> {
+  const { rows } = await sql<TableStats>`
+    select s.relname as "table", c.reltuples::float8 as reltuples, pg_relation_size(s.relid)::float8 as bytes,
+      s.n_dead_tup::float8 as dead, s.n_mod_since_analyze::float8 as "modifiedSinceAnalyze",
+      s.n_ins_since_vacuum::float8 as "insertedSinceVacuum"
+    from pg_stat_user_tables s join pg_class c on c.oid = s.relid
+    where s.schemaname = current_schema()
+    order by s.relname`.execute(db);
+  const due: TableDue[] = [];
+  for (const t of rows) {
+    // Statistics are lost when the process did not stop cleanly; a table never vacuumed nor analysed that holds
+    // rows is analysed whatever its counters say.
+    const never = Number(t.reltuples) < 0 && Number(t.bytes) > 0;
+    const tuples = Math.max(0, Number(t.reltuples));
+    const vacuum = Number(t.dead) > VACUUM_THRESHOLD + VACUUM_SCALE * tuples || Number(t.insertedSinceVacuum) > INSERT_THRESHOLD + INSERT_SCALE * tuples;
+    const analyze = never || Number(t.modifiedSinceAnalyze) > ANALYZE_THRESHOLD + ANALYZE_SCALE * tuples;
+    if (vacuum || analyze) due.push({ table: t.table, vacuum });
+  }
+  return due;
+}
+
+/** One round: every table due is vacuumed (and analysed) or analysed, one statement each. Answers what it did. */
+export async function vacuumDueTables(db: Kysely<any>, stopping: () => boolean = () => false): Promise<TableDue[]> {
+  const done: TableDue[] = [];
+  for (const t of await tablesDue(db)) {
+    if (stopping()) break;
+    await (t.vacuum ? sql`vacuum (analyze) ${sql.id(t.table)}` : sql`analyze ${sql.id(t.table)}`).execute(db);
+    done.push(t);
+  }
+  return done;
+}
+
+/**
+ * Runs vacuumDueTables every `intervalMs` (and once soon after start) until stopped; the timer does not keep the
+ * process alive. A failed round (the database closing, say) is tried again at the next tick.
+ */
+export function startAutovacuum(db: Kysely<any>, intervalMs: number, onError: (err: unknown) => void = () => undefined) {
+  let running: Promise<unknown> | null = null;
+  let stopped = false;
+  const tick = () => {
+    if (running || stopped) return;
+    running = vacuumDueTables(db, () => stopped)
+      .catch(onError)
+      .finally(() => (running = null));
+  };
+  const first = setTimeout(tick, Math.min(intervalMs, 5_000));
+  const timer = setInterval(tick, intervalMs);
+  first.unref?.();
+  timer.unref?.();
+  return {
+    /** no new round; the one under way ends after its current table */
+    async stop() {
+      stopped = true;
+      clearTimeout(first);
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
