@@ -18,7 +18,8 @@ import { captureOneEvent, replayOnce, seedOrg, statementRecorder, type Statement
  *  - the server (test/support/serverEntry.ts, webhook mode, the real SDK) against the sandbox platform, fed signed,
  *    encrypted events at fixed concurrency (BENCH_LEVELS, default 1,8,32,64) for BENCH_SECONDS (default 15) each,
  *    then open-loop at half the best sustained rate: acks/s and ack latency as the platform sees them; events
- *    handled/s, committed requests/s and ack -> reply queued from the rows' own times; peak RSS (VmHWM);
+ *    handled/s, committed requests/s and ack -> reply queued from the rows' own times; peak RSS (VmHWM); the
+ *    server's event loop delay and its V8 heap and external memory (its /metrics);
  *  - the ceiling: the statements one event's handling sent (recorded), replayed directly on the database at the
  *    same concurrency, each replay a request of its own.
  * Writes test/bench/RESULTS-events.md (the sections between the markers; the analysis around them is kept).
@@ -55,6 +56,8 @@ interface Level {
   ack: Percentiles;
   toReply: Percentiles;
   peakRssMb: number;
+  /** the server's event loop delay while the events were fired; its memory when they were all answered */
+  loop: LoopAndMemory;
   errors: number;
   ceilingRate?: number | undefined;
   /** CPU ms per committed request: server, PostgreSQL (every backend on the machine), bench client and platform */
@@ -124,12 +127,40 @@ function cpuSample(serverPid: number): CpuSample {
 }
 const cpuSince = (a: CpuSample, b: CpuSample): CpuSample => ({ server: b.server - a.server, db: b.db - a.db, client: b.client - a.client });
 
+const metricsOf = (server: ChildServer) =>
+  fetch(`${server.base}/metrics`, { headers: { authorization: "Bearer bench-metrics-token-0001" } })
+    .then((r) => r.text())
+    .catch(() => "");
+
+/**
+ * The server's event loop delay since the last scrape (prom-client's monitorEventLoopDelay, reset on every scrape
+ * of /metrics), ms: how long a timer or a socket waited for the thread, p99 and the longest.
+ */
+async function loopDelay(server: ChildServer): Promise<LoopAndMemory> {
+  const text = await metricsOf(server);
+  const read = (name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)`, "m").exec(text)?.[1] ?? NaN);
+  return {
+    p99: read("nodejs_eventloop_lag_p99_seconds") * 1000,
+    max: read("nodejs_eventloop_lag_max_seconds") * 1000,
+    heapMb: read("nodejs_heap_size_total_bytes") / 2 ** 20,
+    externalMb: read("nodejs_external_memory_bytes") / 2 ** 20,
+  };
+}
+/**
+ * ms; and, at the same moment, the V8 heap's size and the memory outside it (`external`: on PGlite mostly its
+ * WebAssembly memory, which grows and never shrinks), MB
+ */
+interface LoopAndMemory {
+  p99: number;
+  max: number;
+  heapMb: number;
+  externalMb: number;
+}
+
 /** Waits until the server's inbox is empty (its /metrics gauge), at most two minutes. */
 async function drained(server: ChildServer) {
   for (let i = 0; i < 240; i++) {
-    const text = await fetch(`${server.base}/metrics`, { headers: { authorization: "Bearer bench-metrics-token-0001" } })
-      .then((r) => r.text())
-      .catch(() => "");
+    const text = await metricsOf(server);
     const m = /^xietong_inbox_pending (\d+)/m.exec(text);
     if (m && Number(m[1]) === 0) return;
     await sleep(500);
@@ -144,6 +175,8 @@ interface Fired {
   errors: number;
   seconds: number;
   peakRssMb: number;
+  /** the server's event loop delay while the events were fired; its memory when they were all answered */
+  loop: LoopAndMemory;
   /** CPU used from the first event until the inbox was drained: the server, PostgreSQL, this bench (client and platform) */
   cpu: CpuSample;
 }
@@ -154,6 +187,7 @@ async function fireClosed(server: ChildServer, events: BurstEvent[], concurrency
   let errors = 0;
   let next = 0;
   resetPeakRss(server.process.pid!);
+  await loopDelay(server); // resets the server's histogram
   const cpu0 = cpuSample(server.process.pid!);
   const t0 = performance.now();
   const until = t0 + SECONDS * 1000;
@@ -169,9 +203,10 @@ async function fireClosed(server: ChildServer, events: BurstEvent[], concurrency
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
+  const loop = await loopDelay(server);
   await drained(server);
   const cpu = cpuSince(cpu0, cpuSample(server.process.pid!));
-  return { tag, inFlight: String(concurrency), acks: ackMs.length, ackMs, errors, seconds, peakRssMb: peakRss(server.process.pid!), cpu };
+  return { tag, inFlight: String(concurrency), acks: ackMs.length, ackMs, errors, seconds, peakRssMb: peakRss(server.process.pid!), loop, cpu };
 }
 
 /** Open loop: one event every 1/rate seconds whatever the answers, as the platform sends them. */
@@ -179,6 +214,7 @@ async function fireAtRate(server: ChildServer, events: BurstEvent[], rate: numbe
   const ackMs: number[] = [];
   let errors = 0;
   resetPeakRss(server.process.pid!);
+  await loopDelay(server); // resets the server's histogram
   const cpu0 = cpuSample(server.process.pid!);
   const t0 = performance.now();
   const total = Math.min(events.length, Math.round(rate * SECONDS));
@@ -198,9 +234,10 @@ async function fireAtRate(server: ChildServer, events: BurstEvent[], rate: numbe
   }
   await Promise.all(sent);
   const seconds = (performance.now() - t0) / 1000;
+  const loop = await loopDelay(server);
   await drained(server);
   const cpu = cpuSince(cpu0, cpuSample(server.process.pid!));
-  return { tag, inFlight: `${rate.toFixed(0)}/s`, acks: ackMs.length, ackMs, errors, seconds, peakRssMb: peakRss(server.process.pid!), cpu };
+  return { tag, inFlight: `${rate.toFixed(0)}/s`, acks: ackMs.length, ackMs, errors, seconds, peakRssMb: peakRss(server.process.pid!), loop, cpu };
 }
 
 /** From the rows' own times: handled events, committed requests, ack -> reply queued. */
@@ -228,6 +265,7 @@ async function fromRows(db: Db, f: Fired): Promise<Level> {
     ack: percentiles(f.ackMs),
     toReply: percentiles(handled.map((e) => new Date(e.handledAt!).getTime() - new Date(e.receivedAt).getTime())),
     peakRssMb: f.peakRssMb,
+    loop: f.loop,
     cpuPerEvent: { server: f.cpu.server / Math.max(1, committed), db: f.cpu.db / Math.max(1, committed), client: f.cpu.client / Math.max(1, committed) },
     errors: f.errors + events.filter((e) => e.lastError).length + (f.acks - committed),
   };
@@ -367,15 +405,15 @@ function cpuBound(l: Level): number {
 function table(run: Run): string {
   const rows = run.levels.map(
     (l) =>
-      `| ${l.inFlight} | ${f0(l.ackRate)} | ${f0(l.handledRate)} | ${f0(l.committedRate)} | ${l.ceilingRate ? f0(l.ceilingRate) : "–"} | ${l.ceilingRate ? (l.committedRate / l.ceilingRate).toFixed(2) : "–"} | ${f1(l.ack.p50)} / ${f1(l.ack.p95)} / ${f1(l.ack.p99)} | ${f0(l.toReply.p50)} / ${f0(l.toReply.p99)} | ${f0(l.peakRssMb)} | ${f1(l.cpuPerEvent.server)} / ${run.kind === "postgres" && l.cpuPerEvent.db >= 0 ? f1(l.cpuPerEvent.db) : "–"} / ${f1(l.cpuPerEvent.client)} | ${f0(cpuBound(l))} | ${l.errors} |`,
+      `| ${l.inFlight} | ${f0(l.ackRate)} | ${f0(l.handledRate)} | ${f0(l.committedRate)} | ${l.ceilingRate ? f0(l.ceilingRate) : "–"} | ${l.ceilingRate ? (l.committedRate / l.ceilingRate).toFixed(2) : "–"} | ${f1(l.ack.p50)} / ${f1(l.ack.p95)} / ${f1(l.ack.p99)} | ${f0(l.toReply.p50)} / ${f0(l.toReply.p99)} | ${f0(l.loop.p99)} / ${f0(l.loop.max)} | ${f0(l.peakRssMb)} (${f0(l.loop.heapMb)} / ${f0(l.loop.externalMb)}) | ${f1(l.cpuPerEvent.server)} / ${run.kind === "postgres" && l.cpuPerEvent.db >= 0 ? f1(l.cpuPerEvent.db) : "–"} / ${f1(l.cpuPerEvent.client)} | ${f0(cpuBound(l))} | ${l.errors} |`,
   );
   return [
     `### ${run.kind === "postgres" ? "PostgreSQL" : "PGlite"}`,
     "",
     `One event's handling (steady state): ${run.statements.length} statements including BEGIN and COMMIT (the first after an org change, reloading the copy: ${run.coldStatements}); the ack: 1 insert. RSS after start, idle: ${f0(run.idleRssMb)} MB.`,
     "",
-    "| in flight | acks/s | handled/s | committed req/s | ceiling (same SQL) /s | ratio | ack p50 / p95 / p99 ms | ack -> reply queued p50 / p99 ms | peak RSS MB | CPU ms per request: server / PostgreSQL / bench | CPU bound /s | errors |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    "| in flight | acks/s | handled/s | committed req/s | ceiling (same SQL) /s | ratio | ack p50 / p95 / p99 ms | ack -> reply queued p50 / p99 ms | server event loop delay p99 / max ms | peak RSS MB (V8 heap / external at the end) | CPU ms per request: server / PostgreSQL / bench | CPU bound /s | errors |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ...rows,
     "",
     `The same statements replayed alone, one request at a time: ${f1(run.replayMs)} ms per request, of which the statements themselves (as the driver timed them) ${f1(run.statementMs.reduce((a, b) => a + b, 0))} ms; each statement's time is beside it below.`,
