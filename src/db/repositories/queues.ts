@@ -181,6 +181,7 @@ export async function assignedOpenTasks(db: Executor, assigneeId: number, limit 
     .where("assigneeId", "=", assigneeId)
     .where("state", "in", [...OPEN_TASK_STATES])
     .orderBy("dueAt")
+    .orderBy("id")
     .limit(Math.min(limit, PAGE_MAX))
     .execute();
 }
@@ -193,6 +194,7 @@ export async function openTasksDueBefore(db: Executor, until: Date, limit = 500)
     .where("state", "in", [...OPEN_TASK_STATES])
     .where("dueAt", "<", until)
     .orderBy("dueAt")
+    .orderBy("id")
     .limit(limit)
     .execute();
 }

@@ -203,6 +203,7 @@ export async function myOpenItems(db: Executor, actor: Actor) {
     .where("tasks.state", "in", [...OPEN_TASK_STATES])
     .where(visibleTo(actor))
     .orderBy("tasks.dueAt")
+    .orderBy("tasks.id")
     .limit(LIST_LIMIT)
     .execute();
   return { requests: requests as ListedItem[], tasks: tasks as ListedItem[] };
@@ -243,7 +244,9 @@ async function ownPendingWork(db: Executor, actor: Actor, limit: number, categor
       .select(["tasks.acceptDueAt", "tasks.dueSoonAt", "tasks.everRed", "tasks.pausedAt", "tasks.completedAt", "tasks.result"])
       .where(visibleTo(actor))
       .$if(category !== null, (q) => q.where("requests.category", "=", category!))
+      // equal deadlines in the order raised: without the tie-break the order was the plan's, and changed with it
       .orderBy("tasks.dueAt")
+      .orderBy("tasks.id")
       .limit(limit);
   const approvals = headOf.length
     ? await base().where("requests.fromDepartmentId", "in", headOf).where("tasks.state", "=", "pending_approval").execute()
