@@ -28,8 +28,15 @@ const LEVELS = (process.env.BENCH_LEVELS ?? "1,8,32,64").split(",").map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const PG_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const RESULTS = new URL("./RESULTS-events.md", import.meta.url);
-/** node flags for the server under test, e.g. BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (written when it stops) */
-const SERVER_NODE_ARGS = (process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+/**
+ * node flags for the server under test: those `npm start` gives node (package.json), then
+ * BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (written when it stops)
+ */
+const SERVER_NODE_ARGS = [...startFlags(), ...(process.env.BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean)];
+function startFlags(): string[] {
+  const start: string = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).scripts.start;
+  return start.split(/\s+/).filter((w) => w.startsWith("--"));
+}
 /**
  * The server under test runs as `npm start` runs it: test/support/serverEntry.ts bundled by vite.server.config.ts
  * and run with plain node (BENCH_TSX=1: through tsx instead, to compare).
