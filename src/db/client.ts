@@ -139,8 +139,7 @@ async function createPgliteDb(dataDir: string, opts: DbOptions = {}): Promise<Db
     const answeringKysely = handle(true);
     // PGlite's autovacuum: background work through the gate, on a handle of its own (not in the query log)
     const upkeep = new Kysely<Database>({ dialect: gated(false) });
-    const autovacuum =
-      opts.autovacuumMs === 0 ? null : startAutovacuum(upkeep, opts.autovacuumMs ?? 60_000, (err) => console.error("PGlite 自动清理（vacuum）出错：", err));
+    const autovacuum = opts.autovacuumMs === 0 ? null : startAutovacuum(upkeep, opts.autovacuumMs ?? 60_000);
     const orgCache = createOrgCache();
     const close = async () => {
       await autovacuum?.stop();

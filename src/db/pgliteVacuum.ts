@@ -1,4 +1,6 @@
 import { sql, type Kysely } from "kysely";
+import { createJobLoop } from "../jobs/loop";
+import type { Database } from "./tables";
 
 /**
  * PGlite runs PostgreSQL in single-user mode, where no autovacuum runs: left alone, no table is ever vacuumed or
@@ -35,7 +37,7 @@ interface TableStats {
 }
 
 /** The tables of the current schema due for a vacuum or an analyze, as PostgreSQL's autovacuum would decide. */
-export async function tablesDue(db: Kysely<any>): Promise<TableDue[]> {
+export async function tablesDue(db: Kysely<Database>): Promise<TableDue[]> {
   const { rows } = await sql<TableStats>`
     select s.relname as "table", c.reltuples::float8 as reltuples, pg_relation_size(s.relid)::float8 as bytes,
       s.n_dead_tup::float8 as dead, s.n_mod_since_analyze::float8 as "modifiedSinceAnalyze",
@@ -57,10 +59,9 @@ export async function tablesDue(db: Kysely<any>): Promise<TableDue[]> {
 }
 
 /** One round: every table due is vacuumed (and analysed) or analysed, one statement each. Answers what it did. */
-export async function vacuumDueTables(db: Kysely<any>, stopping: () => boolean = () => false): Promise<TableDue[]> {
+export async function vacuumDueTables(db: Kysely<Database>): Promise<TableDue[]> {
   const done: TableDue[] = [];
   for (const t of await tablesDue(db)) {
-    if (stopping()) break;
     await (t.vacuum ? sql`vacuum (analyze) ${sql.id(t.table)}` : sql`analyze ${sql.id(t.table)}`).execute(db);
     done.push(t);
   }
@@ -68,29 +69,14 @@ export async function vacuumDueTables(db: Kysely<any>, stopping: () => boolean =
 }
 
 /**
- * Runs vacuumDueTables every `intervalMs` (and once soon after start) until stopped; the timer does not keep the
- * process alive. A failed round (the database closing, say) is tried again at the next tick.
+ * Runs vacuumDueTables every `intervalMs` until stopped, as every periodic job runs (createJobLoop: one round at a
+ * time, a failed round logged and tried again at the next tick, the timer not keeping the process alive).
  */
-export function startAutovacuum(db: Kysely<any>, intervalMs: number, onError: (err: unknown) => void = () => undefined) {
-  let running: Promise<unknown> | null = null;
-  let stopped = false;
-  const tick = () => {
-    if (running || stopped) return;
-    running = vacuumDueTables(db, () => stopped)
-      .catch(onError)
-      .finally(() => (running = null));
-  };
-  const first = setTimeout(tick, Math.min(intervalMs, 5_000));
-  const timer = setInterval(tick, intervalMs);
-  first.unref?.();
-  timer.unref?.();
-  return {
-    /** no new round; the one under way ends after its current table */
-    async stop() {
-      stopped = true;
-      clearTimeout(first);
-      clearInterval(timer);
-      await running;
-    },
-  };
+export function startAutovacuum(db: Kysely<Database>, intervalMs: number) {
+  const loop = createJobLoop("PGlite 自动清理（vacuum）", async () => {
+    await vacuumDueTables(db);
+    return false;
+  }, intervalMs);
+  loop.start();
+  return loop;
 }
