@@ -65,10 +65,14 @@ export function createBotRuntime(deps: Deps, env: Record<string, string | undefi
   let connection: LarkConnection | null = null;
   const inboxHandler = createInboxHandler(config.botName);
   // Files sent in chat: queued by the inbox, downloaded by this loop (and by the chatFileDownloads job on any server).
+  let filesQueued = false;
   deps.chatFiles = {
     download: (messageId, file) => {
       if (!connection) throw new Error("尚未连接平台（服务正在启动）");
       return connection.files.download(messageId, file);
+    },
+    queued: () => {
+      filesQueued = true;
     },
   };
   const chatFiles = createJobLoop("下载聊天中的文件", async () => {
@@ -78,16 +82,29 @@ export function createBotRuntime(deps: Deps, env: Record<string, string | undefi
   });
   const inbox = createJobLoop("处理收到的消息", async () => {
     const r = await handleInbox(deps, inboxHandler, { lanes: deps.db.kind === "postgres" ? INBOX_LANES : 1 });
-    if (r.handled + r.failed === 0) return false;
-    void send();
-    return true;
+    // The download job looks for work (a transaction of its own) when files were queued here; its timer looks
+    // every few seconds for those queued by other servers and for retries.
+    if (filesQueued) {
+      filesQueued = false;
+      void chatFiles.kick();
+    }
+    if (r.handled + r.failed > 0) void send();
+    // A pass goes on until a claim finds nothing due: another right after it would only find nothing again (one
+    // more transaction per burst, on PGlite in the thread that answers the platform). An event stored meanwhile
+    // kicks the loop, which then runs again; a pass stopped at its limit runs again of itself.
+    return r.more;
   });
   const kick = async () => {
     await inbox.kick();
     await chatFiles.kick();
     await send();
   };
-  const handlerOpts = { botName: config.botName, kick: () => void kick() };
+  // After each event stored: the inbox, then delivery (the inbox kicks the download job when it queued files).
+  const afterEvent = async () => {
+    await inbox.kick();
+    await send();
+  };
+  const handlerOpts = { botName: config.botName, kick: () => void afterEvent() };
 
   const routes = new Hono<AppEnv>();
   routes.route("/lark", larkWebhook({ ...handlerOpts, encryptKey: config.encryptKey, verificationToken: config.verificationToken }));

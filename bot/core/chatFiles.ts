@@ -33,6 +33,7 @@ export async function handleChatFiles(deps: Deps, actor: UserActor, event: BotMe
     requestId,
     files: files.map((f) => ({ key: f.key, kind: f.kind, name: f.name ?? `图片${images > 1 ? ++image : ""}` })),
   });
+  deps.chatFiles?.queued?.();
   return null; // the download job confirms, refuses or asks
 }
 

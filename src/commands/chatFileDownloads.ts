@@ -22,6 +22,8 @@ import type { Deps } from "./context";
 /** Downloads one file or image of a chat message from the platform, streamed (the bot runtime implements it). */
 export interface ChatFileFetcher {
   download(messageId: string, file: { key: string; kind: "file" | "image"; name: string | null }): Promise<{ body: ReadableStream<Uint8Array>; size: number | null }>;
+  /** told when this process queued downloads (in a transaction not yet committed), so its job looks for them soon */
+  queued?(): void;
 }
 
 /** Tries of a download before the person is told it failed; waits between them grow (BACKOFF_MS · 2^(try-1)). */

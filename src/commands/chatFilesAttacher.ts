@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { attachmentAdder } from "./attachmentAdder";
 import type { Command } from "./context";
 import { actorUserId } from "../policies/actor";
@@ -20,34 +21,32 @@ export const chatFilesAttacher: Command<{ requestId: number; notify?: boolean; w
   const uploaderId = actorUserId(ctx.actor);
   if (uploaderId === null) return { names: [], downloading: 0 };
   const since = new Date(deps.now().getTime() - (input.withinMs ?? CHAT_FILE_WINDOW_MS));
-  const pending = await ctx.trx
-    .selectFrom("chatFiles")
-    .selectAll()
-    .where("uploaderId", "=", uploaderId)
-    .where("attachmentId", "is", null)
-    .where("createdAt", ">=", since)
-    .orderBy("id")
-    .forUpdate()
-    .execute();
+  // One statement for both (each /发起 runs this): the files to attach, locked, and the downloads pointed here.
+  const { rows } = await sql<{ pending: Array<{ id: number; name: string; size: number; mime: string; sha256: string }>; downloading: number }>`
+    with pending as (
+      select id, name, size, mime, sha256 from chat_files
+      where uploader_id = ${uploaderId} and attachment_id is null and created_at >= ${since}
+      order by id
+      for update
+    ), claimed as (
+      update chat_file_downloads set request_id = ${input.requestId}
+      where uploader_id = ${uploaderId} and status = 'queued' and request_id is null and created_at >= ${since}
+      returning 1
+    )
+    select (select coalesce(json_agg(p order by p.id), '[]'::json) from pending p) as pending,
+      (select count(*)::int from claimed) as downloading`.execute(ctx.trx);
+  const { pending, downloading } = rows[0]!;
   const names: string[] = [];
   for (const f of pending) {
     const { attachment } = await attachmentAdder(deps, ctx, {
       request: { requestId: input.requestId },
       attachedTo: "request",
-      file: { name: f.name, size: f.size, mime: f.mime, sha256: f.sha256.trim() },
+      file: { name: f.name, size: Number(f.size), mime: f.mime, sha256: f.sha256.trim() },
       source: "chat",
       notify: input.notify ?? false,
     });
     await ctx.trx.updateTable("chatFiles").set({ attachmentId: attachment.id }).where("id", "=", f.id).execute();
     names.push(attachment.name);
   }
-  const claimed = await ctx.trx
-    .updateTable("chatFileDownloads")
-    .set({ requestId: input.requestId })
-    .where("uploaderId", "=", uploaderId)
-    .where("status", "=", "queued")
-    .where("requestId", "is", null)
-    .where("createdAt", ">=", since)
-    .executeTakeFirst();
-  return { names, downloading: Number(claimed.numUpdatedRows) };
+  return { names, downloading };
 };

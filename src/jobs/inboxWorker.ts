@@ -1,5 +1,5 @@
 import { CommandFailed, inOneTransaction, type Deps } from "../commands/context";
-import { claimPendingEvent, markHandled, recordFailedAttempt, relockPendingEvent } from "../db/repositories/inbox";
+import { claimPendingEvent, handledUpdate, markHandled, recordFailedAttempt, relockPendingEvent } from "../db/repositories/inbox";
 import { enqueueMessages, flushOutbox, holdOutbox, type OutgoingMessage } from "../db/repositories/outbox";
 import type { InboundEventRow } from "../db/tables";
 import { isDatabaseUnavailable } from "../db/unavailable";
@@ -21,6 +21,8 @@ export interface InboxHandler {
 export interface InboxPass {
   handled: number;
   failed: number;
+  /** the pass stopped at its limit, not because nothing was due: more may be waiting */
+  more: boolean;
 }
 
 /**
@@ -31,16 +33,20 @@ export interface InboxPass {
  * other failure is retried with backoff, and after MAX_ATTEMPTS given up with a reply saying so.
  */
 export async function perform(deps: Deps, handler: InboxHandler, opts: { limit?: number; lanes?: number } = {}): Promise<InboxPass> {
-  const result: InboxPass = { handled: 0, failed: 0 };
+  const result: InboxPass = { handled: 0, failed: 0, more: false };
   const limit = opts.limit ?? 100;
   let taken = 0;
   // Lanes (PostgreSQL): several events handled at once, each in its own transaction; SKIP LOCKED keeps them apart
   // exactly as it keeps several servers apart. PGlite runs one transaction at a time, so one lane there.
+  let drained = false;
   const lane = async () => {
     while (taken < limit) {
       taken++;
       const outcome = await handleNext(deps, handler);
-      if (outcome === "none") break;
+      if (outcome === "none") {
+        drained = true;
+        break;
+      }
       result[outcome]++;
       // Let waiting I/O run between events. PGlite answers on this thread without ever waiting for I/O, so a
       // pass of 100 events would otherwise keep the platform's next events from even being read: their acks
@@ -49,6 +55,7 @@ export async function perform(deps: Deps, handler: InboxHandler, opts: { limit?:
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.lanes ?? 1) }, lane));
+  result.more = !drained;
   return result;
 }
 
@@ -64,9 +71,9 @@ async function handleNext(deps: Deps, handler: InboxHandler): Promise<"none" | "
       },
       async (trx, messages) => {
         if (!claimed || !messages) return "none" as const;
+        const event = claimed;
         await enqueueMessages(trx, messages, deps.now());
-        await flushOutbox(trx);
-        await markHandled(trx, claimed.eventId, deps.now());
+        await flushOutbox(trx, (db) => handledUpdate(db, event.eventId, deps.now()));
         return "handled" as const;
       },
     );

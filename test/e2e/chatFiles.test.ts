@@ -227,7 +227,7 @@ describe("a server stopping mid-download", () => {
     const real = h.deps.chatFiles!;
     // This server leases the row and then hangs (as if it died): it never stores anything.
     let die: (err: Error) => void = () => undefined;
-    h.deps.chatFiles = { download: () => new Promise((_, reject) => (die = reject)) };
+    h.deps.chatFiles = { ...real, download: () => new Promise((_, reject) => (die = reject)) };
     await h.sandbox.sendUserFile({ openId: "ou_wangfang", name: "接管.pdf", bytes: PDF("接管"), parentId: message.message_id });
     const attempts = () => h.db.kysely.selectFrom("chatFileDownloads").select(["attempts", "status"]).where("name", "=", "接管.pdf").executeTakeFirst();
     await expect.poll(attempts).toEqual({ attempts: 1, status: "queued" });

@@ -49,10 +49,10 @@ describe("the inbox worker", () => {
       giveUp: (row) => [reply(row, "已放弃")],
     };
     await store("ev_half");
-    expect(await perform(h.deps, handler)).toEqual({ handled: 1, failed: 0 });
+    expect(await perform(h.deps, handler)).toEqual({ handled: 1, failed: 0, more: false });
     expect(await departmentsLike("half-")).toEqual([]);
     expect(await repliesTo("ev_half")).toEqual(["这件事现在不能办。\n正确示例：/查询 XT-2026-000001"]);
-    expect(await perform(h.deps, handler)).toEqual({ handled: 0, failed: 0 });
+    expect(await perform(h.deps, handler)).toEqual({ handled: 0, failed: 0, more: false });
     expect(await repliesTo("ev_half")).toHaveLength(1);
   });
 
@@ -67,8 +67,8 @@ describe("the inbox worker", () => {
       giveUp: (row) => [reply(row, "已放弃")],
     };
     await store("ev_bug");
-    expect(await perform(h.deps, handler)).toEqual({ handled: 0, failed: 1 });
-    expect(await perform(h.deps, handler)).toEqual({ handled: 0, failed: 0 }); // not due again yet
+    expect(await perform(h.deps, handler)).toEqual({ handled: 0, failed: 1, more: false });
+    expect(await perform(h.deps, handler)).toEqual({ handled: 0, failed: 0, more: false }); // not due again yet
     for (let i = 0; i < 2 * MAX_ATTEMPTS && !(await event("ev_bug")).handledAt; i++) {
       h.advanceHours(1);
       await perform(h.deps, handler);
@@ -77,6 +77,15 @@ describe("the inbox worker", () => {
     expect(await event("ev_bug")).toMatchObject({ attempts: MAX_ATTEMPTS, lastError: "程序错误 ev_bug", handledAt: expect.any(Date) });
     expect(await repliesTo("ev_bug")).toEqual(["已放弃"]);
     expect(await departmentsLike("bug-")).toEqual([]);
+  });
+
+  it("a pass stopped at its limit says more may be waiting; a pass that found nothing more due says not", async () => {
+    const handler: InboxHandler = { handle: async (_deps, row) => [reply(row, "收到")], giveUp: () => [] };
+    for (const id of ["ev_lim_1", "ev_lim_2", "ev_lim_3"]) await store(id);
+    // the job loop runs a pass again only when it says more: the third event is not left for the timer
+    expect(await perform(h.deps, handler, { limit: 2 })).toEqual({ handled: 2, failed: 0, more: true });
+    expect(await perform(h.deps, handler, { limit: 2 })).toEqual({ handled: 1, failed: 0, more: false });
+    for (const id of ["ev_lim_1", "ev_lim_2", "ev_lim_3"]) expect(await repliesTo(id)).toEqual(["收到"]);
   });
 
   it("two workers at once handle every event exactly once", async () => {

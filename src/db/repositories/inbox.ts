@@ -1,6 +1,6 @@
-import { sql } from "kysely";
+import { sql, type QueryCreator } from "kysely";
 import type { Executor } from "../client";
-import type { InboundEventRow } from "../tables";
+import type { Database, InboundEventRow } from "../tables";
 
 // The inbox (table inbound_events): platform events stored once per event_id, handled later in one
 // transaction with their effects (src/jobs/inboxWorker.ts), or at once for card clicks (answer stored).
@@ -67,15 +67,19 @@ export async function relockPendingEvent(trx: Executor, eventId: string): Promis
 }
 
 export async function markHandled(trx: Executor, eventId: string, at: Date, extra: { answer?: unknown; error?: string } = {}): Promise<void> {
-  await trx
+  await handledUpdate(trx, eventId, at, extra).execute();
+}
+
+/** markHandled's statement, to run as part of another (flushOutbox's alongside) */
+export function handledUpdate(trx: QueryCreator<Database>, eventId: string, at: Date, extra: { answer?: unknown; error?: string } = {}) {
+  return trx
     .updateTable("inboundEvents")
     .set({
       handledAt: at,
       ...(extra.answer !== undefined ? { answer: JSON.stringify(extra.answer) } : {}),
       ...(extra.error !== undefined ? { lastError: extra.error } : {}),
     })
-    .where("eventId", "=", eventId)
-    .execute();
+    .where("eventId", "=", eventId);
 }
 
 export async function recordFailedAttempt(trx: Executor, eventId: string, error: string, retryAt: Date): Promise<void> {

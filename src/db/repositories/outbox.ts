@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { sql } from "kysely";
+import { sql, type QueryCreator } from "kysely";
 import type { Executor } from "../client";
-import type { OutboxRow } from "../tables";
+import type { Database, OutboxRow } from "../tables";
 
 export interface OutgoingMessage {
   /** what happened, e.g. "task.announced"; the bot's chat presenters render each topic */
@@ -23,11 +23,27 @@ export function holdOutbox(trx: Executor): void {
   held.set(trx, []);
 }
 
-/** Inserts what the transaction queued since holdOutbox, in queue order, in one statement. */
-export async function flushOutbox(trx: Executor): Promise<void> {
+/**
+ * Inserts what the transaction queued since holdOutbox, in queue order, in one statement; with `alongside`, a
+ * write of the caller's that commits with them (the inbox marking its event handled), in that same statement
+ * (the insert as a data-modifying WITH): one round trip for both.
+ */
+export async function flushOutbox(trx: Executor, alongside?: (db: QueryCreator<Database>) => Executable): Promise<void> {
   const waiting = held.get(trx) ?? [];
   held.delete(trx);
-  await insertMessages(trx, waiting);
+  if (!alongside) return insertMessages(trx, waiting);
+  if (waiting.length === 0) {
+    await alongside(trx).execute();
+    return;
+  }
+  // `alongside` never reads the inserted rows: it sees the database as it is, plus the WITH it does not name
+  const withInsert = trx.with("flushed", (db) => db.insertInto("outbox").values(outboxRows(waiting)).returning("id"));
+  await alongside(withInsert as unknown as QueryCreator<Database>).execute();
+}
+
+/** A statement to run, as Kysely's builders are. */
+interface Executable {
+  execute(): Promise<unknown>;
 }
 
 /**
@@ -42,24 +58,23 @@ export async function enqueueMessages(trx: Executor, messages: OutgoingMessage[]
 
 async function insertMessages(trx: Executor, messages: Array<{ m: OutgoingMessage; at: Date }>): Promise<void> {
   if (messages.length === 0) return;
-  await trx
-    .insertInto("outbox")
-    .values(
-      messages.map(({ m, at }) => ({
-        topic: m.topic,
-        recipientType: m.to.type,
-        recipientId: m.to.id,
-        payload: JSON.stringify(m.payload),
-        uuid: randomUUID(),
-        cardKey: m.cardKey ?? null,
-        requestId: m.requestId ?? null,
-        taskId: m.taskId ?? null,
-        urgent: m.urgent?.length ? JSON.stringify(m.urgent) : null,
-        nextAttemptAt: at,
-        createdAt: at,
-      })),
-    )
-    .execute();
+  await trx.insertInto("outbox").values(outboxRows(messages)).execute();
+}
+
+function outboxRows(messages: Array<{ m: OutgoingMessage; at: Date }>) {
+  return messages.map(({ m, at }) => ({
+    topic: m.topic,
+    recipientType: m.to.type,
+    recipientId: m.to.id,
+    payload: JSON.stringify(m.payload),
+    uuid: randomUUID(),
+    cardKey: m.cardKey ?? null,
+    requestId: m.requestId ?? null,
+    taskId: m.taskId ?? null,
+    urgent: m.urgent?.length ? JSON.stringify(m.urgent) : null,
+    nextAttemptAt: at,
+    createdAt: at,
+  }));
 }
 
 /** A recipient's waiting messages in the order they must arrive. */
