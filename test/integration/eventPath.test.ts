@@ -1,6 +1,8 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCommand, type Deps } from "../../src/commands/context";
+import { delegationRevoker } from "../../src/commands/delegationRevoker";
+import { delegationSetter } from "../../src/commands/delegationSetter";
 import { orgImporter } from "../../src/commands/orgImporter";
 import { requestCreator } from "../../src/commands/requestCreator";
 import { loadUserActor } from "../../src/db/repositories/org";
@@ -77,6 +79,33 @@ describe("the organisation cached per server", () => {
     expect((await inB())!.roles.map((r) => r.role)).toEqual(["member"]);
     await sql`delete from user_roles where user_id = (select id from users where open_id = 'ou_member2')`.execute(h.db.kysely);
     expect((await inB())!.roles).toEqual([]);
+  });
+});
+
+describe("who stands in for whom, kept with the people in each server's copy", () => {
+  it("a delegation set through server A reaches B's next transaction, from its first day; revoked, it stops at once", async () => {
+    const a = server();
+    const b = server();
+    const idOf = async (openId: string) => (await h.db.kysely.selectFrom("users").select("id").where("openId", "=", openId).executeTakeFirstOrThrow()).id;
+    const deputy = await idOf("ou_amrhandler2");
+    const inB = async (at: Date) =>
+      b.db.transaction(async (trx) => (await b.db.orgCache!.snapshot(trx), loadUserActor(trx, { openId: "ou_amrhandler2" }, at)));
+    const standsInFor = async (at: Date) => ((await inB(at))!.deputyFor ?? []).map((d) => d.delegator.openId);
+    const monday = new Date("2026-11-23T10:00:00+08:00");
+    const wednesday = new Date("2026-11-25T10:00:00+08:00");
+    const friday = new Date("2026-11-27T10:00:00+08:00");
+    expect(await standsInFor(monday)).toEqual([]); // B now keeps "nobody" for this person
+
+    const amrHandler = await h.actor("ou_amrhandler");
+    const set = await runCommand(a, amrHandler, delegationSetter, { deputyId: deputy, startsOn: "2026-11-25", endsOn: "2026-11-26" });
+    expect(await standsInFor(monday)).toEqual([]); // not yet in force
+    expect(await standsInFor(wednesday)).toEqual(["ou_amrhandler"]);
+    expect(await standsInFor(wednesday)).toEqual(["ou_amrhandler"]); // from B's copy
+    expect((await inB(wednesday))!.deputyFor![0]!.delegator.roles.map((r) => r.role)).toEqual(["handler"]);
+    expect(await standsInFor(friday)).toEqual([]); // over by itself
+
+    await runCommand(a, amrHandler, delegationRevoker, { id: set.id });
+    expect(await standsInFor(wednesday)).toEqual([]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { jsonArrayFrom } from "kysely/helpers/postgres";
 import type { Deputyship } from "../../policies/delegation";
 import type { Executor } from "../client";
 
@@ -31,6 +32,50 @@ export async function deputyshipsOf(db: Executor, deputyId: number, at: Date): P
       roles: roles.filter((g) => g.userId === r.id).map((g) => ({ role: g.role, departmentId: g.departmentId })),
     },
   }));
+}
+
+/**
+ * The delegations to a deputy that are not revoked and not over at `from`, each with its delegator and their
+ * roles: from them deputyshipsAt answers what deputyshipsOf would at any moment from `from` on, for as long as no
+ * delegation, person or role changes (each of those changes the org version, so the copy that keeps them goes).
+ */
+export interface DeputyWindows {
+  from: Date;
+  windows: Array<Deputyship & { startsAt: Date; endsAt: Date }>;
+}
+
+/** One statement: the deputy's delegations not over at `from`, with the delegators' roles. */
+export async function deputyWindowsOf(db: Executor, deputyId: number, from: Date): Promise<DeputyWindows> {
+  const rows = await db
+    .selectFrom("delegations")
+    .innerJoin("users", "users.id", "delegations.delegatorId")
+    .select(["users.id", "users.openId", "users.name", "users.departmentId", "delegations.category", "delegations.startsAt", "delegations.endsAt"])
+    .select((eb) =>
+      jsonArrayFrom(eb.selectFrom("userRoles").select(["userRoles.role", "userRoles.departmentId"]).whereRef("userRoles.userId", "=", "users.id").orderBy("userRoles.id")).as(
+        "roles",
+      ),
+    )
+    .where("delegations.deputyId", "=", deputyId)
+    .where("delegations.revokedAt", "is", null)
+    .where("delegations.endsAt", ">", from)
+    .where("users.active", "=", true)
+    .orderBy("delegations.id")
+    .execute();
+  return {
+    from,
+    windows: rows.map((r) => ({
+      category: r.category,
+      startsAt: new Date(r.startsAt),
+      endsAt: new Date(r.endsAt),
+      delegator: { kind: "user" as const, id: r.id, openId: r.openId, name: r.name, departmentId: r.departmentId, roles: r.roles.map((g) => ({ role: g.role, departmentId: g.departmentId })) },
+    })),
+  };
+}
+
+/** The deputyships in force at `at`, as deputyshipsOf answers them; undefined when `at` is before what was read. */
+export function deputyshipsAt(w: DeputyWindows, at: Date): Deputyship[] | undefined {
+  if (at < w.from) return undefined;
+  return w.windows.filter((d) => d.startsAt <= at && d.endsAt > at).map(({ category, delegator }) => ({ category, delegator }));
 }
 
 export interface DelegationView {

@@ -5,7 +5,8 @@ import type { DepartmentRef, RoutingRule } from "../../domain/types";
 import type { Actor, UserActor } from "../../policies/actor";
 import type { Executor } from "../client";
 import type { Department, RoutingRuleRow } from "../tables";
-import { deputyshipsOf } from "./delegations";
+import type { Deputyship } from "../../policies/delegation";
+import { deputyshipsAt, deputyshipsOf, deputyWindowsOf } from "./delegations";
 import { remembered, snapshotOf } from "./orgCache";
 import { visibleTo } from "./visibility";
 
@@ -40,17 +41,27 @@ export async function findDepartmentById(db: Executor, id: number): Promise<Depa
  */
 export async function loadUserActor(db: Executor, by: { openId: string } | { id: number }, at: Date = new Date()): Promise<UserActor | undefined> {
   const key = "openId" in by ? `open:${by.openId}` : `id:${by.id}`;
-  // Read with the person (not from the org copy): whether any delegation to them runs at `at`. Most people are
-  // nobody's deputy, and then the delegations need no statement of their own.
-  let mayDeputize = true;
+  // Read with the person: whether any delegation to them is not over yet. Most people are nobody's deputy, and
+  // then the delegations need no statement of their own.
+  let read: { deputizing: boolean } | undefined;
   const base =
     (await remembered(db, (s) => s.actors, key, async () => {
-      const read = await readUserActor(db, by, at);
-      mayDeputize = read?.deputizing ?? false;
-      return read?.actor ?? null;
+      const got = await readUserActor(db, by, at);
+      read = { deputizing: got?.deputizing ?? false };
+      return got?.actor ?? null;
     })) ?? undefined;
   if (!base) return undefined;
-  const deputyFor = mayDeputize ? await deputyshipsOf(db, base.id, at) : [];
+  const known = read as { deputizing: boolean } | undefined;
+  let deputyFor: Deputyship[] | undefined;
+  if (!snapshotOf(db)) deputyFor = known?.deputizing ? await deputyshipsOf(db, base.id, at) : [];
+  else {
+    // With the transaction's copy of the organisation, who the person stands in for is kept with them: a chat
+    // event from a person seen before reads nothing about them (a delegation set or revoked changes the version).
+    const windows = await remembered(db, (s) => s.deputyWindows, base.id, async () =>
+      known && !known.deputizing ? { from: at, windows: [] } : deputyWindowsOf(db, base.id, at),
+    );
+    deputyFor = deputyshipsAt(windows, at) ?? (await deputyshipsOf(db, base.id, at));
+  }
   return deputyFor.length ? { ...base, deputyFor } : base;
 }
 
@@ -64,7 +75,8 @@ async function readUserActor(db: Executor, by: { openId: string } | { id: number
         "roles",
       ),
     )
-    // the conditions of deputyshipsOf (./delegations.ts) but the delegator's being active, which it checks
+    // a delegation to them not revoked and not over at `at` (running now or later): deputyshipsOf
+    // (./delegations.ts) checks the rest
     .select((eb) =>
       eb
         .exists(
@@ -73,7 +85,6 @@ async function readUserActor(db: Executor, by: { openId: string } | { id: number
             .select("delegations.id")
             .whereRef("delegations.deputyId", "=", "users.id")
             .where("delegations.revokedAt", "is", null)
-            .where("delegations.startsAt", "<=", at)
             .where("delegations.endsAt", ">", at),
         )
         .as("deputizing"),

@@ -4,9 +4,10 @@ import type { PolicySettings, StoredPolicy } from "../../domain/escalation";
 import type { UserActor } from "../../policies/actor";
 import type { Executor } from "../client";
 import type { Department, RoutingRuleRow } from "../tables";
+import type { DeputyWindows } from "./delegations";
 
 // The organisation in memory: departments, routing rules, the calendar's overrides and the escalation policies,
-// and the people looked up so far, as of one org_version (migrations/2026_12_05_0920_org_version.ts). Every change
+// and the people looked up so far (with whom they stand in for), as of one org_version (migrations/2026_12_05_0920_org_version.ts). Every change
 // to those tables changes the version in its own transaction, so a transaction that reads the one version row
 // and finds its copy's version current reads exactly what the tables hold: several servers stay correct with
 // no message between them. A transaction asks once (cache.snapshot(trx)); the org repository functions called
@@ -27,6 +28,8 @@ export interface OrgSnapshot {
   policies: StoredPolicy[];
   /** people, filled as they are asked for: "open:<openId>" / "id:<id>" -> actor (null: unknown) */
   actors: Map<string, UserActor | null>;
+  /** a person's id -> the delegations they stand in for (./delegations.ts), filled as people are asked for */
+  deputyWindows: Map<number, DeputyWindows>;
   /** "<departmentId>|<roles>" -> holders */
   roleHolders: Map<string, Array<{ id: number; openId: string; name: string }>>;
   userNames: Map<number, string>;
@@ -93,6 +96,7 @@ async function loadSnapshot(db: Executor, version: string): Promise<OrgSnapshot>
     calendar: createWorkCalendar(calendarOverrides),
     policies: policies.map((r) => ({ ruleCode: r.ruleCode, priority: r.priority, settings: r.settings as PolicySettings })),
     actors: new Map(),
+    deputyWindows: new Map(),
     roleHolders: new Map(),
     userNames: new Map(),
   };
