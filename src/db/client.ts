@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { CamelCasePlugin, Kysely, PostgresDialect, type Dialect, type Transaction } from "kysely";
 import { ConnectionGate, GatedDriver } from "./pgliteGate";
+import { createWireExecutor } from "./pgliteWire";
 import { startAutovacuum } from "./pgliteVacuum";
 import { createOrgCache, type OrgCache } from "./repositories/orgCache";
 import type { Database } from "./tables";
@@ -110,7 +111,8 @@ async function createPgliteDb(dataDir: string, opts: DbOptions = {}): Promise<Db
   const release = inMemory ? () => undefined : (await import("./dataDirLock")).acquireDataDirLock(dataDir);
   try {
     const existed = !inMemory && existsSync(join(dataDir, "PG_VERSION"));
-    const { PGlite } = await import("@electric-sql/pglite");
+    const pgliteModule = await import("@electric-sql/pglite");
+    const { PGlite } = pgliteModule;
     const { PGliteDialect } = await import("kysely-pglite-dialect");
     // PostgreSQL's shared buffers live in PGlite's WASM memory, which never shrinks: the default (128MB) is
     // mostly touched under load. 16MB keeps an office-sized database's hot pages. A fresh folder is created
@@ -128,9 +130,11 @@ async function createPgliteDb(dataDir: string, opts: DbOptions = {}): Promise<Db
     const inner = base.createDriver();
     await inner.init();
     const gate = new ConnectionGate();
+    // each statement in one call into PGlite (./pgliteWire.ts)
+    const wire = createWireExecutor(pglite, pgliteModule);
     const gated = (urgent: boolean): Dialect => ({
       createAdapter: () => base.createAdapter(),
-      createDriver: () => new GatedDriver(inner, gate, urgent),
+      createDriver: () => new GatedDriver(inner, gate, urgent, wire),
       createQueryCompiler: () => base.createQueryCompiler(),
       createIntrospector: (k) => base.createIntrospector(k),
     });

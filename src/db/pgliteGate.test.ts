@@ -140,3 +140,37 @@ describe("PGlite: an event's ack does not wait for queued background transaction
     }
   });
 });
+
+describe("PGlite: advisory locks of one transaction are answered without a round through PGlite", () => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await createDb({ dataDir: "memory://" });
+  });
+  afterAll(() => db.close());
+
+  const advisoryHeld = (trx: Parameters<Parameters<Db["transaction"]>[0]>[0]) =>
+    sql<{ n: number }>`select count(*)::int as n from pg_locks where locktype = 'advisory'`.execute(trx).then((r) => r.rows[0]!.n);
+
+  it("the audit's, the checkpoint's and a chain's lock answer one row as PostgreSQL does, and PGlite holds none of them", async () => {
+    await db.transaction(async (trx) => {
+      const shared = await sql`select pg_advisory_xact_lock_shared(7424, 2106)`.execute(trx);
+      const chain = await sql`select pg_advisory_xact_lock(hashtext(${"request:1"}))`.execute(trx);
+      const whole = await sql`SELECT pg_advisory_xact_lock(7424, 2106);`.execute(trx);
+      // (as read through the CamelCasePlugin)
+      expect([shared.rows, chain.rows, whole.rows]).toEqual([[{ pgAdvisoryXactLockShared: "" }], [{ pgAdvisoryXactLock: "" }], [{ pgAdvisoryXactLock: "" }]]);
+      // the only session there is: a lock it took could keep no one out, so none is taken
+      expect(await advisoryHeld(trx)).toBe(0);
+    });
+  });
+
+  it("any other statement naming such a lock still goes to PGlite", async () => {
+    await db.transaction(async (trx) => {
+      // the batch append's form: one lock per chain, from a list
+      await sql`select pg_advisory_xact_lock(hashtext(u.c)) from unnest(${["request:1", "request:2"]}::text[]) as u(c)`.execute(trx);
+      expect(await advisoryHeld(trx)).toBe(2);
+      const tried = await sql<{ got: boolean }>`select pg_try_advisory_xact_lock(99) as got`.execute(trx);
+      expect(tried.rows).toEqual([{ got: true }]);
+      expect(await advisoryHeld(trx)).toBe(3);
+    });
+  });
+});

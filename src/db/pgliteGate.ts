@@ -1,4 +1,4 @@
-import type { DatabaseConnection, Driver, TransactionSettings } from "kysely";
+import type { CompiledQuery, DatabaseConnection, Driver, QueryResult, TransactionSettings } from "kysely";
 
 /**
  * PGlite is one connection in this thread: one holder at a time (a transaction holds it from BEGIN to COMMIT).
@@ -84,10 +84,12 @@ export class ConnectionGate {
  * driver are shared by the two Kysely handles of a PGlite database (background and answering).
  */
 export class GatedDriver implements Driver {
+  /** `execute`: how the connection runs a statement (./pgliteWire.ts); unset: the inner driver's connection does */
   constructor(
     private readonly inner: Driver,
     private readonly gate: ConnectionGate,
     private readonly urgent: boolean,
+    private readonly execute?: StatementRunner,
   ) {}
 
   async init(): Promise<void> {
@@ -97,7 +99,7 @@ export class GatedDriver implements Driver {
   async acquireConnection(): Promise<DatabaseConnection> {
     await this.gate.acquire(this.urgent);
     try {
-      return await this.inner.acquireConnection();
+      return new SoleConnection(await this.inner.acquireConnection(), this.execute);
     } catch (err) {
       this.gate.release();
       throw err;
@@ -106,12 +108,13 @@ export class GatedDriver implements Driver {
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
     try {
-      await this.inner.releaseConnection(connection);
+      await this.inner.releaseConnection((connection as SoleConnection).inner);
     } finally {
       this.gate.release();
     }
   }
 
+  // BEGIN, COMMIT and ROLLBACK go through the connection handed out (the one Kysely logs the statements of)
   beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     return this.inner.beginTransaction(connection, settings);
   }
@@ -126,5 +129,39 @@ export class GatedDriver implements Driver {
 
   async destroy(): Promise<void> {
     // the owner closes PGlite itself (createPgliteDb's close)
+  }
+}
+
+/** Runs one statement on the connection (./pgliteWire.ts createWireExecutor). */
+export type StatementRunner = <R>(compiled: CompiledQuery) => Promise<QueryResult<R>>;
+
+/**
+ * `select pg_advisory_xact_lock(…)` or `…_shared(…)`, alone, with arguments at most one parenthesis deep (a
+ * `hashtext($1)`): what the audit appends, the audit checkpoint, org sync and the migrator take to keep concurrent
+ * transactions apart.
+ */
+const ADVISORY_XACT_LOCK = /^\s*select\s+(pg_advisory_xact_lock(?:_shared)?)\((?:[^()]|\([^()]*\))*\)\s*;?\s*$/i;
+
+/**
+ * PGlite's one connection, as the gate hands it out: the holder is the only session there is (one process holds
+ * the data folder, ./dataDirLock.ts, and the gate lets one holder in at a time), so a transaction-scoped advisory
+ * lock is granted at once and can keep no one out. Such a statement is answered here, as PostgreSQL answers it
+ * (one row, the function's void), without a round through PGlite: each is a whole statement on PGlite's thread
+ * (0.3-0.6 ms), one or two in every command that writes an audit record. Everything else goes to PGlite.
+ */
+export class SoleConnection implements DatabaseConnection {
+  constructor(
+    readonly inner: DatabaseConnection,
+    private readonly execute?: StatementRunner,
+  ) {}
+
+  executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const lock = ADVISORY_XACT_LOCK.exec(compiled.sql);
+    if (lock) return Promise.resolve({ rows: [{ [lock[1]!.toLowerCase()]: "" } as R] });
+    return this.execute ? this.execute<R>(compiled) : this.inner.executeQuery<R>(compiled);
+  }
+
+  streamQuery<R>(compiled: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    return this.inner.streamQuery<R>(compiled, chunkSize);
   }
 }

@@ -1,0 +1,78 @@
+import type { PGlite } from "@electric-sql/pglite";
+import type { CompiledQuery, QueryResult } from "kysely";
+
+/**
+ * One statement on PGlite in one call into it, as node-postgres sends one to a server: Parse, Bind, Describe,
+ * Execute and Sync together. PGlite's own `query()` sends the same messages one call each, and first asks for the
+ * parameters' types (Describe of the statement) to pick a serializer for each value: six calls into the WebAssembly
+ * module per statement, 0.45-0.6 ms even for `select 1`, against 0.14-0.23 ms in one call (measured on this
+ * project's 2-core machines; see test/bench/RESULTS-events.md). On PGlite every statement runs in the thread that
+ * answers the platform, so this is most of what a chat event costs there.
+ *
+ * The values are sent as text with their types left to PostgreSQL, exactly as node-postgres sends them
+ * (src/db/client.ts uses it on PostgreSQL): null; strings as they are; numbers, bigints and booleans as
+ * PostgreSQL reads them; Dates as ISO 8601 instants; arrays as array literals; bytes as bytea hex; other objects
+ * as JSON. The code runs on both databases, so it already passes every value in a form PostgreSQL reads without
+ * knowing the type from the client. Rows are read with PGlite's own parsers, as `query()` reads them.
+ */
+export interface PgliteModule {
+  protocol: typeof import("@electric-sql/pglite").protocol;
+  parse: typeof import("@electric-sql/pglite").parse;
+}
+
+export function createWireExecutor(pglite: PGlite, mod: PgliteModule) {
+  const { serialize } = mod.protocol;
+  const sync = serialize.sync();
+  const describePortal = serialize.describe({ type: "P" });
+  const execute = serialize.execute({});
+  return async function executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const message = concat([
+      serialize.parse({ text: compiled.sql, types: [] }),
+      serialize.bind({ values: compiled.parameters.map(wireText) }),
+      describePortal,
+      execute,
+      sync,
+    ]);
+    // PostgreSQL answers an error in any step and skips to the Sync, so the connection is ready again whatever
+    // happened; execProtocol then throws the DatabaseError (with its SQLSTATE code), as query() would.
+    const { messages } = await pglite._runExclusiveQuery(() => pglite.execProtocol(message, { syncToFs: false }));
+    const result = mod.parse.parseResults(messages, pglite.parsers)[0];
+    const rows = (result?.rows ?? []) as R[];
+    return result?.affectedRows ? { rows, numAffectedRows: BigInt(result.affectedRows) } : { rows };
+  };
+}
+
+/** A parameter as text for PostgreSQL to read in the type it infers (node-postgres's rules), or null. */
+export function wireText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array) return `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("hex")}`;
+  if (Array.isArray(value)) return arrayLiteral(value);
+  return JSON.stringify(value);
+}
+
+/** `{a,"b c",NULL,{1,2}}`: every element quoted (but NULL and nested arrays), `"` and `\` escaped. */
+function arrayLiteral(values: readonly unknown[]): string {
+  const items = values.map((v) => {
+    if (v === null || v === undefined) return "NULL";
+    if (Array.isArray(v)) return arrayLiteral(v);
+    const text = v instanceof Uint8Array ? wireText(v)! : typeof v === "object" && !(v instanceof Date) ? JSON.stringify(v) : wireText(v)!;
+    return `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  });
+  return `{${items.join(",")}}`;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
