@@ -13,11 +13,10 @@ import type { CompiledQuery, QueryResult } from "kysely";
  * (src/db/client.ts uses it on PostgreSQL): null; strings as they are; numbers, bigints and booleans as
  * PostgreSQL reads them; Dates as ISO 8601 instants; arrays as array literals; bytes as bytea hex; other objects
  * as JSON. The code runs on both databases, so it already passes every value in a form PostgreSQL reads without
- * knowing the type from the client. Rows are read with PGlite's own parsers, as `query()` reads them.
+ * knowing the type from the client. Rows are read with PGlite's own parsers, as `query()` reads them (readResult).
  */
 export interface PgliteModule {
   protocol: typeof import("@electric-sql/pglite").protocol;
-  parse: typeof import("@electric-sql/pglite").parse;
 }
 
 export function createWireExecutor(pglite: PGlite, mod: PgliteModule) {
@@ -36,10 +35,45 @@ export function createWireExecutor(pglite: PGlite, mod: PgliteModule) {
     // PostgreSQL answers an error in any step and skips to the Sync, so the connection is ready again whatever
     // happened; execProtocol then throws the DatabaseError (with its SQLSTATE code), as query() would.
     const { messages } = await pglite._runExclusiveQuery(() => pglite.execProtocol(message, { syncToFs: false }));
-    const result = mod.parse.parseResults(messages, pglite.parsers)[0];
-    const rows = (result?.rows ?? []) as R[];
-    return result?.affectedRows ? { rows, numAffectedRows: BigInt(result.affectedRows) } : { rows };
+    return readResult<R>(messages, pglite.parsers);
   };
+}
+
+type BackendMessage = Awaited<ReturnType<PGlite["execProtocol"]>>["messages"][number];
+type Parsers = PGlite["parsers"];
+
+/**
+ * The rows and the count of rows changed, each value read by PGlite's parser for its type, as PGlite's own
+ * parseResults reads them. (That one copies every parser into a new object on each call, 0.19 ms: more than the
+ * statement itself.)
+ */
+export function readResult<R>(messages: BackendMessage[], parsers: Parsers): QueryResult<R> {
+  let fields: Array<{ name: string; dataTypeID: number }> = [];
+  const rows: R[] = [];
+  let affected = 0;
+  for (const m of messages) {
+    if (m.name === "rowDescription") fields = (m as unknown as { fields: Array<{ name: string; dataTypeID: number }> }).fields;
+    else if (m.name === "dataRow") {
+      const values = (m as unknown as { fields: Array<string | null> }).fields;
+      const row: Record<string, unknown> = {};
+      for (let i = 0; i < values.length; i++) {
+        const { name, dataTypeID } = fields[i]!;
+        const text = values[i]!;
+        const parse = parsers[dataTypeID];
+        row[name] = text === null ? null : parse ? parse(text, dataTypeID) : text;
+      }
+      rows.push(row as R);
+    } else if (m.name === "commandComplete") affected += changedBy((m as unknown as { text: string }).text);
+  }
+  return affected ? { rows, numAffectedRows: BigInt(affected) } : { rows };
+}
+
+/** "INSERT 0 3", "UPDATE 2", "DELETE 1", "MERGE 4": the rows the command changed */
+function changedBy(tag: string): number {
+  const words = tag.split(" ");
+  if (words[0] === "INSERT") return Number(words[2]) || 0;
+  if (words[0] === "UPDATE" || words[0] === "DELETE" || words[0] === "MERGE" || words[0] === "COPY") return Number(words[1]) || 0;
+  return 0;
 }
 
 /** A parameter as text for PostgreSQL to read in the type it infers (node-postgres's rules), or null. */
