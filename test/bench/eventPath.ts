@@ -71,8 +71,12 @@ export async function captureOneEvent(db: Db, rec: ReturnType<typeof statementRe
 }
 
 /**
- * One replay of the captured handling in one transaction: the request's and tasks' ids, its number, the
- * chain name and the message uuids replaced by fresh ones, so each replay writes a request of its own.
+ * One replay of the captured handling in one transaction: the request's and tasks' ids, its number (and the
+ * placeholder it carries until numbered), the chain name, the message uuids and the event's id replaced by fresh
+ * ones, so each replay writes a request of its own and no two replays meet on a row or a unique key that two real
+ * events would not (the same placeholder would make each replay wait at the requests insert for the one before it
+ * to commit; the same event id, at its handled mark). The event's handled mark then finds no row: the replay does a
+ * little less there than the server.
  */
 export async function replayOnce(db: Db, statements: Statement[], unique: number): Promise<void> {
   await db.transaction(async (trx) => {
@@ -84,6 +88,8 @@ export async function replayOnce(db: Db, statements: Statement[], unique: number
         if (typeof p === "number" && taskIds.has(p)) return taskIds.get(p);
         if (typeof p !== "string") return p;
         if (/^[0-9a-f]{8}-[0-9a-f]{4}-/.test(p)) return randomUUID();
+        if (/^~[0-9a-f]{8}-[0-9a-f]{4}-/.test(p)) return `~${randomUUID()}`;
+        if (/^ev_/.test(p)) return `${p}#${unique}`;
         if (/^[A-Z][A-Z0-9]*-\d{4}-\d{6,}$/.test(p)) return p.replace(/-\d+$/, `-${String(1_000_000 + unique)}`);
         return p.replaceAll(`request:${CAPTURE_REQUEST_ID}`, `request:${requestId}`).replace(/task:(\d+):/g, (m, id) => (taskIds.has(Number(id)) ? `task:${taskIds.get(Number(id))}:` : m));
       });
