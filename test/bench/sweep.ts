@@ -95,8 +95,8 @@ async function seedOpenTasks(db: Db): Promise<void> {
     cross join lateral (select u.id, u.department_id from users u join departments d on d.id = u.department_id
                         where d.code like 'bulk-d%' order by u.id offset (i % 40) * 8 + 4 limit 1) u`.execute(db.kysely);
   await sql`
-    insert into tasks (request_id, department_id, role, state, assignee_id, sla_working_days, outbound_approval, completion_review, due_at, original_due_at, accepted_at, created_at, updated_at)
-    select r.id, d.id, 'lead', 'in_progress', h.id, 5, false, false, r.due_at, r.due_at, ${NOW}, ${NOW}, ${NOW}
+    insert into tasks (request_id, department_id, from_department_id, role, state, assignee_id, sla_working_days, outbound_approval, completion_review, due_at, original_due_at, accepted_at, created_at, updated_at)
+    select r.id, d.id, r.from_department_id, 'lead', 'in_progress', h.id, 5, false, false, r.due_at, r.due_at, ${NOW}, ${NOW}, ${NOW}
     from requests r
     cross join lateral (select id from departments where code like 'bulk-d%' order by id offset (r.id % 39) + 1 limit 1) d
     cross join lateral (select ur.user_id as id from user_roles ur where ur.department_id = d.id and ur.role = 'handler' order by ur.user_id limit 1) h
