@@ -6,7 +6,7 @@ import type { CompiledQuery, QueryResult } from "kysely";
  * Execute and Sync together. PGlite's own `query()` sends the same messages one call each, and first asks for the
  * parameters' types (Describe of the statement) to pick a serializer for each value: six calls into the WebAssembly
  * module per statement, 0.45-0.6 ms even for `select 1`, against 0.14-0.23 ms in one call (measured on this
- * project's 2-core machines; see test/bench/RESULTS-events.md). On PGlite every statement runs in the thread that
+ * project's 2-core machines: npm run bench:wire, test/bench/RESULTS-pglite-wire.md). On PGlite every statement runs in the thread that
  * answers the platform, so this is most of what a chat event costs there.
  *
  * The values are sent as text with their types left to PostgreSQL, exactly as node-postgres sends them

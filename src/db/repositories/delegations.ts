@@ -2,36 +2,9 @@ import { jsonArrayFrom } from "kysely/helpers/postgres";
 import type { Deputyship } from "../../policies/delegation";
 import type { Executor } from "../client";
 
-/** Delegations in force at `at` that the deputy holds, each with the delegator's roles. */
+/** Delegations in force at `at` that the deputy holds, each with the delegator's roles: one statement. */
 export async function deputyshipsOf(db: Executor, deputyId: number, at: Date): Promise<Deputyship[]> {
-  const rows = await db
-    .selectFrom("delegations")
-    .innerJoin("users", "users.id", "delegations.delegatorId")
-    .select(["users.id", "users.openId", "users.name", "users.departmentId", "delegations.category"])
-    .where("delegations.deputyId", "=", deputyId)
-    .where("delegations.revokedAt", "is", null)
-    .where("delegations.startsAt", "<=", at)
-    .where("delegations.endsAt", ">", at)
-    .where("users.active", "=", true)
-    .orderBy("delegations.id")
-    .execute();
-  if (rows.length === 0) return [];
-  const roles = await db
-    .selectFrom("userRoles")
-    .select(["userId", "role", "departmentId"])
-    .where("userId", "in", rows.map((r) => r.id))
-    .execute();
-  return rows.map((r) => ({
-    category: r.category,
-    delegator: {
-      kind: "user" as const,
-      id: r.id,
-      openId: r.openId,
-      name: r.name,
-      departmentId: r.departmentId,
-      roles: roles.filter((g) => g.userId === r.id).map((g) => ({ role: g.role, departmentId: g.departmentId })),
-    },
-  }));
+  return deputyshipsAt(await deputyWindowsOf(db, deputyId, at), at)!;
 }
 
 /**
