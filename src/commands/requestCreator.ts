@@ -1,5 +1,4 @@
 import { localDate } from "../domain/calendar";
-import { formatRequestNumber } from "../domain/numbering";
 import { deriveRequestStatus } from "../domain/taskTransitions";
 import type { RequestForm } from "../domain/requestText";
 import { DomainError, type Classification, type RequestSource } from "../domain/types";
@@ -51,11 +50,13 @@ export const requestCreator: Command<CreateRequestInput, CreatedRequest> = async
   const initial = needsApproval ? "pending_approval" : "pending_accept";
   const year = Number(localDate(at, deps.config.deadline).slice(0, 4));
   await shareAppendLock(trx);
-  // Numbered last (numberRequest below): until then the row carries a placeholder no one else can see.
+  // Numbered after its other rows (numberRequest below), or by the transaction's last statement when it ends in one:
+  // until then the row carries a placeholder no one else can see, and so does whatever records the number.
+  const placeholder = `~${randomUUID()}`;
   const inserted = await trx
     .insertInto("requests")
     .values({
-      number: `~${randomUUID()}`,
+      number: placeholder,
       title: plan.text.title,
       body: plan.text.content,
       category: plan.category,
@@ -105,8 +106,7 @@ export const requestCreator: Command<CreateRequestInput, CreatedRequest> = async
     .returningAll()
     .execute();
   tasks.sort((a, b) => (a.role === b.role ? a.id - b.id : a.role === "lead" ? -1 : 1));
-  const { seq, number } = await numberRequest(trx, inserted.id, deps.config.requestNumberPrefix, year);
-  if (number !== formatRequestNumber(deps.config.requestNumberPrefix, year, seq)) throw new Error(`request number ${number} is not ${formatRequestNumber(deps.config.requestNumberPrefix, year, seq)}`);
+  const number = await numberRequest(trx, inserted.id, placeholder, deps.config.requestNumberPrefix, year);
   const request: RequestRow = { ...inserted, number };
   await startChain(trx, {
     chain: requestChain(request.id),

@@ -1,3 +1,4 @@
+import { settleNumber } from "../db/repositories/numbering";
 import { assertTransition, deriveRequestStatus, isOpenState, TRANSITIONS, type TaskAction } from "../domain/taskTransitions";
 import { DomainError, TASK_STATE_LABELS, type TaskState } from "../domain/types";
 import { appendAudit, requestChain } from "../db/repositories/audit";
@@ -90,6 +91,7 @@ const TASK_NOT_FOUND = (id: number) => `找不到任务 ${id}，或您无权查�
 
 /** Locks a request and its tasks; a person who may not see it is told it is not found (jobs and tokens see all). */
 export async function lockRequest(ctx: CommandContext, requestId: number, ref?: { taskId: number }): Promise<{ request: RequestRow; tasks: TaskRow[] }> {
+  await settleNumber(ctx.trx); // a request created in this transaction is read with its number
   const request = await ctx.trx.selectFrom("requests").selectAll().where("id", "=", requestId).forUpdate().executeTakeFirstOrThrow();
   const tasks = await ctx.trx.selectFrom("tasks").selectAll().where("requestId", "=", requestId).orderBy("id").forUpdate().execute();
   if (ctx.actor.kind === "user" && !canView(ctx.actor, request, tasks)) {

@@ -5,9 +5,15 @@ import { delegationRevoker } from "../../src/commands/delegationRevoker";
 import { delegationSetter } from "../../src/commands/delegationSetter";
 import { orgImporter } from "../../src/commands/orgImporter";
 import { requestCreator } from "../../src/commands/requestCreator";
+import fc from "fast-check";
+import { appendAudit, hashRecord, requestChain, verifyChain } from "../../src/db/repositories/audit";
+import { storeEvent } from "../../src/db/repositories/inbox";
 import { loadUserActor } from "../../src/db/repositories/org";
+import { flushOutbox, holdOutbox, type OutgoingMessage } from "../../src/db/repositories/outbox";
+import { perform, type InboxHandler } from "../../src/jobs/inboxWorker";
 import { createOrgCache } from "../../src/db/repositories/orgCache";
 import { DomainError } from "../../src/domain/types";
+import type { Actor } from "../../src/policies/actor";
 import { ADMIN, createHarness, type Harness } from "../support/harness";
 import { smallOrg } from "../support/smallOrg";
 
@@ -132,5 +138,123 @@ describe("request numbers under concurrent creation", () => {
     expect(stored.map((r) => r.number).sort()).toEqual([...numbers].sort());
     const expected = Array.from({ length: 26 }, (_, i) => `XT-2026-${String(base + i + 1).padStart(6, "0")}`);
     expect([...numbers].sort()).toEqual(expected);
+  });
+
+  describe("through the inbox, the number is given by the transaction's last statement", () => {
+    const counter = (db: typeof h.db.kysely) =>
+      db.selectFrom("requestCounters").select("lastValue").where("year", "=", 2026).executeTakeFirst().then((r) => Number(r?.lastValue ?? 0));
+    /** /发起 as the bot handles it: the request, then (optionally) more on its chain, then the reply naming it. */
+    // (the person is read before: on PGlite a read outside the event's transaction waits for it to end)
+    const raising = (member: Actor, text: string, seen: { counter?: number; stored?: string }, more?: (deps: Deps, requestId: number) => Promise<void>): InboxHandler => ({
+      async handle(deps, row) {
+        const { request } = await runCommand(deps, member, requestCreator, { text, source: "chat" });
+        if (more) await more(deps, request.id);
+        // what the transaction itself sees before its end
+        seen.counter = await counter(deps.db.kysely);
+        seen.stored = (await deps.db.kysely.selectFrom("requests").select("number").where("id", "=", request.id).executeTakeFirstOrThrow()).number;
+        const reply: OutgoingMessage = { topic: "bot.reply", to: { type: "open_id", id: "ou_member" }, payload: { reply: { text: `已发起协同事项 ${request.number}\n查询进度：/查询 ${request.number}` }, event: row.eventId } };
+        return [reply];
+      },
+      giveUp: () => [],
+    });
+    const outcome = async (title: string) => {
+      const request = await h.db.kysely.selectFrom("requests").selectAll().where("title", "like", `%${title}`).executeTakeFirstOrThrow();
+      const audit = await h.db.kysely.selectFrom("auditEvents").selectAll().where("chain", "=", requestChain(request.id)).orderBy("seq").execute();
+      const messages = await h.db.kysely.selectFrom("outbox").select(["topic", "payload"]).where("requestId", "=", request.id).orderBy("id").execute();
+      return { request, audit, messages };
+    };
+    const replyTo = async (eventId: string) =>
+      (await h.db.kysely.selectFrom("outbox").select("payload").where("topic", "=", "bot.reply").execute())
+        .map((r) => r.payload as { reply: { text: string }; event: string })
+        .find((p) => p.event === eventId)?.reply.text;
+
+    it("nothing before it moves the shared counter; the request, its first audit record, its cards and the reply all carry the number", async () => {
+      const base = await counter(h.db.kysely);
+      const seen: { counter?: number; stored?: string } = {};
+      await storeEvent(h.db.kysely, { eventId: "ev_last_1", eventType: "im.message.receive_v1", payload: {}, at: h.deps.now() });
+      expect(await perform(h.deps, raising(await h.actor("ou_member"), "@市监局 核查营业执照 最后编号", seen))).toEqual({ handled: 1, failed: 0, more: false });
+      // until the last statement the counter has not moved and the row carries its placeholder
+      expect(seen.counter).toBe(base);
+      expect(seen.stored).toMatch(/^~/);
+
+      const number = `XT-2026-${String(base + 1).padStart(6, "0")}`;
+      const { request, audit, messages } = await outcome("最后编号");
+      expect(request.number).toBe(number);
+      expect(await counter(h.db.kysely)).toBe(base + 1);
+      expect(audit.map((a) => [a.seq, a.action, (a.data as { number?: string }).number])).toEqual([[1, "create", number]]);
+      expect(await verifyChain(h.db.kysely, requestChain(request.id))).toEqual({ ok: true, records: 1 });
+      expect(messages.map((m) => m.topic)).toEqual(["task.announced"]);
+      expect(JSON.stringify(messages[0]!.payload)).toContain(number);
+      expect(JSON.stringify(messages[0]!.payload)).not.toContain("~");
+      expect(await replyTo("ev_last_1")).toBe(`已发起协同事项 ${number}\n查询进度：/查询 ${number}`);
+    });
+
+    it("when something in the transaction needs the number sooner (another record on the request's chain), it is given then, and the chain still holds", async () => {
+      const base = await counter(h.db.kysely);
+      const seen: { counter?: number; stored?: string } = {};
+      const note = async (deps: Deps, requestId: number) => {
+        await deps.db.transaction((trx) =>
+          appendAudit(trx, { chain: requestChain(requestId), requestId, actorId: null, actorName: "测试", action: "comment", data: { text: "补充" }, at: deps.now() }),
+        );
+      };
+      await storeEvent(h.db.kysely, { eventId: "ev_last_2", eventType: "im.message.receive_v1", payload: {}, at: h.deps.now() });
+      expect(await perform(h.deps, raising(await h.actor("ou_member"), "@税务局 核对纳税记录 提前编号", seen, note))).toEqual({ handled: 1, failed: 0, more: false });
+      const number = `XT-2026-${String(base + 1).padStart(6, "0")}`;
+      expect(seen).toEqual({ counter: base + 1, stored: number });
+      const { request, audit, messages } = await outcome("提前编号");
+      expect(request.number).toBe(number);
+      expect(audit.map((a) => [a.seq, a.action])).toEqual([
+        [1, "create"],
+        [2, "comment"],
+      ]);
+      expect((audit[0]!.data as { number: string }).number).toBe(number);
+      expect(await verifyChain(h.db.kysely, requestChain(request.id))).toEqual({ ok: true, records: 2 });
+      expect(JSON.stringify(messages.map((m) => m.payload))).toContain(number);
+      expect(await replyTo("ev_last_2")).toBe(`已发起协同事项 ${number}\n查询进度：/查询 ${number}`);
+    });
+
+    it("the first record, hashed by the database over the number, is the record the chain check hashes: any name, any text", async () => {
+      const member = await h.actor("ou_member");
+      const names = fc.string({ unit: "binary", minLength: 1, maxLength: 12 }).filter((n) => !n.includes("\u0000"));
+      await fc.assert(
+        fc.asyncProperty(names, async (name) => {
+          const ids: number[] = [];
+          await h.db.transaction(async (trx) => {
+            holdOutbox(trx);
+            const { request } = await requestCreator(h.deps, { actor: { ...member, name } as Actor, trx }, { text: "@市监局 核查营业执照 任意名字", source: "chat" });
+            ids.push(request.id);
+            await flushOutbox(trx, (db) => db.updateTable("inboundEvents").set({ attempts: 0 }).where("eventId", "=", "none"));
+          });
+          const audit = await h.db.kysely.selectFrom("auditEvents").selectAll().where("chain", "=", requestChain(ids[0]!)).execute();
+          expect(audit.map((a) => a.actorName)).toEqual([name]);
+          expect((audit[0]!.data as { number: string }).number).toMatch(/^XT-2026-\d{6}$/);
+          expect(audit[0]!.hash).toBe(hashRecord(audit[0]!));
+          expect(await verifyChain(h.db.kysely, requestChain(ids[0]!))).toEqual({ ok: true, records: 1 });
+        }),
+        { numRuns: 25 },
+      );
+    });
+
+    it("a request refused after it was created through the inbox takes no number: the next one has the one it would have had", async () => {
+      const base = await counter(h.db.kysely);
+      const member = await h.actor("ou_member");
+      const refusing: InboxHandler = {
+        async handle(deps) {
+          await runCommand(deps, member, requestCreator, { text: "@市监局 核查营业执照 被拒", source: "chat" });
+          await runCommand(deps, member, async () => {
+            throw new DomainError("forbidden", "回滚");
+          }, {});
+          return [];
+        },
+        giveUp: () => [],
+      };
+      await storeEvent(h.db.kysely, { eventId: "ev_last_3", eventType: "im.message.receive_v1", payload: {}, at: h.deps.now() });
+      await perform(h.deps, refusing).catch(() => undefined);
+      expect(await h.db.kysely.selectFrom("requests").select("id").where("title", "like", "%被拒").execute()).toEqual([]);
+      expect(await counter(h.db.kysely)).toBe(base);
+      await storeEvent(h.db.kysely, { eventId: "ev_last_4", eventType: "im.message.receive_v1", payload: {}, at: h.deps.now() });
+      await perform(h.deps, raising(member, "@市监局 核查营业执照 拒后", {}));
+      expect((await outcome("拒后")).request.number).toBe(`XT-2026-${String(base + 1).padStart(6, "0")}`);
+    });
   });
 });

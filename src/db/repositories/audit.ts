@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import type { Executor } from "../client";
 import type { AuditEventRow } from "../tables";
+import { fillNumber, holdNumberedAudit, numberPendingFor, settleNumber } from "./numbering";
 
 export const GENESIS_HASH = "0".repeat(64);
 
@@ -44,10 +45,21 @@ export async function shareAppendLock(trx: Executor): Promise<void> {
 /**
  * The first record of a chain created in this transaction (a new request's): no one else can append to a chain
  * named by an id not yet committed, so there is no chain lock to take and no head to read. The caller took the
- * shared append lock (shareAppendLock) first.
+ * shared append lock (shareAppendLock) first. While the request's number is still to be given (numbering.ts), the
+ * record, which records it, is written by the statement that gives it, hashed there over the number.
  */
-export async function startChain(trx: Executor, input: AuditRecordInput): Promise<AuditEventRow> {
-  return trx.insertInto("auditEvents").values(nextRecord(input, undefined)).returningAll().executeTakeFirstOrThrow();
+export async function startChain(trx: Executor, input: AuditRecordInput): Promise<void> {
+  if (!numberPendingFor(trx, input.requestId)) {
+    await trx.insertInto("auditEvents").values(nextRecord(input, undefined)).execute();
+    return;
+  }
+  const record = unhashedRecord(input, undefined);
+  holdNumberedAudit(trx, {
+    ...record,
+    data: fillNumber(trx, JSON.stringify(record.data), "jsonb"),
+    // sha256 as hashRecord takes it, over the same text with the number in it
+    hash: sql<string>`encode(sha256(convert_to(${fillNumber(trx, canonicalText(record))}, 'UTF8')), 'hex')`,
+  });
 }
 
 /**
@@ -56,6 +68,7 @@ export async function startChain(trx: Executor, input: AuditRecordInput): Promis
  * first, always in that order, so a waiting checkpoint cannot deadlock two appenders.
  */
 export async function appendAudit(trx: Executor, input: AuditRecordInput): Promise<AuditEventRow> {
+  await settleNumber(trx); // a record held for a number not yet given may start this chain
   await sql`select pg_advisory_xact_lock_shared(${APPEND_LOCK})`.execute(trx);
   await sql`select pg_advisory_xact_lock(hashtext(${input.chain}))`.execute(trx);
   const last = await trx
@@ -70,7 +83,12 @@ export async function appendAudit(trx: Executor, input: AuditRecordInput): Promi
 
 /** The row that follows `last` (the chain's head, or none for a new chain), hashed over what it records. */
 function nextRecord(input: AuditRecordInput, last: { seq: number; hash: string } | undefined) {
-  const record = {
+  const record = unhashedRecord(input, last);
+  return { ...record, data: JSON.stringify(record.data), hash: hashRecord(record) };
+}
+
+function unhashedRecord(input: AuditRecordInput, last: { seq: number; hash: string } | undefined): Hashable {
+  return {
     chain: input.chain,
     seq: (last?.seq ?? 0) + 1,
     requestId: input.requestId ?? null,
@@ -84,14 +102,18 @@ function nextRecord(input: AuditRecordInput, last: { seq: number; hash: string }
     createdAt: input.at,
     prevHash: last?.hash ?? GENESIS_HASH,
   };
-  return { ...record, data: JSON.stringify(record.data), hash: hashRecord(record) };
 }
 
 type Hashable = Omit<AuditEventRow, "id" | "hash">;
 
 /** sha256 over a canonical form of the record, including the previous record's hash. */
 export function hashRecord(r: Hashable): string {
-  const canonical = JSON.stringify([
+  return createHash("sha256").update(canonicalText(r)).digest("hex");
+}
+
+/** The text a record's hash is taken over. */
+function canonicalText(r: Hashable): string {
+  return JSON.stringify([
     r.prevHash,
     r.chain,
     r.seq,
@@ -105,7 +127,6 @@ export function hashRecord(r: Hashable): string {
     canonicalize(r.data),
     new Date(r.createdAt).toISOString(),
   ]);
-  return createHash("sha256").update(canonical).digest("hex");
 }
 
 /** Sorts object keys recursively: jsonb does not keep the order the record was written in. */
@@ -180,6 +201,7 @@ export async function listAudit(db: Executor, requestId: number): Promise<AuditE
  */
 export async function appendAuditBatch(trx: Executor, inputs: readonly AuditRecordInput[]): Promise<void> {
   if (inputs.length === 0) return;
+  await settleNumber(trx);
   const chains = [...new Set(inputs.map((i) => i.chain))].sort();
   // The shared append lock first, as appendAudit takes it, so that a checkpoint waits for this batch too.
   await sql`select pg_advisory_xact_lock_shared(${APPEND_LOCK})`.execute(trx);

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql, type QueryCreator } from "kysely";
 import type { Executor } from "../client";
 import type { Database, OutboxRow } from "../tables";
+import { fillNumber, holdNumbers, numberGiven, numberingWith, settleNumber } from "./numbering";
 
 export interface OutgoingMessage {
   /** what happened, e.g. "task.announced"; the bot's chat presenters render each topic */
@@ -18,27 +19,35 @@ export interface OutgoingMessage {
 
 const held = new WeakMap<Executor, Array<{ m: OutgoingMessage; at: Date }>>();
 
-/** From now on this transaction's messages wait for flushOutbox, so that all of them go in one insert. */
+/**
+ * From now on this transaction's messages wait for flushOutbox, so that all of them go in one insert; and so does
+ * the number of a request it creates (numbering.ts), so that the shared counter is its last write.
+ */
 export function holdOutbox(trx: Executor): void {
   held.set(trx, []);
+  holdNumbers(trx);
 }
 
 /**
  * Inserts what the transaction queued since holdOutbox, in queue order, in one statement; with `alongside`, a
  * write of the caller's that commits with them (the inbox marking its event handled), in that same statement
- * (the insert as a data-modifying WITH): one round trip for both.
+ * (the insert as a data-modifying WITH): one round trip for both. A request number still to be given is given
+ * in that statement too, with what carries it (numberingWith), so nothing follows the counter but the commit.
  */
 export async function flushOutbox(trx: Executor, alongside?: (db: QueryCreator<Database>) => Executable): Promise<void> {
   const waiting = held.get(trx) ?? [];
   held.delete(trx);
-  if (!alongside) return insertMessages(trx, waiting);
-  if (waiting.length === 0) {
-    await alongside(trx).execute();
-    return;
+  if (!alongside) {
+    await settleNumber(trx);
+    return insertMessages(trx, waiting);
   }
-  // `alongside` never reads the inserted rows: it sees the database as it is, plus the WITH it does not name
-  const withInsert = trx.with("flushed", (db) => db.insertInto("outbox").values(outboxRows(waiting)).returning("id"));
-  await alongside(withInsert as unknown as QueryCreator<Database>).execute();
+  // `alongside` never reads the rows the WITHs write: it sees the database as it is, plus WITHs it does not name
+  const numbering = numberingWith(trx);
+  const before = (numbering ?? trx) as unknown as QueryCreator<Database>;
+  const statement =
+    waiting.length === 0 ? before : before.with("flushed", (db) => db.insertInto("outbox").values(outboxRows(waiting, trx)).returning("id"));
+  await alongside(statement as unknown as QueryCreator<Database>).execute();
+  numberGiven(trx);
 }
 
 /** A statement to run, as Kysely's builders are. */
@@ -58,15 +67,16 @@ export async function enqueueMessages(trx: Executor, messages: OutgoingMessage[]
 
 async function insertMessages(trx: Executor, messages: Array<{ m: OutgoingMessage; at: Date }>): Promise<void> {
   if (messages.length === 0) return;
-  await trx.insertInto("outbox").values(outboxRows(messages)).execute();
+  await trx.insertInto("outbox").values(outboxRows(messages, trx)).execute();
 }
 
-function outboxRows(messages: Array<{ m: OutgoingMessage; at: Date }>) {
+/** The rows to insert; in `trx`, a payload that carries a request number still to be given gets it (fillNumber). */
+function outboxRows(messages: Array<{ m: OutgoingMessage; at: Date }>, trx?: Executor) {
   return messages.map(({ m, at }) => ({
     topic: m.topic,
     recipientType: m.to.type,
     recipientId: m.to.id,
-    payload: JSON.stringify(m.payload),
+    payload: trx ? fillNumber(trx, JSON.stringify(m.payload), "jsonb") : JSON.stringify(m.payload),
     uuid: randomUUID(),
     cardKey: m.cardKey ?? null,
     requestId: m.requestId ?? null,
