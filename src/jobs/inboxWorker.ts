@@ -42,14 +42,12 @@ export async function perform(deps: Deps, handler: InboxHandler, opts: { limit?:
   const lane = async () => {
     while (taken < limit) {
       taken++;
-      const seen = { moreDue: false };
-      const outcome = await handleNext(deps, handler, seen);
-      if (outcome !== "none") result[outcome]++;
-      if (!seen.moreDue) {
-        // nothing else was due when this event was claimed: no claim that would find nothing
+      const outcome = await handleNext(deps, handler);
+      if (outcome === "none") {
         drained = true;
         break;
       }
+      result[outcome]++;
       // Let waiting I/O run between events. PGlite answers on this thread without ever waiting for I/O, so a
       // pass of 100 events would otherwise keep the platform's next events from even being read: their acks
       // waited for seconds at 32-64 in flight (test/bench/RESULTS-events.md), past the platform's 3 s.
@@ -61,16 +59,13 @@ export async function perform(deps: Deps, handler: InboxHandler, opts: { limit?:
   return result;
 }
 
-/** Handles the next event due, if any; `seen.moreDue` says whether another was due when it was claimed. */
-async function handleNext(deps: Deps, handler: InboxHandler, seen: { moreDue: boolean }): Promise<"none" | "handled" | "failed"> {
+async function handleNext(deps: Deps, handler: InboxHandler): Promise<"none" | "handled" | "failed"> {
   let claimed: InboundEventRow | undefined;
   try {
     return await inOneTransaction(
       deps,
       async (bound, trx) => {
-        const row = await claimPendingEvent(trx, deps.now());
-        seen.moreDue = row?.moreDue ?? false;
-        claimed = row;
+        claimed = await claimPendingEvent(trx, deps.now());
         if (claimed) holdOutbox(trx); // the command's messages and the reply: one insert, in finish
         return claimed ? await handler.handle(bound, claimed) : null;
       },

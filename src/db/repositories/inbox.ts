@@ -38,18 +38,11 @@ const parsed = (row: { payload: string | null; answer: string | null } & Omit<In
   answer: row.answer === null ? null : JSON.parse(row.answer),
 });
 
-/**
- * The next pending event due now, locked for this transaction; other workers skip it. `moreDue`: whether any other
- * event is due now as well (handled by someone else or not), read in the same statement, so that a worker can stop
- * without one more transaction that would find nothing (an event stored later kicks the worker).
- */
-export async function claimPendingEvent(trx: Executor, now: Date): Promise<(InboundEventRow & { moreDue: boolean }) | undefined> {
+/** The next pending event due now, locked for this transaction; other workers skip it. */
+export async function claimPendingEvent(trx: Executor, now: Date): Promise<InboundEventRow | undefined> {
   const row = await trx
     .selectFrom("inboundEvents")
     .select([...COLUMNS, payloadText, answerText])
-    .select(
-      sql<boolean>`exists (select 1 from inbound_events o where o.handled_at is null and o.next_attempt_at <= ${now} and o.event_id <> inbound_events.event_id)`.as("moreDue"),
-    )
     .where("handledAt", "is", null)
     .where("nextAttemptAt", "<=", now)
     .orderBy("nextAttemptAt")
@@ -58,9 +51,7 @@ export async function claimPendingEvent(trx: Executor, now: Date): Promise<(Inbo
     .forUpdate()
     .skipLocked()
     .executeTakeFirst();
-  if (!row) return undefined;
-  const { moreDue, ...event } = row;
-  return { ...parsed(event), moreDue };
+  return row && parsed(row);
 }
 
 /** The same event locked again after a rollback, if nobody handled it in between. */
