@@ -19,6 +19,7 @@ import * as chatFileDownloads from "./2026_12_06_0125_chat_file_downloads";
 import * as boardCounts from "./2026_12_06_0110_board_counts";
 import * as boardRunning from "./2026_12_06_0140_board_running";
 import * as delegationsOrgVersion from "./2026_12_07_0300_delegations_org_version";
+import * as payloadStatistics from "./2026_12_07_1200_payload_statistics";
 
 /** Every migration, in order. An explicit list (no folder scan) so the Worker bundle has them too. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   "2026_12_06_0125_chat_file_downloads": chatFileDownloads,
   "2026_12_06_0140_board_running": boardRunning,
   "2026_12_07_0300_delegations_org_version": delegationsOrgVersion,
+  "2026_12_07_1200_payload_statistics": payloadStatistics,
 };

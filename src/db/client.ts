@@ -51,10 +51,12 @@ export interface DbOptions {
   /** called after every statement (benches count and replay them); unset in the product */
   onQuery?: ((sql: string, parameters: readonly unknown[], ms: number) => void) | undefined;
   /**
-   * PGlite only: how often its own autovacuum looks for tables due (./pgliteVacuum.ts), ms; 0: never. Default a
-   * minute. PostgreSQL servers run their own.
+   * PGlite only: how often its own autovacuum looks whether a round is due (./pgliteVacuum.ts), ms; 0: never.
+   * Default 10 s. PostgreSQL servers run their own.
    */
   autovacuumMs?: number | undefined;
+  /** PGlite only (tests): how long a round waits for a moment without acks, ms (./pgliteVacuum.ts AutovacuumOptions) */
+  autovacuumQuiet?: { quietMs: number; maxWaitMs: number } | undefined;
 }
 
 /** Kysely's log option feeding `onQuery`. */
@@ -143,7 +145,11 @@ async function createPgliteDb(dataDir: string, opts: DbOptions = {}): Promise<Db
     const answeringKysely = handle(true);
     // PGlite's autovacuum: background work through the gate, on a handle of its own (not in the query log)
     const upkeep = new Kysely<Database>({ dialect: gated(false) });
-    const autovacuum = opts.autovacuumMs === 0 ? null : startAutovacuum(upkeep, opts.autovacuumMs ?? 60_000);
+    const autovacuum = opts.autovacuumMs === 0 ? null : startAutovacuum(upkeep, {
+      intervalMs: opts.autovacuumMs ?? 10_000,
+      quietForMs: () => gate.quietMs,
+      ...opts.autovacuumQuiet,
+    });
     const orgCache = createOrgCache();
     const close = async () => {
       await autovacuum?.stop();

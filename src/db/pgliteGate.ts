@@ -27,11 +27,19 @@ export class ConnectionGate {
   private inARow = 0;
   private readonly urgent: Array<() => void> = [];
   private readonly background: Array<() => void> = [];
+  /** when an answer last asked for the connection (performance.now()); -Infinity: never */
+  private lastAnswerAt = -Infinity;
 
   /** `turn` (tests): how the gate lets the event loop turn before a background holder starts */
   constructor(private readonly turn: Turn = eventLoopTurn) {}
 
+  /** ms since an answer (an ack, a card click) last asked for the connection: how long no one has been waiting */
+  get quietMs(): number {
+    return performance.now() - this.lastAnswerAt;
+  }
+
   acquire(urgent: boolean): Promise<void> {
+    if (urgent) this.lastAnswerAt = performance.now();
     if (!this.held && urgent) {
       this.held = true;
       this.inARow = 1;

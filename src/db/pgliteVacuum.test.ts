@@ -82,4 +82,76 @@ describe("PGlite's own autovacuum", () => {
     expect(vacuumed).toBe(true);
     expect(await queuePlan(db)).toContain("outbox_recipient_queue_idx");
   });
+
+  it("analyses the inbox and the outbox without their payloads (never searched by value, the costliest to sample)", async () => {
+    db = await createDb({ dataDir: "memory://", autovacuumMs: 0 });
+    await migrateToLatest(db);
+    await busyOutbox(db);
+    await sql`insert into inbound_events (event_id, event_type, payload, answer, next_attempt_at)
+      select 'e' || g, 'im.message.receive_v1', jsonb_build_object('n', g), '{"toast":{}}'::jsonb, now() from generate_series(1, 2000) g`.execute(db.kysely);
+    await flushStats(db);
+    expect((await vacuumDueTables(db.kysely)).map((t) => t.table)).toEqual(expect.arrayContaining(["inbound_events", "outbox"]));
+    const analysed = async (table: string) =>
+      (await sql<{ attname: string }>`select attname from pg_stats where tablename = ${table} order by attname`.execute(db!.kysely)).rows.map((r) => r.attname);
+    expect(await analysed("inbound_events")).toEqual(expect.arrayContaining(["event_id", "event_type", "next_attempt_at"]));
+    expect(await analysed("inbound_events")).not.toContain("payload");
+    expect(await analysed("inbound_events")).not.toContain("answer");
+    expect(await analysed("outbox")).toEqual(expect.arrayContaining(["recipient_id", "recipient_type", "delivered_at"]));
+    expect(await analysed("outbox")).not.toContain("payload");
+  });
+
+  describe("waits for a moment when no ack is waiting", () => {
+    /** answers (acks) asking for the connection every 20 ms until stopped */
+    const answering = (db: Db) => {
+      let on = true;
+      const done = (async () => {
+        while (on) {
+          await sql`select 1`.execute(db.answering!.kysely);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      })();
+      return async () => {
+        on = false;
+        await done;
+      };
+    };
+    const vacuumedWithin = async (db: Db, ms: number) => {
+      const until = Date.now() + ms;
+      while (Date.now() < until) {
+        if ((await stats(db, "outbox")).lastVacuum !== null) return true;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return false;
+    };
+
+    it("not while acks keep coming; as soon as they pause", async () => {
+      db = await createDb({ dataDir: "memory://", autovacuumMs: 50, autovacuumQuiet: { quietMs: 1000, maxWaitMs: 60_000 } });
+      const stop = answering(db);
+      try {
+        await migrateToLatest(db);
+        await busyOutbox(db);
+        // due all along, looked at every 50 ms, and not run: an ack was never more than 20 ms away
+        expect(await vacuumedWithin(db, 2500)).toBe(false);
+        expect(await tablesDue(db.kysely)).toContainEqual({ table: "outbox", vacuum: true });
+      } finally {
+        await stop();
+      }
+      expect(await vacuumedWithin(db, 15_000)).toBe(true);
+      expect((await stats(db, "outbox")).deadRows).toBe(0);
+    });
+
+    it("and, when they never pause, runs once the longest wait has passed", async () => {
+      const started = Date.now();
+      db = await createDb({ dataDir: "memory://", autovacuumMs: 50, autovacuumQuiet: { quietMs: 60_000, maxWaitMs: 3000 } });
+      const stop = answering(db);
+      try {
+        await migrateToLatest(db);
+        await busyOutbox(db);
+        expect(await vacuumedWithin(db, 20_000)).toBe(true);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(3000);
+      } finally {
+        await stop();
+      }
+    });
+  });
 });

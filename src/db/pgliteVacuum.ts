@@ -9,7 +9,8 @@ import type { Database } from "./tables";
  * it read a recipient's queue through the wrong index and sorted it (45 ms instead of 3; a delivery refill took 211
  * ms instead of 12, test/bench/RESULTS-events.md). So a PGlite database runs its own autovacuum, with PostgreSQL's
  * own default thresholds, from the statistics PGlite keeps (pg_stat_user_tables). Each table is one statement of
- * its own through the background handle, so an ack waiting at the gate goes between two of them.
+ * its own through the background handle, so an ack waiting at the gate goes between two of them; and a round
+ * waits for a moment when no ack is waiting (startAutovacuum).
  */
 
 /** PostgreSQL's autovacuum defaults (autovacuum_vacuum_threshold, _scale_factor, _insert_threshold, …). */
@@ -68,15 +69,43 @@ export async function vacuumDueTables(db: Kysely<Database>): Promise<TableDue[]>
   return done;
 }
 
+export interface AutovacuumOptions {
+  /** how often it looks whether a round is due, ms */
+  intervalMs: number;
+  /** ms since an answer (an ack, a card click) last waited for the connection (the gate's quietMs) */
+  quietForMs: () => number;
+  /** a round waits for this long without answers … */
+  quietMs?: number;
+  /** … but no longer than this after the last round, ms */
+  maxWaitMs?: number;
+}
+
+/** Rounds wait for 2 s without an answer waiting, and for no longer than 5 minutes after the last round. */
+export const AUTOVACUUM_QUIET_MS = 2_000;
+export const AUTOVACUUM_MAX_WAIT_MS = 5 * 60_000;
+
 /**
- * Runs vacuumDueTables every `intervalMs` until stopped, as every periodic job runs (createJobLoop: one round at a
- * time, a failed round logged and tried again at the next tick, the timer not keeping the process alive).
+ * Runs vacuumDueTables, as every periodic job runs (createJobLoop: one round at a time, a failed round logged and
+ * tried again at the next tick, the timer not keeping the process alive), at a quiet moment.
+ *
+ * A vacuum in PGlite runs in this thread, and nothing else does while it runs: one statement of a busy table took
+ * 450-490 ms, and one round 1.3 s, after a minute of 900 events a second (test/bench/RESULTS-events.md). An ack
+ * that arrives meanwhile waits for it. So a round waits until no answer has waited on the database for
+ * `quietMs`: between bursts, while the platform sends nothing. Looked at every `intervalMs` (10 s by default), a
+ * quiet database is vacuumed as often as PostgreSQL's thresholds call for, and each table has little to do.
+ * Under load that never pauses, a round runs anyway once `maxWaitMs` has passed since the last one: the tables
+ * still get their statistics and their dead rows back, and the acks wait for it that once.
  */
-export function startAutovacuum(db: Kysely<Database>, intervalMs: number) {
+export function startAutovacuum(db: Kysely<Database>, opts: AutovacuumOptions) {
+  const quietMs = opts.quietMs ?? AUTOVACUUM_QUIET_MS;
+  const maxWaitMs = opts.maxWaitMs ?? AUTOVACUUM_MAX_WAIT_MS;
+  let lastRound = performance.now();
   const loop = createJobLoop("PGlite 自动清理（vacuum）", async () => {
+    if (opts.quietForMs() < quietMs && performance.now() - lastRound < maxWaitMs) return false;
+    lastRound = performance.now();
     await vacuumDueTables(db);
     return false;
-  }, intervalMs);
+  }, opts.intervalMs);
   loop.start();
   return loop;
 }
