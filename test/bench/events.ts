@@ -100,24 +100,32 @@ function resetPeakRss(pid: number) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Linux: CPU time (user + system) a process has used, in ms (clock ticks of 10 ms). */
-function cpuMsOf(pid: number | string): number {
+/**
+ * Linux: CPU time (user + system) a process has used, in ms (clock ticks of 10 ms); `reaped`: with that of its
+ * children that have ended and been waited for.
+ */
+function cpuMsOf(pid: number | string, reaped = false): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime (fields 14 and 15)
+    // utime, stime (fields 14 and 15); cutime, cstime (16 and 17)
+    return (Number(fields[11]) + Number(fields[12]) + (reaped ? Number(fields[13]) + Number(fields[14]) : 0)) * 10;
   } catch {
     return 0; // gone meanwhile
   }
 }
 
-/** CPU time of every PostgreSQL server process on this machine (the backends, the WAL writer, …), in ms. */
+/**
+ * CPU time of every PostgreSQL server process on this machine (the backends, the WAL writer, …), in ms. A backend
+ * that ended during the window (a pool closed, an autovacuum worker done) is counted through the postmaster, which
+ * waited for it: without that its time vanished from the sum, and the difference could come out negative.
+ */
 function postgresCpuMs(): number {
   let ms = 0;
   for (const pid of readdirSync("/proc")) {
     if (!/^\d+$/.test(pid)) continue;
     try {
-      if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres") ms += cpuMsOf(pid);
+      if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "postgres") ms += cpuMsOf(pid, true);
     } catch {
       /* gone meanwhile */
     }
