@@ -100,6 +100,21 @@ describe("PGlite's own autovacuum", () => {
     expect(await analysed("outbox")).not.toContain("payload");
   });
 
+  it("stops a round between two tables when told to; the tables left are still due", async () => {
+    db = await createDb({ dataDir: "memory://", autovacuumMs: 0 });
+    await migrateToLatest(db);
+    await busyOutbox(db);
+    await sql`insert into inbound_events (event_id, event_type, payload, next_attempt_at)
+      select 'e' || g, 'im.message.receive_v1', '{}'::jsonb, now() from generate_series(1, 2000) g`.execute(db.kysely);
+    await flushStats(db);
+    const due = (await tablesDue(db.kysely)).map((t) => t.table);
+    expect(due).toEqual(expect.arrayContaining(["inbound_events", "outbox"]));
+    let asked = 0;
+    const done = await vacuumDueTables(db.kysely, () => asked++ < 1);
+    expect(done.map((t) => t.table)).toEqual([due[0]]);
+    expect((await tablesDue(db.kysely)).map((t) => t.table)).toEqual(due.slice(1));
+  });
+
   describe("waits for a moment when no ack is waiting", () => {
     /** answers (acks) asking for the connection every 20 ms until stopped */
     const answering = (db: Db) => {

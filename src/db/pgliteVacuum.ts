@@ -59,10 +59,14 @@ export async function tablesDue(db: Kysely<Database>): Promise<TableDue[]> {
   return due;
 }
 
-/** One round: every table due is vacuumed (and analysed) or analysed, one statement each. Answers what it did. */
-export async function vacuumDueTables(db: Kysely<Database>): Promise<TableDue[]> {
+/**
+ * One round: every table due is vacuumed (and analysed) or analysed, one statement each, as long as `goOn` says
+ * so before each table (the rest wait for the next round). Answers what it did.
+ */
+export async function vacuumDueTables(db: Kysely<Database>, goOn: () => boolean = () => true): Promise<TableDue[]> {
   const done: TableDue[] = [];
   for (const t of await tablesDue(db)) {
+    if (!goOn()) break;
     await (t.vacuum ? sql`vacuum (analyze) ${sql.id(t.table)}` : sql`analyze ${sql.id(t.table)}`).execute(db);
     done.push(t);
   }
@@ -91,7 +95,8 @@ export const AUTOVACUUM_MAX_WAIT_MS = 5 * 60_000;
  * A vacuum in PGlite runs in this thread, and nothing else does while it runs: one statement of a busy table took
  * 450-490 ms, and one round 1.3 s, after a minute of 900 events a second (test/bench/RESULTS-events.md). An ack
  * that arrives meanwhile waits for it. So a round waits until no answer has waited on the database for
- * `quietMs`: between bursts, while the platform sends nothing. Looked at every `intervalMs` (10 s by default), a
+ * `quietMs`: between bursts, while the platform sends nothing; and stops between two tables when an ack comes
+ * (a burst that begins meanwhile waits for one statement, not for the round). Looked at every `intervalMs` (10 s by default), a
  * quiet database is vacuumed as often as PostgreSQL's thresholds call for, and each table has little to do.
  * Under load that never pauses, a round runs anyway once `maxWaitMs` has passed since the last one: the tables
  * still get their statistics and their dead rows back, and the acks wait for it that once.
@@ -100,10 +105,15 @@ export function startAutovacuum(db: Kysely<Database>, opts: AutovacuumOptions) {
   const quietMs = opts.quietMs ?? AUTOVACUUM_QUIET_MS;
   const maxWaitMs = opts.maxWaitMs ?? AUTOVACUUM_MAX_WAIT_MS;
   let lastRound = performance.now();
+  const quiet = () => opts.quietForMs() >= quietMs;
   const loop = createJobLoop("PGlite 自动清理（vacuum）", async () => {
-    if (opts.quietForMs() < quietMs && performance.now() - lastRound < maxWaitMs) return false;
-    lastRound = performance.now();
-    await vacuumDueTables(db);
+    const overdue = performance.now() - lastRound >= maxWaitMs;
+    if (!overdue && !quiet()) return false;
+    // A quiet round stops between two tables once an ack comes (a burst begins); the tables left wait for the next
+    // quiet moment, or for the round that is overdue, which goes on to the end.
+    let stopped = false;
+    await vacuumDueTables(db, () => overdue || quiet() || ((stopped = true), false));
+    if (!stopped) lastRound = performance.now();
     return false;
   }, opts.intervalMs);
   loop.start();
