@@ -57,6 +57,8 @@ export interface DbOptions {
   autovacuumMs?: number | undefined;
   /** PGlite only (tests): how long a round waits for a moment without acks, ms (./pgliteVacuum.ts AutovacuumOptions) */
   autovacuumQuiet?: { quietMs: number; maxWaitMs: number } | undefined;
+  /** PGlite only: how many statements stay prepared (./pgliteWire.ts); 0: each parsed every time (benches compare) */
+  preparedStatements?: number | undefined;
 }
 
 /** Kysely's log option feeding `onQuery`. */
@@ -133,7 +135,7 @@ async function createPgliteDb(dataDir: string, opts: DbOptions = {}): Promise<Db
     await inner.init();
     const gate = new ConnectionGate();
     // each statement in one call into PGlite (./pgliteWire.ts)
-    const wire = createWireExecutor(pglite, pgliteModule);
+    const wire = createWireExecutor(pglite, pgliteModule, opts.preparedStatements === undefined ? {} : { prepared: opts.preparedStatements });
     const gated = (urgent: boolean): Dialect => ({
       createAdapter: () => base.createAdapter(),
       createDriver: () => new GatedDriver(inner, gate, urgent, wire),

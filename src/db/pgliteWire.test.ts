@@ -97,6 +97,104 @@ describe("PGlite in one call per statement", () => {
   });
 });
 
+describe("statements kept prepared", () => {
+  let pg: PGlite;
+  beforeAll(async () => {
+    pg = new PGlite();
+    await pg.waitReady;
+  });
+  afterAll(() => pg.close());
+
+  /** the named statements PostgreSQL holds for this session, by their text */
+  const prepared = async () => (await pg.query<{ name: string; statement: string }>("select name, statement from pg_prepared_statements order by name")).rows;
+
+  it("a statement run again is bound to the statement prepared the first time, not parsed again", async () => {
+    const wire = createWireExecutor(pg, pgliteModule);
+    await wire(CompiledQuery.raw("create table again (id int primary key, t text)", []));
+    const insert = "insert into again (id, t) values ($1, $2) returning *";
+    for (let i = 1; i <= 8; i++) expect((await wire(CompiledQuery.raw(insert, [i, `第${i}次`]))).rows).toEqual([{ id: i, t: `第${i}次` }]);
+    const kept = (await prepared()).filter((p) => p.statement === insert);
+    expect(kept).toHaveLength(1);
+    expect(kept[0]!.name).toMatch(/^xt_\d+$/);
+    // the same text with other values reads what they select
+    const select = "select t from again where id = $1";
+    expect((await wire(CompiledQuery.raw(select, [3]))).rows).toEqual([{ t: "第3次" }]);
+    expect((await wire(CompiledQuery.raw(select, [7]))).rows).toEqual([{ t: "第7次" }]);
+    expect((await wire(CompiledQuery.raw(select, [99]))).rows).toEqual([]);
+    // a transaction's BEGIN, COMMIT and ROLLBACK change no table: the statement stays prepared under its name
+    for (const end of ["commit", "rollback"]) {
+      await wire(CompiledQuery.raw("begin", []));
+      await wire(CompiledQuery.raw(insert, [end === "commit" ? 20 : 21, end]));
+      await wire(CompiledQuery.raw(end, []));
+    }
+    expect((await prepared()).filter((p) => p.statement === insert)).toEqual(kept);
+    expect((await wire(CompiledQuery.raw("select id from again where id >= $1", [20]))).rows).toEqual([{ id: 20 }]);
+  });
+
+  it("a migration (any statement that is not select/insert/update/delete/with) closes them: `returning *` then has the new column", async () => {
+    const wire = createWireExecutor(pg, pgliteModule);
+    await wire(CompiledQuery.raw("create table grows (id int primary key)", []));
+    const insert = "insert into grows (id) values ($1) returning *";
+    expect((await wire(CompiledQuery.raw(insert, [1]))).rows).toEqual([{ id: 1 }]);
+    expect((await prepared()).some((p) => p.statement === insert)).toBe(true);
+    await wire(CompiledQuery.raw("alter table grows add column note text default '新列'", []));
+    expect((await prepared()).filter((p) => p.statement.includes("grows"))).toEqual([]);
+    expect((await wire(CompiledQuery.raw(insert, [2]))).rows).toEqual([{ id: 2, note: "新列" }]);
+  });
+
+  it("a statement whose first run fails is not kept: the error is PostgreSQL's, and the next run is prepared afresh", async () => {
+    const wire = createWireExecutor(pg, pgliteModule);
+    const select = "select * from appears_later";
+    await expect(wire(CompiledQuery.raw(select, []))).rejects.toMatchObject({ code: "42P01" });
+    await expect(wire(CompiledQuery.raw("selec 1", []))).rejects.toMatchObject({ code: "42601" });
+    expect((await prepared()).filter((p) => p.statement === select || p.statement === "selec 1")).toEqual([]);
+    await wire(CompiledQuery.raw("create table appears_later (k text primary key)", []));
+    const insert = "insert into appears_later (k) values ($1)";
+    // parsed and then refused at execution: closed, so nothing is left behind under its name
+    await wire(CompiledQuery.raw("insert into appears_later (k) values ('甲')", []));
+    await expect(wire(CompiledQuery.raw(insert, ["甲"]))).rejects.toMatchObject({ code: "23505" });
+    expect((await prepared()).filter((p) => p.statement === insert)).toEqual([]);
+    await wire(CompiledQuery.raw(insert, ["乙"]));
+    // kept from before: a refusal of these values leaves it prepared, and it runs again
+    await expect(wire(CompiledQuery.raw(insert, ["乙"]))).rejects.toMatchObject({ code: "23505" });
+    await wire(CompiledQuery.raw(insert, ["丙"]));
+    expect((await prepared()).filter((p) => p.statement === insert)).toHaveLength(1);
+    expect((await wire<{ k: string }>(CompiledQuery.raw(select + " order by k", []))).rows.map((r) => r.k)).toEqual(["丙", "乙", "甲"].sort());
+  });
+
+  it("inside a transaction a refused statement aborts it until ROLLBACK, kept statements and all; then they run again", async () => {
+    const wire = createWireExecutor(pg, pgliteModule);
+    await wire(CompiledQuery.raw("create table once (k text primary key)", []));
+    const insert = "insert into once (k) values ($1)";
+    const count = "select count(*)::int as n from once";
+    await wire(CompiledQuery.raw(insert, ["甲"]));
+    expect((await wire(CompiledQuery.raw(count, []))).rows).toEqual([{ n: 1 }]);
+    await wire(CompiledQuery.raw("begin", []));
+    await wire(CompiledQuery.raw(insert, ["乙"]));
+    await expect(wire(CompiledQuery.raw(insert, ["甲"]))).rejects.toMatchObject({ code: "23505" });
+    await expect(wire(CompiledQuery.raw(count, []))).rejects.toMatchObject({ code: "25P02" });
+    await wire(CompiledQuery.raw("rollback", []));
+    expect((await wire(CompiledQuery.raw(count, []))).rows).toEqual([{ n: 1 }]);
+    await wire(CompiledQuery.raw(insert, ["丙"]));
+    expect((await wire(CompiledQuery.raw(count, []))).rows).toEqual([{ n: 2 }]);
+  });
+
+  it("keeps at most as many as it is told, closing the least recently used", async () => {
+    await pg.exec("deallocate all");
+    const wire = createWireExecutor(pg, pgliteModule, { prepared: 3 });
+    const texts = [1, 2, 3, 4, 5].map((i) => `select ${i} as n`);
+    for (const t of texts) await wire(CompiledQuery.raw(t, []));
+    await wire(CompiledQuery.raw(texts[2]!, []));
+    await wire(CompiledQuery.raw("select 6 as n", []));
+    expect((await prepared()).map((p) => p.statement).sort()).toEqual([texts[2], texts[4], "select 6 as n"].sort());
+    // and none: every statement parsed each time, nothing kept
+    await pg.exec("deallocate all");
+    const unnamed = createWireExecutor(pg, pgliteModule, { prepared: 0 });
+    expect((await unnamed(CompiledQuery.raw("select 7 as n", []))).rows).toEqual([{ n: 7 }]);
+    expect(await prepared()).toEqual([]);
+  });
+});
+
 describe("the product's PGlite handle uses it", () => {
   let db: Db;
   beforeAll(async () => {

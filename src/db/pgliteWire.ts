@@ -19,25 +19,79 @@ export interface PgliteModule {
   protocol: typeof import("@electric-sql/pglite").protocol;
 }
 
-export function createWireExecutor(pglite: PGlite, mod: PgliteModule) {
+/** How many statements stay prepared at most (the least recently used is closed first). */
+export const PREPARED_STATEMENTS = 256;
+
+/**
+ * A statement that reads or writes rows (select, insert, update, delete, with) is prepared once, under a name, and
+ * then only bound and executed: PostgreSQL keeps its parse tree and, once it finds a generic plan as good as the
+ * custom ones (after five runs), its plan too, as node-postgres does for a named query and pgx or JDBC do for every
+ * query. PostgreSQL re-checks a kept plan whenever a table it reads changes, but a statement whose result columns
+ * change (`returning *` after a migration adds one) fails with 0A000: so any other statement but transaction
+ * control and the like (DDL, DO, …) closes every prepared one first, in the same call. `prepared`: how many to keep (0: none, every statement parsed
+ * each time).
+ */
+export function createWireExecutor(pglite: PGlite, mod: PgliteModule, { prepared: capacity = PREPARED_STATEMENTS } = {}) {
   const { serialize } = mod.protocol;
   const sync = serialize.sync();
   const describePortal = serialize.describe({ type: "P" });
   const execute = serialize.execute({});
+  /** SQL text -> statement name, least recently used first */
+  const names = new Map<string, string>();
+  const close = (name: string) => serialize.close({ type: "S", name });
+  const run = async (message: Uint8Array) => (await pglite._runExclusiveQuery(() => pglite.execProtocol(message, { syncToFs: false }))).messages;
+
   return async function executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const message = concat([
-      serialize.parse({ text: compiled.sql, types: [] }),
-      serialize.bind({ values: compiled.parameters.map(wireText) }),
-      describePortal,
-      execute,
-      sync,
-    ]);
-    // PostgreSQL answers an error in any step and skips to the Sync, so the connection is ready again whatever
-    // happened; execProtocol then throws the DatabaseError (with its SQLSTATE code), as query() would.
-    const { messages } = await pglite._runExclusiveQuery(() => pglite.execProtocol(message, { syncToFs: false }));
-    return readResult<R>(messages, pglite.parsers);
+    const text = compiled.sql;
+    const parts: Uint8Array[] = [];
+    let name = names.get(text);
+    let fresh = false;
+    if (name !== undefined) {
+      names.delete(text); // most recently used: to the end
+      names.set(text, name);
+    } else if (capacity > 0 && PREPARABLE.test(text)) {
+      name = `xt_${++serial}`;
+      fresh = true;
+      names.set(text, name);
+      if (names.size > capacity) {
+        const [oldest, oldName] = names.entries().next().value as [string, string];
+        names.delete(oldest);
+        parts.push(close(oldName));
+      }
+      parts.push(serialize.parse({ name, text, types: [] }));
+    } else {
+      if (!KEEPS_PREPARED.test(text)) {
+        for (const kept of names.values()) parts.push(close(kept));
+        names.clear();
+      }
+      parts.push(serialize.parse({ text, types: [] }));
+    }
+    parts.push(serialize.bind({ statement: name ?? "", values: compiled.parameters.map(wireText) }), describePortal, execute, sync);
+    try {
+      // PostgreSQL answers an error in any step and skips to the Sync, so the connection is ready again whatever
+      // happened; execProtocol then throws the DatabaseError (with its SQLSTATE code), as query() would.
+      return readResult<R>(await run(concat(parts)), pglite.parsers);
+    } catch (err) {
+      // a statement prepared in this call may or may not exist now (Parse failed, or a later step did): closing
+      // it is harmless either way; one kept from before stays, unless PostgreSQL says it can no longer be used
+      const code = (err as { code?: string }).code;
+      if (name !== undefined && (fresh || code === "0A000" || code === "26000")) {
+        names.delete(text);
+        await run(concat([close(name), sync])).catch(() => undefined);
+      }
+      throw err;
+    }
   };
 }
+
+/** Statements that change no table's columns: the prepared ones stay. */
+const KEEPS_PREPARED = /^\s*(begin|start|commit|end|rollback|abort|savepoint|release|set|reset|show|vacuum|analyze|checkpoint|lock|listen|unlisten|notify|explain)\b/i;
+
+/** statement names are unique in the process (tests open several executors on one PGlite) */
+let serial = 0;
+
+/** Statements worth keeping prepared: those that read or write rows. */
+const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
 
 type BackendMessage = Awaited<ReturnType<PGlite["execProtocol"]>>["messages"][number];
 type Parsers = PGlite["parsers"];

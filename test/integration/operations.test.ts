@@ -150,7 +150,10 @@ describe("GET /metrics", () => {
     expect(open).toBeGreaterThanOrEqual(1);
     expect(series(text, "xietong_tasks_overdue")).toBe(0);
 
-    // A month later every open task is overdue; a message queued then waits in the outbox.
+    // A month later every open task is overdue; a message queued then waits in the outbox. The bot's loops stop
+    // first (they are idempotent to stop again at the end), so that no message of the first part is still being
+    // queued or sent while the rows below are counted.
+    await h.bot.stop();
     h.advanceHours(24 * 30);
     await h.db.kysely
       .insertInto("outbox")
