@@ -27,6 +27,11 @@ describe("listenHost", () => {
     expect(() => loadConfig({ HOST: "http://0.0.0.0:80" })).toThrow("例如 127.0.0.1 或 0.0.0.0");
     expect(() => loadConfig({ PUBLIC_URL: "xietong.example.gov.cn" })).toThrow("例如 https://xietong.example.gov.cn");
     expect(loadConfig({ PUBLIC_URL: "https://xietong.example.gov.cn/", TRUST_PROXY: "1" })).toMatchObject({ publicUrl: "https://xietong.example.gov.cn", trustProxy: true });
+
+    // statements are kept prepared unless switched off (PgBouncer before 1.21 in transaction mode)
+    expect(loadConfig({}).preparedStatements).toBe(true);
+    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: "0" }).preparedStatements).toBe(false);
+    expect(() => loadConfig({ DATABASE_PREPARED_STATEMENTS: "off" })).toThrow("DATABASE_PREPARED_STATEMENTS 只能是 1 或 0，例如 PgBouncer 1.21 以前的事务池模式下设 DATABASE_PREPARED_STATEMENTS=0");
   });
 });
 

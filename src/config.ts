@@ -33,6 +33,10 @@ const schema = z
     .regex(/^postgres(ql)?:\/\/\S+$/, "DATABASE_URL 是 PostgreSQL 连接串，例如 postgres://xietong:密码@127.0.0.1:5432/xietong")
     .optional(),
   DATA_DIR: z.string().default("./.data"),
+  DATABASE_PREPARED_STATEMENTS: z
+    .enum(["1", "true", "yes", "0", "false", "no"], { message: "DATABASE_PREPARED_STATEMENTS 只能是 1 或 0，例如 PgBouncer 1.21 以前的事务池模式下设 DATABASE_PREPARED_STATEMENTS=0" })
+    .optional()
+    .transform((v) => v === undefined || v === "1" || v === "true" || v === "yes"),
   REQUEST_NUMBER_PREFIX: z
     .string()
     .regex(/^[A-Z][A-Z0-9]{0,9}$/, "编号前缀只能由大写字母和数字组成，以字母开头，例如 XT")
@@ -120,6 +124,8 @@ export interface AppConfig {
   port: number;
   databaseUrl: string | undefined;
   dataDir: string;
+  /** DATABASE_PREPARED_STATEMENTS=0: every statement parsed each time (src/db/preparedStatements.ts; PgBouncer < 1.21 in transaction mode) */
+  preparedStatements: boolean;
   requestNumberPrefix: string;
   deadline: { timeZone: string; endOfDay: string };
   urgeIntervalHours: number;
@@ -174,6 +180,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
+    preparedStatements: e.DATABASE_PREPARED_STATEMENTS,
     requestNumberPrefix: e.REQUEST_NUMBER_PREFIX,
     deadline: { timeZone: e.TIME_ZONE, endOfDay: e.END_OF_WORKDAY },
     urgeIntervalHours: e.URGE_INTERVAL_HOURS,

@@ -34,7 +34,7 @@ export default {
     if (!databaseUrl) throw new Error(MISSING_DATABASE);
     const vars = stringVars(env);
     const config = loadConfig({ ...vars, DATABASE_URL: databaseUrl });
-    const db = await createDb({ databaseUrl, poolSize: 1 });
+    const db = await createDb({ databaseUrl, poolSize: 1, preparedStatements: 0 });
     const run = (async () => {
       try {
         const deps: Deps = { db, config, now: () => new Date() };
@@ -75,8 +75,9 @@ export default {
     } catch (err) {
       return Response.json({ error: { code: "misconfigured", message: (err as Error).message } }, { status: 500 });
     }
-    // Connections do not outlive a Worker request: build the deps per request (no module globals).
-    const db = await createDb({ databaseUrl, poolSize: 1 });
+    // Connections do not outlive a Worker request: build the deps per request (no module globals). A statement is
+    // parsed each time: a connection this short would never run a kept one again (and Hyperdrive pools them).
+    const db = await createDb({ databaseUrl, poolSize: 1, preparedStatements: 0 });
     const deps: Deps = { db, config, now: () => new Date() };
     let bot: WorkerBot | null;
     try {

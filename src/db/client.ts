@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { CamelCasePlugin, Kysely, PostgresDialect, type Dialect, type Transaction } from "kysely";
 import { ConnectionGate, GatedDriver } from "./pgliteGate";
 import { createWireExecutor } from "./pgliteWire";
+import { preparingClient } from "./preparedStatements";
 import { startAutovacuum } from "./pgliteVacuum";
 import { createOrgCache, type OrgCache } from "./repositories/orgCache";
 import type { Database } from "./tables";
@@ -57,7 +58,10 @@ export interface DbOptions {
   autovacuumMs?: number | undefined;
   /** PGlite only (tests): how long a round waits for a moment without acks, ms (./pgliteVacuum.ts AutovacuumOptions) */
   autovacuumQuiet?: { quietMs: number; maxWaitMs: number } | undefined;
-  /** PGlite only: how many statements stay prepared (./pgliteWire.ts); 0: each parsed every time (benches compare) */
+  /**
+   * How many statements stay prepared (./preparedStatements.ts); 0: each parsed every time (benches compare).
+   * PGlite keeps the most recently used (./pgliteWire.ts); on PostgreSQL any other number keeps them all.
+   */
   preparedStatements?: number | undefined;
 }
 
@@ -90,7 +94,11 @@ async function createPostgresDb(url: string, opts: DbOptions): Promise<Db> {
   // and opens a new one on the next query, and queries meanwhile fail (answered 503, see src/db/unavailable.ts).
   const logLost = (err: Error) => console.warn(`PostgreSQL 连接中断（将自动重连）：${err.message}`);
   pool.on("error", logLost);
-  pool.on("connect", (client) => client.on("error", logLost));
+  pool.on("connect", (client) => {
+    client.on("error", logLost);
+    // statements that read or write rows are kept prepared on each connection (./preparedStatements.ts)
+    if (opts.preparedStatements !== 0) preparingClient(client);
+  });
   // Fail fast with a clear message instead of on the first query.
   try {
     const c = await pool.connect();

@@ -1,5 +1,6 @@
 import type { PGlite } from "@electric-sql/pglite";
 import type { CompiledQuery, QueryResult } from "kysely";
+import { KEEPS_PREPARED, PREPARABLE, STALE_PREPARED } from "./preparedStatements";
 
 /**
  * One statement on PGlite in one call into it, as node-postgres sends one to a server: Parse, Bind, Describe,
@@ -23,13 +24,9 @@ export interface PgliteModule {
 export const PREPARED_STATEMENTS = 256;
 
 /**
- * A statement that reads or writes rows (select, insert, update, delete, with) is prepared once, under a name, and
- * then only bound and executed: PostgreSQL keeps its parse tree and, once it finds a generic plan as good as the
- * custom ones (after five runs), its plan too, as node-postgres does for a named query and pgx or JDBC do for every
- * query. PostgreSQL re-checks a kept plan whenever a table it reads changes, but a statement whose result columns
- * change (`returning *` after a migration adds one) fails with 0A000: so any other statement but transaction
- * control and the like (DDL, DO, …) closes every prepared one first, in the same call. `prepared`: how many to keep (0: none, every statement parsed
- * each time).
+ * Statements are kept prepared as ./preparedStatements.ts says, here by their text in this executor's session:
+ * a statement of another kind (DDL) closes them all in the same call, one whose first run fails is closed.
+ * `prepared`: how many to keep (0: none, every statement parsed each time).
  */
 export function createWireExecutor(pglite: PGlite, mod: PgliteModule, { prepared: capacity = PREPARED_STATEMENTS } = {}) {
   const { serialize } = mod.protocol;
@@ -75,7 +72,7 @@ export function createWireExecutor(pglite: PGlite, mod: PgliteModule, { prepared
       // a statement prepared in this call may or may not exist now (Parse failed, or a later step did): closing
       // it is harmless either way; one kept from before stays, unless PostgreSQL says it can no longer be used
       const code = (err as { code?: string }).code;
-      if (name !== undefined && (fresh || code === "0A000" || code === "26000")) {
+      if (name !== undefined && (fresh || STALE_PREPARED.has(code ?? ""))) {
         names.delete(text);
         await run(concat([close(name), sync])).catch(() => undefined);
       }
@@ -84,14 +81,9 @@ export function createWireExecutor(pglite: PGlite, mod: PgliteModule, { prepared
   };
 }
 
-/** Statements that change no table's columns: the prepared ones stay. */
-const KEEPS_PREPARED = /^\s*(begin|start|commit|end|rollback|abort|savepoint|release|set|reset|show|vacuum|analyze|checkpoint|lock|listen|unlisten|notify|explain)\b/i;
-
 /** statement names are unique in the process (tests open several executors on one PGlite) */
 let serial = 0;
 
-/** Statements worth keeping prepared: those that read or write rows. */
-const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
 
 type BackendMessage = Awaited<ReturnType<PGlite["execProtocol"]>>["messages"][number];
 type Parsers = PGlite["parsers"];

@@ -24,6 +24,8 @@ import { captureOneEvent, replayOnce, seedOrg, statementRecorder, type Statement
  *    same concurrency, each replay a request of its own.
  * Writes test/bench/RESULTS-events.md (the sections between the markers; the analysis around them is kept).
  */
+/** BENCH_PREPARED=0: every statement parsed each time, in the server and in the ceiling's replays (src/db/preparedStatements.ts) */
+const PREPARED = process.env.BENCH_PREPARED === "0" ? 0 : undefined;
 const LEVELS = (process.env.BENCH_LEVELS ?? "1,8,32,64").split(",").map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 /**
@@ -332,7 +334,7 @@ async function runOn(kind: "postgres" | "pglite", platform: BurstPlatform): Prom
   const schema = `bench_${randomBytes(4).toString("hex")}`;
   const dataDir = kind === "pglite" ? mkdtempSync(join(tmpdir(), "xietong-bench-")) : "";
   const open = (onQuery?: (s: string, p: readonly unknown[], ms: number) => void) =>
-    kind === "postgres" ? createDb({ databaseUrl: PG_URL, schema, poolSize: 70, onQuery }) : createDb({ dataDir, onQuery });
+    kind === "postgres" ? createDb({ databaseUrl: PG_URL, schema, poolSize: 70, onQuery, preparedStatements: PREPARED }) : createDb({ dataDir, onQuery, preparedStatements: PREPARED });
   if (kind === "postgres") {
     const admin = await createDb({ databaseUrl: PG_URL, poolSize: 1 });
     await sql`create schema ${sql.id(schema)}`.execute(admin.kysely);
