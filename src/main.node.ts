@@ -2,7 +2,7 @@ import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { loadLarkConfig } from "../bot/lark/config";
 import { createBotRuntime } from "../bot/runtime";
-import { bootstrap } from "./bootstrap";
+import { bootstrap, withAuditKey } from "./bootstrap";
 import type { Deps } from "./commands/context";
 import { listenHost, loadConfig } from "./config";
 import { createApp } from "./http/app";
@@ -19,7 +19,8 @@ async function main() {
   // Decided before the database is opened: a sandbox that may not run must not touch it either.
   const hostname = listenHost(config, loadLarkConfig() === null);
   const log = createPinoLogger(config.logLevel);
-  const deps: Deps = { ...(await bootstrap(config)), obs: { log, metrics: createPrometheusMetrics() } };
+  // without AUDIT_HMAC_KEY the audit checkpoints are signed with a key generated once in DATA_DIR
+  const deps: Deps = { ...(await bootstrap(withAuditKey(config))), obs: { log, metrics: createPrometheusMetrics() } };
   const bot = createBotRuntime(deps);
   deps.directory = bot.directory; // org sync (the nightly job and the admin console) reads the platform's contact directory
   bot.routes.route("/", miniappRoutes({ appId: bot.config.appId, sandbox: bot.sandbox !== null }));

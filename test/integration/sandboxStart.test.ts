@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -14,7 +14,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 /** The environment of a shell with nothing of ours set, plus `vars`. */
 function envWith(vars: Record<string, string>) {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(HOST|PORT|DATABASE_URL|DATA_DIR|SANDBOX|LARK_\w+)$/.test(k)));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(HOST|PORT|DATABASE_URL|DATA_DIR|SANDBOX|AUDIT_HMAC_KEY|LARK_\w+)$/.test(k)));
   return { ...env, DATA_DIR: dataDir, PORT: "0", ...vars };
 }
 
@@ -41,6 +41,10 @@ describe("npm start without a Lark app (the sandbox)", { timeout: 180_000 }, () 
     expect(out.stderr).toContain("沙箱模式（未设置 LARK_APP_ID）");
     expect(out.stderr).toContain("任何能打开本服务页面的人，都可以冒充任何人（包括管理员）登录和操作");
     expect(out.stderr).toContain("只监听本机（127.0.0.1），其他机器无法访问");
+    // no AUDIT_HMAC_KEY set: the audit checkpoints get a key generated in DATA_DIR (before, the checkpoint job
+    // failed at every run with "未配置审计检查点密钥")
+    expect(readFileSync(join(dataDir, "audit-hmac.key"), "utf8")).toMatch(/^[0-9a-f]{64}\n$/);
+    expect(out.stdout + out.stderr).not.toContain("未配置审计检查点密钥");
   });
 
   it("refuses a real database unless SANDBOX=1, before connecting to it", async () => {
