@@ -8,7 +8,7 @@ import { migrateToLatest } from "./db/migrator";
 
 /** Opens the database the configuration names (PGlite under DATA_DIR by default), migrated, and builds the deps. */
 export async function bootstrap(config: AppConfig = withAuditKey(loadConfig())): Promise<Deps> {
-  const db = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, ...(config.preparedStatements ? {} : { preparedStatements: 0 }) });
+  const db = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, preparedStatements: config.preparedStatements ? undefined : 0 });
   try {
     await migrateToLatest(db);
   } catch (err) {

@@ -4,11 +4,11 @@ import type { WorkingHours } from "./domain/workingHours";
 import { LOG_LEVELS, type LogLevel } from "./observability/logger";
 
 /** An on/off variable: 1/true/yes or 0/false/no. */
-const flag = (name: string) =>
+const flag = (name: string, fallback = false, example = `${name}=1`) =>
   z
-    .enum(["1", "true", "yes", "0", "false", "no"], { message: `${name} 只能是 1 或 0，例如 ${name}=1` })
+    .enum(["1", "true", "yes", "0", "false", "no"], { message: `${name} 只能是 1 或 0，例如 ${example}` })
     .optional()
-    .transform((v) => v === "1" || v === "true" || v === "yes");
+    .transform((v) => (v === undefined ? fallback : v === "1" || v === "true" || v === "yes"));
 
 /**
  * An IANA time zone the runtime knows (Intl), written Area/Location (Asia/Shanghai) or UTC. Abbreviations are
@@ -33,10 +33,7 @@ const schema = z
     .regex(/^postgres(ql)?:\/\/\S+$/, "DATABASE_URL 是 PostgreSQL 连接串，例如 postgres://xietong:密码@127.0.0.1:5432/xietong")
     .optional(),
   DATA_DIR: z.string().default("./.data"),
-  DATABASE_PREPARED_STATEMENTS: z
-    .enum(["1", "true", "yes", "0", "false", "no"], { message: "DATABASE_PREPARED_STATEMENTS 只能是 1 或 0，例如 PgBouncer 1.21 以前的事务池模式下设 DATABASE_PREPARED_STATEMENTS=0" })
-    .optional()
-    .transform((v) => v === undefined || v === "1" || v === "true" || v === "yes"),
+  DATABASE_PREPARED_STATEMENTS: flag("DATABASE_PREPARED_STATEMENTS", true, "PgBouncer 1.21 以前的事务池模式下设 DATABASE_PREPARED_STATEMENTS=0"),
   REQUEST_NUMBER_PREFIX: z
     .string()
     .regex(/^[A-Z][A-Z0-9]{0,9}$/, "编号前缀只能由大写字母和数字组成，以字母开头，例如 XT")

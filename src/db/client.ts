@@ -59,8 +59,8 @@ export interface DbOptions {
   /** PGlite only (tests): how long a round waits for a moment without acks, ms (./pgliteVacuum.ts AutovacuumOptions) */
   autovacuumQuiet?: { quietMs: number; maxWaitMs: number } | undefined;
   /**
-   * How many statements stay prepared (./preparedStatements.ts); 0: each parsed every time (benches compare).
-   * PGlite keeps the most recently used (./pgliteWire.ts); on PostgreSQL any other number keeps them all.
+   * How many statements stay prepared on a connection (./preparedStatements.ts; default 256); 0: each parsed
+   * every time (DATABASE_PREPARED_STATEMENTS=0, Workers, benches that compare).
    */
   preparedStatements?: number | undefined;
 }
@@ -97,7 +97,7 @@ async function createPostgresDb(url: string, opts: DbOptions): Promise<Db> {
   pool.on("connect", (client) => {
     client.on("error", logLost);
     // statements that read or write rows are kept prepared on each connection (./preparedStatements.ts)
-    if (opts.preparedStatements !== 0) preparingClient(client);
+    if (opts.preparedStatements !== 0) preparingClient(client, opts.preparedStatements);
   });
   // Fail fast with a clear message instead of on the first query.
   try {

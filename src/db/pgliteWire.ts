@@ -1,6 +1,6 @@
 import type { PGlite } from "@electric-sql/pglite";
 import type { CompiledQuery, QueryResult } from "kysely";
-import { KEEPS_PREPARED, PREPARABLE, STALE_PREPARED } from "./preparedStatements";
+import { KEEPS_PREPARED, PREPARABLE, PREPARED_STATEMENTS, STALE_PREPARED } from "./preparedStatements";
 
 /**
  * One statement on PGlite in one call into it, as node-postgres sends one to a server: Parse, Bind, Describe,
@@ -20,13 +20,10 @@ export interface PgliteModule {
   protocol: typeof import("@electric-sql/pglite").protocol;
 }
 
-/** How many statements stay prepared at most (the least recently used is closed first). */
-export const PREPARED_STATEMENTS = 256;
-
 /**
  * Statements are kept prepared as ./preparedStatements.ts says, here by their text in this executor's session:
  * a statement of another kind (DDL) closes them all in the same call, one whose first run fails is closed.
- * `prepared`: how many to keep (0: none, every statement parsed each time).
+ * `prepared`: how many to keep, the least recently used closed first (0: none, every statement parsed each time).
  */
 export function createWireExecutor(pglite: PGlite, mod: PgliteModule, { prepared: capacity = PREPARED_STATEMENTS } = {}) {
   const { serialize } = mod.protocol;
@@ -83,7 +80,6 @@ export function createWireExecutor(pglite: PGlite, mod: PgliteModule, { prepared
 
 /** statement names are unique in the process (tests open several executors on one PGlite) */
 let serial = 0;
-
 
 type BackendMessage = Awaited<ReturnType<PGlite["execProtocol"]>>["messages"][number];
 type Parsers = PGlite["parsers"];

@@ -72,6 +72,20 @@ describe.skipIf(!url)("PostgreSQL: statements kept prepared on each connection",
     expect((await insert(8)).rows).toEqual([{ id: 8, note: "别处" }]);
   });
 
+  it("keeps at most as many as it is told on a connection: past that they are deallocated and prepared afresh", async () => {
+    const few = await createDb({ databaseUrl: url!, schema, poolSize: 1, preparedStatements: 3 });
+    try {
+      // five texts, twice over: each answers right whether it was kept, retired or prepared afresh
+      for (let round = 0; round < 2; round++) {
+        for (let i = 1; i <= 5; i++) expect((await sql<{ n: number }>`select ${sql.raw(String(i))}::int + ${round} as n`.execute(few.kysely)).rows).toEqual([{ n: i + round }]);
+      }
+      const kept = (await sql<{ name: string }>`select name from pg_prepared_statements`.execute(few.kysely)).rows;
+      expect(kept.length).toBeLessThanOrEqual(3);
+    } finally {
+      await few.close();
+    }
+  });
+
   it("with none kept, every statement is parsed each time and nothing is left on the connection", async () => {
     const plain = await createDb({ databaseUrl: url!, schema, poolSize: 1, preparedStatements: 0 });
     try {

@@ -19,6 +19,9 @@ export const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
 /** Statements that change no table's columns: the prepared ones stay. */
 export const KEEPS_PREPARED = /^\s*(begin|start|commit|end|rollback|abort|savepoint|release|set|reset|show|vacuum|analyze|checkpoint|lock|listen|unlisten|notify|explain)\b/i;
 
+/** How many statements a session keeps prepared at most */
+export const PREPARED_STATEMENTS = 256;
+
 /** SQLSTATEs after which a kept statement is prepared afresh */
 export const STALE_PREPARED = new Set(["0A000", "26000"]);
 
@@ -32,7 +35,7 @@ interface PgClient {
  * The generation moves on after DDL or a stale statement, so that every statement is prepared afresh, and when
  * `capacity` names were prepared in it: the session's statements are then deallocated before the next one.
  */
-export function preparingClient<C extends PgClient>(client: C, capacity = 256): C {
+export function preparingClient<C extends PgClient>(client: C, capacity = PREPARED_STATEMENTS): C {
   const query = (client.query as (...args: unknown[]) => Promise<unknown>).bind(client);
   let generation = 0;
   const named = new Set<string>();
@@ -46,10 +49,12 @@ export function preparingClient<C extends PgClient>(client: C, capacity = 256): 
     named.clear();
   };
   (client as { query: unknown }).query = (text: unknown, ...rest: unknown[]) => {
-    if (typeof text !== "string" || rest.length !== 1 || !Array.isArray(rest[0]) || !PREPARABLE.test(text)) {
-      if (typeof text === "string" && !PREPARABLE.test(text) && !KEEPS_PREPARED.test(text)) retire();
+    if (typeof text !== "string") return query(text, ...rest); // a config object or a cursor: as it is
+    if (!PREPARABLE.test(text)) {
+      if (!KEEPS_PREPARED.test(text)) retire();
       return query(text, ...rest);
     }
+    if (rest.length !== 1 || !Array.isArray(rest[0])) return query(text, ...rest); // not Kysely's (text, values)
     const name = `xt${generation}_${createHash("sha1").update(text).digest("base64url")}`;
     const run = async () => {
       if (deallocate) {
