@@ -361,6 +361,8 @@ async function runOn(kind: "postgres" | "pglite", platform: BurstPlatform): Prom
     ...(kind === "postgres" ? { DATABASE_URL: PG_URL, TEST_SCHEMA: schema } : { DATA_DIR: dataDir }),
     METRICS_TOKEN: "bench-metrics-token-0001",
     LOG_LEVEL: "warn",
+    // the product's own switch (src/config.ts)
+    ...(PREPARED === 0 ? { DATABASE_PREPARED_STATEMENTS: "0" } : {}),
   });
   if (kind === "pglite") await db.close();
   const server = await startChildServer(env, BUNDLE, SERVER_NODE_ARGS);

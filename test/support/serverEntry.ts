@@ -14,9 +14,7 @@ import { installGracefulShutdown } from "../../src/shutdown";
 // (TEST_SCHEMA: the PostgreSQL schema to work in). Prints "READY <base url>" once it listens. SIGTERM drains
 // as the real server does (src/shutdown.ts).
 const config = loadConfig();
-// BENCH_PREPARED=0 (benches): every statement parsed each time, to compare with keeping them prepared
-const preparedStatements = process.env.BENCH_PREPARED === "0" || !config.preparedStatements ? 0 : undefined;
-const db = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: process.env.TEST_SCHEMA || undefined, onQuery: queryStats(), preparedStatements });
+const db = await createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: process.env.TEST_SCHEMA || undefined, onQuery: queryStats(), preparedStatements: config.preparedStatements ? undefined : 0 });
 const log = createPinoLogger(config.logLevel);
 const deps = { db, config, now: () => new Date(), obs: { log, metrics: createPrometheusMetrics() } };
 const bot = createBotRuntime(deps);
