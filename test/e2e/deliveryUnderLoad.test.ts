@@ -155,10 +155,12 @@ describe("two delivery workers on one database", () => {
       expect(receivedOrder(log, chatId), chatId).toEqual(await expectedOrder(chatId));
     }
     expect(busiestSecond(log, hot)).toBeGreaterThanOrEqual(4); // and it did go at its quota
-    // Every quiet chat had all of its messages before the busy chat had its tenth.
-    const hotTenth = log.filter((r) => r.chatId === hot)[9]!.at;
+    // Every quiet chat had all of its messages before the busy chat was halfway through its 38, queued before
+    // theirs (behind it they would come after its 38th). Its tenth, 1.8 s in at 5/s, was once missed by 0.4 s on
+    // a loaded 2-core machine with the quiet chats well ahead of the busy chat's backlog.
+    const hotTwentieth = log.filter((r) => r.chatId === hot)[19]!.at;
     const quietLast = Math.max(...log.filter((r) => others.includes(r.chatId ?? "")).map((r) => r.at));
-    expect(quietLast).toBeLessThan(hotTenth);
+    expect(quietLast).toBeLessThan(hotTwentieth);
   }, 120_000);
 
   it("with the platform's quotas enforced, a backlog behind one hot chat: the other chats are not held back, nothing is refused, no chat goes over 5 a second", async () => {
