@@ -129,7 +129,13 @@ async function createPgliteDb(dataDir: string, opts: DbOptions = {}): Promise<Db
     // PostgreSQL's shared buffers live in PGlite's WASM memory, which never shrinks: the default (128MB) is
     // mostly touched under load. 16MB keeps an office-sized database's hot pages. A fresh folder is created
     // (initdb grows the WASM memory) and then reopened, so that the serving instance starts small.
-    const options = { startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${PGLITE_SHARED_BUFFERS}`] };
+    // A VACUUM of a table with two indexes past min_parallel_index_scan_size takes PostgreSQL's parallel path even
+    // in PGlite, which has no worker to give it: its shared memory segment for the dead rows is then never given
+    // back, about 2 MB of WASM memory for every such vacuum (a busy outbox or audit trail; 31 -> 106 MB in 80
+    // rounds, flat without: test/bench/RESULTS-events.md, "PGlite's WebAssembly memory"). No parallel maintenance.
+    const options = {
+      startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${PGLITE_SHARED_BUFFERS}`, "-c", "max_parallel_maintenance_workers=0"],
+    };
     let pglite = inMemory ? new PGlite(options) : new PGlite(dataDir, options);
     await pglite.waitReady;
     if (!inMemory && !existed) {

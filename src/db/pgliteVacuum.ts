@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import { sql, type Kysely, type RawBuilder } from "kysely";
 import { createJobLoop } from "../jobs/loop";
 import type { Database } from "./tables";
 
@@ -21,10 +21,41 @@ const INSERT_SCALE = 0.2;
 const ANALYZE_THRESHOLD = 50;
 const ANALYZE_SCALE = 0.1;
 
+/**
+ * ANALYZE reads a sample of 300 × the statistics target rows (30,000 at PostgreSQL's default target of 100) and
+ * holds it whole in memory, every column of every row, whatever the columns' own targets. In PGlite that memory is
+ * the WebAssembly module's, which never shrinks: the largest sample ever taken stays resident for the life of the
+ * process, and one analyze of 30,000 rows of 1.4 kB grew it by 59 MB. The outbox's and the audit trail's rows are
+ * the widest and the most numerous, and a busy server ratcheted its WebAssembly memory from 31 to 107 MB in a
+ * 6-minute bench (test/bench/RESULTS-events.md, "PGlite's WebAssembly memory"). So each table is analysed with
+ * the largest target whose sample fits ANALYZE_SAMPLE_BYTES, by the table's own bytes per row, between
+ * MIN_STATISTICS_TARGET and PostgreSQL's default: the narrow tables the lists filter on (requests, tasks) keep
+ * the default; a wide log gets a coarser histogram of columns it is only ever read by through an index.
+ */
+export const ANALYZE_SAMPLE_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_STATISTICS_TARGET = 100;
+export const MIN_STATISTICS_TARGET = 10;
+/** ANALYZE samples this many rows per unit of statistics target (PostgreSQL's std_typanalyze) */
+const ROWS_PER_TARGET = 300;
+
+/** The statistics target whose ANALYZE sample of rows of `bytesPerRow` fits ANALYZE_SAMPLE_BYTES. */
+export function statisticsTarget(bytesPerRow: number): number {
+  if (!(bytesPerRow > 0)) return DEFAULT_STATISTICS_TARGET;
+  const fits = Math.floor(ANALYZE_SAMPLE_BYTES / (ROWS_PER_TARGET * bytesPerRow));
+  return Math.max(MIN_STATISTICS_TARGET, Math.min(DEFAULT_STATISTICS_TARGET, fits));
+}
+
 export interface TableDue {
   table: string;
   /** VACUUM (ANALYZE): dead rows or rows inserted since the last vacuum past the threshold */
   vacuum: boolean;
+  /** the statistics target it is analysed with (statisticsTarget) */
+  target: number;
+  /**
+   * its rows were never counted (statistics lost when the process did not stop cleanly, on a table never
+   * analysed): analysed first with the smallest sample, which counts them, then again with the target that fits
+   */
+  unsized: boolean;
 }
 
 interface TableStats {
@@ -32,6 +63,8 @@ interface TableStats {
   /** the planner's row count from the last vacuum or analyze; -1: never */
   reltuples: number;
   bytes: number;
+  /** live rows by PGlite's own counters: the row count before the first analyze */
+  live: number;
   dead: number;
   modifiedSinceAnalyze: number;
   insertedSinceVacuum: number;
@@ -41,7 +74,7 @@ interface TableStats {
 export async function tablesDue(db: Kysely<Database>): Promise<TableDue[]> {
   const { rows } = await sql<TableStats>`
     select s.relname as "table", c.reltuples::float8 as reltuples, pg_relation_size(s.relid)::float8 as bytes,
-      s.n_dead_tup::float8 as dead, s.n_mod_since_analyze::float8 as "modifiedSinceAnalyze",
+      s.n_live_tup::float8 as live, s.n_dead_tup::float8 as dead, s.n_mod_since_analyze::float8 as "modifiedSinceAnalyze",
       s.n_ins_since_vacuum::float8 as "insertedSinceVacuum"
     from pg_stat_user_tables s join pg_class c on c.oid = s.relid
     where s.schemaname = current_schema()
@@ -54,20 +87,48 @@ export async function tablesDue(db: Kysely<Database>): Promise<TableDue[]> {
     const tuples = Math.max(0, Number(t.reltuples));
     const vacuum = Number(t.dead) > VACUUM_THRESHOLD + VACUUM_SCALE * tuples || Number(t.insertedSinceVacuum) > INSERT_THRESHOLD + INSERT_SCALE * tuples;
     const analyze = never || Number(t.modifiedSinceAnalyze) > ANALYZE_THRESHOLD + ANALYZE_SCALE * tuples;
-    if (vacuum || analyze) due.push({ table: t.table, vacuum });
+    const rows = Math.max(tuples, Number(t.live) + Number(t.dead));
+    const unsized = rows === 0 && Number(t.bytes) > 0;
+    const target = unsized ? MIN_STATISTICS_TARGET : statisticsTarget(rows > 0 ? Number(t.bytes) / rows : 0);
+    if (vacuum || analyze) due.push({ table: t.table, vacuum, target, unsized });
   }
   return due;
 }
 
+/** Runs one VACUUM or ANALYZE with this statistics target for the columns that have none of their own. */
+async function withStatisticsTarget(db: Kysely<Database>, target: number, statement: RawBuilder<unknown>): Promise<void> {
+  // a setting of the session, for this one statement (VACUUM cannot run in a transaction, to SET LOCAL in)
+  await sql`set default_statistics_target = ${sql.lit(target)}`.execute(db);
+  try {
+    await statement.execute(db);
+  } finally {
+    await sql`reset default_statistics_target`.execute(db);
+  }
+}
+
+/** A table's bytes per row by the row count its last ANALYZE estimated (0: none). */
+async function bytesPerRow(db: Kysely<Database>, table: string): Promise<number> {
+  const { rows } = await sql<{ bytes: number; rows: number }>`
+    select pg_relation_size(c.oid)::float8 as bytes, c.reltuples::float8 as rows
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where c.relname = ${table} and n.nspname = current_schema()`.execute(db);
+  const row = rows[0];
+  return row && Number(row.rows) > 0 ? Number(row.bytes) / Number(row.rows) : 0;
+}
+
 /**
- * One round: every table due is vacuumed (and analysed) or analysed, one statement each, as long as `goOn` says
- * so before each table (the rest wait for the next round). Answers what it did.
+ * One round: every table due is vacuumed (and analysed) or analysed, one statement each (an unsized table: two), as
+ * long as `goOn` says so before each table (the rest wait for the next round). Answers what it did.
  */
 export async function vacuumDueTables(db: Kysely<Database>, goOn: () => boolean = () => true): Promise<TableDue[]> {
   const done: TableDue[] = [];
   for (const t of await tablesDue(db)) {
     if (!goOn()) break;
-    await (t.vacuum ? sql`vacuum (analyze) ${sql.id(t.table)}` : sql`analyze ${sql.id(t.table)}`).execute(db);
+    await withStatisticsTarget(db, t.target, sql`${sql.raw(t.vacuum ? "vacuum (analyze)" : "analyze")} ${sql.id(t.table)}`);
+    if (t.unsized) {
+      const fits = statisticsTarget(await bytesPerRow(db, t.table));
+      if (fits > t.target) await withStatisticsTarget(db, fits, sql`analyze ${sql.id(t.table)}`);
+    }
     done.push(t);
   }
   return done;
