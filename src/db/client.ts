@@ -130,9 +130,9 @@ async function createPgliteDb(dataDir: string, opts: DbOptions = {}): Promise<Db
     // mostly touched under load. 16MB keeps an office-sized database's hot pages. A fresh folder is created
     // (initdb grows the WASM memory) and then reopened, so that the serving instance starts small.
     // A VACUUM of a table with two indexes past min_parallel_index_scan_size takes PostgreSQL's parallel path even
-    // in PGlite, which has no worker to give it: its shared memory segment for the dead rows is then never given
-    // back, about 2 MB of WASM memory for every such vacuum (a busy outbox or audit trail; 31 -> 106 MB in 80
-    // rounds, flat without: test/bench/RESULTS-events.md, "PGlite's WebAssembly memory"). No parallel maintenance.
+    // in PGlite, which has no worker to give it, and what it sets up for that path is never given back: about 2 MB
+    // of WASM memory for every such vacuum of a busy outbox or audit trail (31 -> 106 MB in 80 rounds, flat
+    // without: test/bench/RESULTS-events.md, "PGlite's WebAssembly memory under load"). No parallel maintenance.
     const options = {
       startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${PGLITE_SHARED_BUFFERS}`, "-c", "max_parallel_maintenance_workers=0"],
     };
