@@ -13,15 +13,28 @@ async function busyOutbox(db: Db) {
   await flushStats(db);
 }
 
+/** `rows` messages of about 1.3 kB (cards) for 40 chats, as a busy outbox holds: wide rows, ANALYZE's costliest */
+async function wideOutbox(db: Db, rows: number) {
+  await sql`insert into outbox (topic, recipient_type, recipient_id, payload, uuid, next_attempt_at, created_at)
+    select 'card', 'chat_id', 'oc_' || (g % 40), jsonb_build_object('card', (select string_agg(md5(g::text || i::text), '') from generate_series(1, 38) i)),
+      'u' || g, now(), now()
+    from generate_series(1, ${rows}) g`.execute(db.kysely);
+}
+
+/** ANALYZE keeps (target + 1) bounds of a column's histogram: the ids', every one distinct */
+const idBounds = async (db: Db, table: string) =>
+  (await sql<{ n: number }>`select array_length(histogram_bounds::text::text[], 1) as n from pg_stats
+    where tablename = ${table} and attname = 'id'`.execute(db.kysely)).rows[0]!.n;
+
 /** PostgreSQL reports a transaction's row counts to its statistics at most once a second: now, for the test */
 async function flushStats(db: Db) {
   await sql`select pg_stat_force_next_flush()`.execute(db.kysely);
   await sql`select 1`.execute(db.kysely);
 }
 
-const queuePlan = async (db: Db) =>
+const queuePlan = async (db: Db, recipientType = "open_id", recipientId = "r0") =>
   (
-    await sql<{ "QUERY PLAN": string }>`explain select * from outbox where recipient_type = 'open_id' and recipient_id = 'r0'
+    await sql<{ "QUERY PLAN": string }>`explain select * from outbox where recipient_type = ${recipientType} and recipient_id = ${recipientId}
       and delivered_at is null and parked_at is null order by id limit 50`.execute(db.kysely)
   ).rows
     .map((r) => r["QUERY PLAN"])
@@ -103,11 +116,8 @@ describe("PGlite's own autovacuum", () => {
   it("analyses a table of wide rows with a sample that fits its memory; narrow tables keep PostgreSQL's default", async () => {
     db = await createDb({ dataDir: "memory://", autovacuumMs: 0 });
     await migrateToLatest(db);
-    // 30,000 messages of about 1.3 kB (cards), as a busy outbox holds: a sample of 30,000 rows would be ~40 MB
-    await sql`insert into outbox (topic, recipient_type, recipient_id, payload, uuid, next_attempt_at, created_at)
-      select 'card', 'chat_id', 'oc_' || (g % 40), jsonb_build_object('card', (select string_agg(md5(g::text || i::text), '') from generate_series(1, 38) i)),
-        'u' || g, now(), now()
-      from generate_series(1, 30000) g`.execute(db.kysely);
+    // 30,000 cards: a sample of all of them would be ~40 MB
+    await wideOutbox(db, 30000);
     await sql`insert into departments (code, name) select 'D' || g, '部门' || g from generate_series(1, 500) g`.execute(db.kysely);
     await sql`update outbox set delivered_at = now() where id <= 10000`.execute(db.kysely);
     await flushStats(db);
@@ -119,40 +129,29 @@ describe("PGlite's own autovacuum", () => {
     expect(due.find((t) => t.table === "departments")?.target).toBe(DEFAULT_STATISTICS_TARGET);
     await vacuumDueTables(db.kysely);
 
-    // ANALYZE keeps (target + 1) bounds of a column's histogram: the ids, every one distinct
-    const bounds = async (table: string) =>
-      (await sql<{ n: number }>`select array_length(histogram_bounds::text::text[], 1) as n from pg_stats
-        where tablename = ${table} and attname = 'id'`.execute(db!.kysely)).rows[0]!.n;
-    expect(await bounds("outbox")).toBe(outbox.target + 1);
-    expect(await bounds("departments")).toBe(DEFAULT_STATISTICS_TARGET + 1);
+    expect(await idBounds(db, "outbox")).toBe(outbox.target + 1);
+    expect(await idBounds(db, "departments")).toBe(DEFAULT_STATISTICS_TARGET + 1);
     // the setting was the statement's own: the session is back at PostgreSQL's default
     expect((await sql<{ v: string }>`select current_setting('default_statistics_target') as v`.execute(db.kysely)).rows[0]!.v).toBe("100");
     // and the planner still reads a recipient's queue through its own index
-    const plan = (await sql<{ "QUERY PLAN": string }>`explain select * from outbox where recipient_type = 'chat_id' and recipient_id = 'oc_1'
-      and delivered_at is null and parked_at is null order by id limit 50`.execute(db.kysely)).rows.map((r) => r["QUERY PLAN"]).join("\n");
-    expect(plan).toContain("outbox_recipient_queue_idx");
-    expect(plan).not.toContain("Sort");
+    expect(await queuePlan(db, "chat_id", "oc_1")).toContain("outbox_recipient_queue_idx");
+    expect(await queuePlan(db, "chat_id", "oc_1")).not.toContain("Sort");
   });
 
   it("after a crash lost the row counts of a table never analysed, counts its rows with the smallest sample, then analyses it with the target that fits", async () => {
     db = await createDb({ dataDir: "memory://", autovacuumMs: 0 });
     await migrateToLatest(db);
-    await sql`insert into outbox (topic, recipient_type, recipient_id, payload, uuid, next_attempt_at, created_at)
-      select 'card', 'chat_id', 'oc_' || (g % 40), jsonb_build_object('card', (select string_agg(md5(g::text || i::text), '') from generate_series(1, 38) i)),
-        'u' || g, now(), now()
-      from generate_series(1, 20000) g`.execute(db.kysely);
+    await wideOutbox(db, 20000);
     await flushStats(db);
     await sql`select pg_stat_reset()`.execute(db.kysely);
     const outbox = (await tablesDue(db.kysely)).find((t) => t.table === "outbox")!;
     expect(outbox).toMatchObject({ unsized: true, target: MIN_STATISTICS_TARGET });
     await vacuumDueTables(db.kysely);
-    const { rows } = await sql<{ n: number; tuples: number; bytes: number }>`select
-        (select array_length(histogram_bounds::text::text[], 1) from pg_stats where tablename = 'outbox' and attname = 'id') as n,
-        c.reltuples::float8 as tuples, pg_relation_size(c.oid)::float8 as bytes
+    const { rows } = await sql<{ tuples: number; bytes: number }>`select c.reltuples::float8 as tuples, pg_relation_size(c.oid)::float8 as bytes
       from pg_class c where c.relname = 'outbox'`.execute(db.kysely);
     const fits = statisticsTarget(rows[0]!.bytes / rows[0]!.tuples);
     expect(fits).toBeGreaterThan(MIN_STATISTICS_TARGET);
-    expect(rows[0]!.n).toBe(fits + 1);
+    expect(await idBounds(db, "outbox")).toBe(fits + 1);
   });
 
   it("picks the largest statistics target whose sample fits, between 10 and PostgreSQL's 100", () => {

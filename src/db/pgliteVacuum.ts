@@ -25,9 +25,9 @@ const ANALYZE_SCALE = 0.1;
  * ANALYZE reads a sample of 300 × the statistics target rows (30,000 at PostgreSQL's default target of 100) and
  * holds it whole in memory, every column of every row, whatever the columns' own targets. In PGlite that memory is
  * the WebAssembly module's, which never shrinks: the largest sample ever taken stays resident for the life of the
- * process, and one analyze of 30,000 rows of 1.4 kB grew it by 59 MB. The outbox's and the audit trail's rows are
- * the widest and the most numerous, and a busy server ratcheted its WebAssembly memory from 31 to 107 MB in a
- * 6-minute bench (test/bench/RESULTS-events.md, "PGlite's WebAssembly memory"). So each table is analysed with
+ * process: one analyze of 30,000 rows of 1.4 kB grew it by 59 MB. The outbox's and the audit trail's rows are the
+ * widest and the most numerous; in a 6-minute bench their samples took the module from 47 to 66 MB at the end
+ * (test/bench/RESULTS-events.md, "PGlite's WebAssembly memory under load"). So each table is analysed with
  * the largest target whose sample fits ANALYZE_SAMPLE_BYTES, by the table's own bytes per row, between
  * MIN_STATISTICS_TARGET and PostgreSQL's default: the narrow tables the lists filter on (requests, tasks) keep
  * the default; a wide log gets a coarser histogram of columns it is only ever read by through an index.
